@@ -1,0 +1,1 @@
+console.log("mlp-demo: not yet");

@@ -1,0 +1,1 @@
+export type { FloatArray, Param } from "./param.js";
