@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/**
+ * Runs the unit tests (vitest, over every package and app) and ends with the plain closing line
+ * `N passed, N failed` that CI reads. Extra arguments go to vitest. Exits with vitest's code.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const dir = mkdtempSync(join(tmpdir(), "descent-vitest-"));
+const results = join(dir, "results.json");
+const vitest = spawnSync(
+  "vitest",
+  ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${results}`, ...process.argv.slice(2)],
+  { stdio: "inherit", shell: false },
+);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const report = JSON.parse(readFileSync(results, "utf8"));
+  passed = report.numPassedTests;
+  failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  skipped = report.numPendingTests + report.numTodoTests;
+} catch {
+  failed = Math.max(failed, 1); // no report: vitest itself failed
+}
+rmSync(dir, { recursive: true, force: true });
+const code = vitest.status ?? 1;
+if (code !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(code);
