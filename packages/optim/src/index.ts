@@ -1,1 +1,3 @@
 export type { FloatArray, Param } from "./param.js";
+export * from "./schedulers/index.js";
+export * from "./clip.js";
