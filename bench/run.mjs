@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench`: the issue-7 benchmark suite. Runs every workload on TF.js (cpu, wasm 1 thread) and
+ * on Descent (plain-JS backend and WASM SIMD backend) in this one process, with warm-up and
+ * repetitions, prints the tables with ratios, and rewrites the generated block of
+ * docs/performance.md. Flags: --quick (fewer sizes), --no-write, --only=<substring of workload id>.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { descentEngine } from "./src/descent.mjs";
+import { describeMachine } from "./src/machine.mjs";
+import { tables } from "./src/report.mjs";
+import { startup } from "./src/startup.mjs";
+import { tfjsEngine } from "./src/tfjs.mjs";
+import { time } from "./src/timing.mjs";
+import { workloads } from "./src/workloads.mjs";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const write = !args.includes("--no-write");
+const only = args.find((a) => a.startsWith("--only="))?.slice(7);
+const list = workloads({ quick }).filter((w) => !only || w.id.includes(only));
+
+const engines = [
+  () => tfjsEngine("cpu"),
+  () => tfjsEngine("wasm"),
+  () => descentEngine("js"),
+  () => descentEngine("wasm"),
+];
+
+const res = {};
+const notes = [];
+for (const make of engines) {
+  const engine = await make();
+  if (engine.note) notes.push(`${engine.name}: ${engine.note}`);
+  for (const w of list) {
+    const job = engine.setup(w);
+    if (!job) continue;
+    const heavy = w.group === "optim" && w.size >= 1e7;
+    const opts = heavy
+      ? { warmup: 1, minReps: 3, budgetMs: 1000 }
+      : { warmup: 3, minReps: 5, budgetMs: 1500 };
+    const t = time(job.run, opts);
+    job.dispose?.();
+    (res[w.id] ??= {})[engine.name] = t;
+    console.error(
+      `${engine.name.padEnd(13)} ${w.id.padEnd(22)} ${t.median.toFixed(3).padStart(10)} ms (${t.reps} reps)`,
+    );
+  }
+  globalThis.gc?.();
+}
+
+const start = only ? null : { node: startup("node"), descent: startup("descent"), tfjs: startup("tfjs") };
+const machine = describeMachine();
+const body = [
+  `Measured ${machine.date} by \`pnpm bench\`${quick ? " --quick" : ""} on: ${machine.cpu} (${machine.simd}), ` +
+    `${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (V8 ${machine.v8}), ${machine.platform}. ` +
+    "All engines ran in one process, single-threaded; median of repeated runs after warm-up.",
+  "",
+  ...notes.map((n) => `- ${n}`),
+  "",
+  tables(list, res, start),
+].join("\n");
+console.log(body);
+
+if (write && !only) {
+  const path = fileURLToPath(new URL("../docs/performance.md", import.meta.url));
+  const doc = readFileSync(path, "utf8");
+  const [a, b] = ["<!-- bench:start -->", "<!-- bench:end -->"];
+  const i = doc.indexOf(a);
+  const j = doc.indexOf(b);
+  if (i < 0 || j < i) throw new Error(`bench: ${path} lacks the ${a} ... ${b} markers`);
+  writeFileSync(path, `${doc.slice(0, i + a.length)}\n${body}\n${doc.slice(j)}`);
+  console.error(`bench: wrote ${path}`);
+}

@@ -1,0 +1,87 @@
+/** Turns the measured results into the markdown tables of docs/performance.md. */
+import { BYTES_PER_PARAM } from "./workloads.mjs";
+
+const fmt = (x, d = 2) => (x === undefined || x === null ? "n/a" : x >= 100 ? x.toFixed(0) : x.toFixed(d));
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}×` : "n/a");
+
+/** Best Descent time for a workload (the faster of its backends). */
+function best(r) {
+  const t = [r["descent-wasm"]?.median, r["descent-js"]?.median].filter((x) => x !== undefined);
+  return t.length ? Math.min(...t) : undefined;
+}
+
+const verdict = (ok) => (ok === undefined ? "n/a" : ok ? "met" : "**missed**");
+
+/**
+ * @param {import("./workloads.mjs").Workload[]} list
+ * @param {Record<string, Record<string, {median: number}>>} res  res[workload][engine]
+ */
+export function tables(list, res, startup) {
+  const out = [];
+  const engines = ["tfjs-cpu", "tfjs-wasm", "descent-js", "descent-wasm"];
+  const head = "| tfjs-cpu | tfjs-wasm | Descent (JS) | Descent (WASM) |";
+
+  out.push("### Training steps (median ms per step; lower is better)\n");
+  out.push(`| workload ${head} best Descent vs tfjs-cpu | vs tfjs-wasm | target | |`);
+  out.push("|---|---|---|---|---|---|---|---|---|");
+  for (const w of list.filter((x) => x.group === "train")) {
+    const r = res[w.id] ?? {};
+    const b = best(r);
+    const cpu = r["tfjs-cpu"]?.median;
+    const wasm = r["tfjs-wasm"]?.median;
+    const need = w.id === "mlp-mnist" ? 5 : 8;
+    const ok =
+      b === undefined
+        ? undefined
+        : w.id === "mlp-mnist"
+          ? wasm / b >= need
+          : Math.min(cpu / b, wasm / b) >= need;
+    const cells = engines.map((e) => fmt(r[e]?.median, 3));
+    const target = w.id === "mlp-mnist" ? "≥5× vs tfjs-wasm" : "≥8× vs both";
+    out.push(
+      `| ${w.label} | ${cells.join(" | ")} | ${ratio(cpu, b)} | ${ratio(wasm, b)} | ${target} | ${verdict(ok)} |`,
+    );
+  }
+
+  out.push("\n### fp32 matmul n×n (GFLOP/s; higher is better)\n");
+  out.push(`| n ${head} Descent WASM vs tfjs-wasm | target: faster than tfjs-wasm |`);
+  out.push("|---|---|---|---|---|---|---|");
+  for (const w of list.filter((x) => x.group === "matmul")) {
+    const r = res[w.id] ?? {};
+    const gf = (e) => (r[e] ? w.flops / (r[e].median * 1e6) : undefined);
+    const d = gf("descent-wasm") ?? gf("descent-js");
+    const t = gf("tfjs-wasm");
+    const ok = d === undefined || t === undefined ? undefined : d > t;
+    out.push(`| ${w.n} | ${engines.map((e) => fmt(gf(e))).join(" | ")} | ${ratio(d, t)} | ${verdict(ok)} |`);
+  }
+
+  out.push("\n### Optimizer step (median ms per step; lower is better)\n");
+  out.push(
+    `| rule, params ${head} best Descent vs tfjs-wasm | Descent GB/s | bandwidth bound (ms at 15 GB/s) | target: ≥5× vs tfjs-wasm and ≤2× bound |`,
+  );
+  out.push("|---|---|---|---|---|---|---|---|---|");
+  for (const w of list.filter((x) => x.group === "optim")) {
+    const r = res[w.id] ?? {};
+    const b = best(r);
+    const wasm = r["tfjs-wasm"]?.median;
+    const boundMs = (BYTES_PER_PARAM[w.rule] * w.size) / 15e6;
+    const ok = b === undefined || wasm === undefined ? undefined : wasm / b >= 5 && b <= 2 * boundMs;
+    const gbs = b ? fmt(w.bytes / (b * 1e6), 1) : "n/a";
+    out.push(
+      `| ${w.label} | ${engines.map((e) => fmt(r[e]?.median)).join(" | ")} | ${ratio(wasm, b)} | ${gbs} | ${fmt(boundMs)} | ${verdict(ok)} |`,
+    );
+  }
+
+  if (startup) {
+    out.push("\n### Start-up: fresh process, import + first op (median of 5 processes)\n");
+    out.push("| | CPU time (ms) | wall time since process start (ms) | target |");
+    out.push("|---|---|---|---|");
+    for (const [k, v] of Object.entries(startup)) {
+      const target = k === "descent" ? `< 100 ms: ${verdict(v ? v.cpuMs < 100 : undefined)}` : "";
+      out.push(
+        `| ${k === "node" ? "empty Node process" : k} | ${fmt(v?.cpuMs, 1)} | ${fmt(v?.wallMs, 1)} | ${target} |`,
+      );
+    }
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,14 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "vitest";
+
+test("the committed wasm-binary.ts matches a fresh compile of asm/*.ts", async () => {
+  // @ts-expect-error: a plain-JS build script without type declarations
+  const build = await import("../../asm/build.mjs");
+  const fresh: string = build.moduleSource(await build.compileKernels());
+  const committed = readFileSync(fileURLToPath(new URL("./wasm-binary.ts", import.meta.url)), "utf8");
+  expect(
+    committed === fresh,
+    "src/backend/wasm-binary.ts is stale: run `pnpm --filter @descent/tensor build:wasm`",
+  ).toBe(true);
+});

@@ -1,0 +1,85 @@
+import { wasmBinaryBase64 } from "./wasm-binary.js";
+
+/** The exports of the compiled kernels (asm/*.ts). Pointers are byte offsets into `memory`. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  sgemm(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    packA: number,
+    packB: number,
+  ): void;
+  sgemmPackA(): number;
+  sgemmPackB(n: number): number;
+}
+
+const PAGE = 65536;
+
+/**
+ * The kernels plus a scratch arena in their linear memory. Operands are copied into the arena,
+ * the kernel runs there, and results are copied out; the arena only grows (never per call), so
+ * steady-state calls allocate nothing.
+ */
+export class Kernels {
+  readonly exports: KernelExports;
+  /** A view of the whole memory; replaced when the memory grows. */
+  f32: Float32Array;
+
+  constructor(instance: WebAssembly.Instance) {
+    this.exports = instance.exports as unknown as KernelExports;
+    this.f32 = new Float32Array(this.exports.memory.buffer);
+  }
+
+  /** Makes the memory at least `bytes` long. */
+  reserve(bytes: number): void {
+    const mem = this.exports.memory;
+    const have = mem.buffer.byteLength;
+    if (bytes <= have) return;
+    // Grow geometrically so a slowly increasing demand does not grow on every call.
+    const want = Math.max(bytes, have * 1.5);
+    mem.grow(Math.ceil((want - have) / PAGE));
+    this.f32 = new Float32Array(mem.buffer);
+  }
+}
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+let bytes: Uint8Array<ArrayBuffer> | null = null;
+function binary(): Uint8Array<ArrayBuffer> {
+  bytes ??= decode(wasmBinaryBase64);
+  return bytes;
+}
+
+/** Whether this engine runs the kernels: WebAssembly with the SIMD proposal. */
+export function wasmSimdSupported(): boolean {
+  return (
+    typeof WebAssembly === "object" &&
+    typeof WebAssembly.validate === "function" &&
+    WebAssembly.validate(binary())
+  );
+}
+
+/**
+ * Compiles and instantiates the kernels synchronously (fine in Node and in workers; browsers
+ * refuse synchronous compilation of large modules on the main thread, see {@link loadKernels}).
+ */
+export function instantiateKernels(): Kernels {
+  return new Kernels(new WebAssembly.Instance(new WebAssembly.Module(binary()), {}));
+}
+
+/** Compiles and instantiates the kernels asynchronously (works everywhere). */
+export async function loadKernels(): Promise<Kernels> {
+  const { instance } = await WebAssembly.instantiate(binary(), {});
+  return new Kernels(instance);
+}

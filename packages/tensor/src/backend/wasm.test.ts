@@ -1,0 +1,231 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { referenceBackend } from "./reference.js";
+import { createWasmBackend, WASM_MATMUL_MIN_MACS, wasmBackendFrom } from "./wasm.js";
+import { instantiateKernels, wasmSimdSupported } from "./wasm-module.js";
+
+/**
+ * Unit roundoff of float32. A float32 dot product of length k, however it is ordered, is within
+ * k·u·Σ|a||b| of the exact value (Higham, Accuracy and Stability of Numerical Algorithms, §3.1);
+ * the float64 reference is exact to far below that, so this bound cannot hide a wrong product
+ * (a wrong term is off by about |a||b|, orders of magnitude more).
+ */
+const F32_UNIT_ROUNDOFF = 2 ** -24;
+/** Slack on the rounding bound for the final add into C and the float32 storage of C. */
+const ROUNDING_SLACK_TERMS = 2;
+
+const wasm = createWasmBackend();
+
+/** Deterministic values in [-1, 1) from a seed (mulberry32). */
+function randomF32(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+interface Case {
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+  accumulate: boolean;
+  aOff: number;
+  bOff: number;
+  oOff: number;
+  seed: number;
+}
+
+/**
+ * Runs the case through the WASM kernel (forced: no size threshold) and through the reference
+ * backend in float64, and checks every element against the rounding bound.
+ */
+function check(c: Case): void {
+  const { m, k, n, transA, transB, accumulate, aOff, bOff, oOff, seed } = c;
+  const a = randomF32(aOff + m * k, seed);
+  const b = randomF32(bOff + k * n, seed + 1);
+  const init = randomF32(oOff + m * n, seed + 2);
+  const out = Float32Array.from(init);
+  forced.matmul(a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
+
+  const exact = Float64Array.from(init);
+  referenceBackend.matmul(
+    Float64Array.from(a),
+    aOff,
+    Float64Array.from(b),
+    bOff,
+    exact,
+    oOff,
+    m,
+    k,
+    n,
+    transA,
+    transB,
+    accumulate,
+  );
+  // Σ_p |op(A)[i][p]|·|op(B)[p][j]| (+|C0|), the scale of each element's rounding error.
+  const scale = new Float64Array(oOff + m * n);
+  if (accumulate) for (let i = 0; i < m * n; i++) scale[oOff + i] = Math.abs(init[oOff + i]);
+  referenceBackend.matmul(
+    Float64Array.from(a, Math.abs),
+    aOff,
+    Float64Array.from(b, Math.abs),
+    bOff,
+    scale,
+    oOff,
+    m,
+    k,
+    n,
+    transA,
+    transB,
+    true,
+  );
+  for (let i = 0; i < oOff; i++) expect(out[i]).toBe(init[i]); // nothing before the output window moved
+  for (let i = oOff; i < oOff + m * n; i++) {
+    const tol = (k + ROUNDING_SLACK_TERMS) * F32_UNIT_ROUNDOFF * scale[i];
+    const err = Math.abs(out[i] - exact[i]);
+    if (!(err <= tol)) {
+      throw new Error(
+        `${JSON.stringify(c)}: element ${i - oOff} is ${out[i]}, expected ${exact[i]} ± ${tol}`,
+      );
+    }
+  }
+}
+
+// The kernel with the size threshold removed, so tiny shapes exercise the WASM path too.
+const forced = (() => {
+  if (!wasmSimdSupported()) return referenceBackend;
+  const be = wasmBackendFrom(instantiateKernels(), 0);
+  return be;
+})();
+
+const small = fc.integer({ min: 1, max: 17 });
+const caseArb = (dim: fc.Arbitrary<number>) =>
+  fc.record({
+    m: dim,
+    k: dim,
+    n: dim,
+    transA: fc.boolean(),
+    transB: fc.boolean(),
+    accumulate: fc.boolean(),
+    aOff: fc.integer({ min: 0, max: 5 }),
+    bOff: fc.integer({ min: 0, max: 5 }),
+    oOff: fc.integer({ min: 0, max: 5 }),
+    seed: fc.integer({ min: 1, max: 1e9 }),
+  });
+
+describe("WASM SIMD float32 matmul against the float64 reference", () => {
+  test("WebAssembly SIMD is available in this Node", () => {
+    expect(wasmSimdSupported()).toBe(true);
+    expect(wasm?.name).toBe("wasm");
+  });
+
+  test("every size 1..17 in each dimension, all transpose forms, accumulate, offsets", () => {
+    fc.assert(
+      fc.property(caseArb(small), (c) => check(c)),
+      { numRuns: 400 },
+    );
+  });
+
+  test("larger odd sizes crossing the cache blocks (k > 256, m > 128)", () => {
+    fc.assert(
+      fc.property(caseArb(fc.integer({ min: 1, max: 300 })), (c) => check(c)),
+      { numRuns: 25 },
+    );
+  });
+
+  test.each([
+    [1, 1, 1],
+    [4, 8, 8],
+    [129, 257, 9],
+    [3, 513, 130],
+    [128, 256, 8],
+    [5, 1, 33],
+  ])("fixed shape m=%i k=%i n=%i in all four forms", (m, k, n) => {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const accumulate of [false, true]) {
+          check({ m, k, n, transA, transB, accumulate, aOff: 3, bOff: 1, oOff: 2, seed: m * 1000 + k + n });
+        }
+      }
+    }
+  });
+
+  test("the arena is reused: results stay right after a larger call grew it", () => {
+    check({
+      m: 200,
+      k: 300,
+      n: 100,
+      transA: false,
+      transB: false,
+      accumulate: false,
+      aOff: 0,
+      bOff: 0,
+      oOff: 0,
+      seed: 7,
+    });
+    check({
+      m: 7,
+      k: 5,
+      n: 3,
+      transA: true,
+      transB: true,
+      accumulate: true,
+      aOff: 1,
+      bOff: 2,
+      oOff: 3,
+      seed: 8,
+    });
+  });
+
+  test("float64 and small products go to the reference backend, bit for bit", () => {
+    const be = wasm ?? referenceBackend;
+    const a = Float64Array.from(randomF32(64 * 64, 3));
+    const b = Float64Array.from(randomF32(64 * 64, 4));
+    const got = new Float64Array(64 * 64);
+    const want = new Float64Array(64 * 64);
+    be.matmul(a, 0, b, 0, got, 0, 64, 64, 64, false, true, false);
+    referenceBackend.matmul(a, 0, b, 0, want, 0, 64, 64, 64, false, true, false);
+    expect(got).toEqual(want);
+    const a32 = randomF32(6, 5);
+    const out = new Float32Array(4);
+    const out2 = new Float32Array(4);
+    expect(2 * 3 * 2).toBeLessThan(WASM_MATMUL_MIN_MACS);
+    be.matmul(a32, 0, a32, 0, out, 0, 2, 3, 2, false, true, false);
+    referenceBackend.matmul(a32, 0, a32, 0, out2, 0, 2, 3, 2, false, true, false);
+    expect(out).toEqual(out2);
+  });
+
+  test("a wrong product is caught by the tolerance (the check can fail)", () => {
+    const a = randomF32(9, 11);
+    const b = randomF32(9, 12);
+    const exact = new Float64Array(9);
+    referenceBackend.matmul(
+      Float64Array.from(a),
+      0,
+      Float64Array.from(b),
+      0,
+      exact,
+      0,
+      3,
+      3,
+      3,
+      false,
+      false,
+      false,
+    );
+    // Dropping one term of a dot product is an error of |a||b| ≫ the bound.
+    const wrong = exact[0] - a[2] * b[6];
+    const scale = Math.abs(a[0] * b[0]) + Math.abs(a[1] * b[3]) + Math.abs(a[2] * b[6]);
+    expect(Math.abs(wrong - exact[0])).toBeGreaterThan(
+      (3 + ROUNDING_SLACK_TERMS) * F32_UNIT_ROUNDOFF * scale,
+    );
+  });
+});
