@@ -1,1 +1,57 @@
-export {};
+/**
+ * @descent/tensor — reverse-mode autograd tensors with PyTorch semantics.
+ * @packageDocumentation
+ */
+
+export { type Backend, Binary, Reduce, Unary } from "./backend/backend.js";
+export { getBackend, setBackend } from "./backend/index.js";
+export { referenceBackend } from "./backend/reference.js";
+export {
+  arange,
+  type CreateOptions,
+  eye,
+  full,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randint,
+  randn,
+  randperm,
+  tensor,
+  zeros,
+  zerosLike,
+} from "./creation.js";
+export type { DType, FloatArray } from "./dtype.js";
+export { type BackwardOptions, detectAnomaly, isGradEnabled, noGrad, setDetectAnomaly } from "./engine.js";
+export { erf, erfc } from "./erf.js";
+export { type GradcheckOptions, gradcheck } from "./gradcheck.js";
+export { binaryCrossEntropyWithLogits, crossEntropy, type LossOptions, mseLoss } from "./losses.js";
+export type { NestedArray, TensorData } from "./nested.js";
+export {
+  add,
+  div,
+  eq,
+  ge,
+  gt,
+  le,
+  lt,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  sub,
+  type TensorOrNumber,
+  where,
+} from "./ops/binary.js";
+export { concat, gather, type Indices, indexSelect, rows, stack } from "./ops/indexing.js";
+export { linear, matmul } from "./ops/matmul.js";
+export type { OpName, Reduction } from "./ops/op.js";
+export { argmax, argmin, type Dims, logsumexp, max, mean, min, sum } from "./ops/reduce.js";
+export { logSoftmax, softmax } from "./ops/softmax.js";
+export { OPS } from "./ops/table.js";
+export { abs, clamp, exp, gelu, leakyRelu, log, neg, pow, relu, sigmoid, sqrt, tanh } from "./ops/unary.js";
+export { cast, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
+export { defaultGenerator, Generator, type GeneratorState, manualSeed } from "./random.js";
+export type { Shape } from "./shape.js";
+export { Tensor, type TensorOptions } from "./tensor.js";

@@ -1,0 +1,162 @@
+import { allocate, checkDType, type DType } from "./dtype.js";
+import type { TensorData } from "./nested.js";
+import { defaultGenerator, Generator } from "./random.js";
+import { checkShape, sizeOf } from "./shape.js";
+import { Tensor, type TensorOptions } from "./tensor.js";
+
+/** Options of the creation functions. */
+export interface CreateOptions {
+  /** `"float32"` (default) or `"float64"`. */
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+/** Options of the random creation functions. */
+export interface RandomOptions extends CreateOptions {
+  /** Source of randomness; the default generator (see `manualSeed`) when omitted. */
+  generator?: Generator;
+}
+
+/**
+ * A tensor from nested arrays (`[[1, 2], [3, 4]]`), a number (0-d), a flat array or typed array
+ * (1-D, or `shape`). Values are copied. Ragged arrays and non-numbers are errors.
+ */
+export function tensor(values: TensorData, opts: TensorOptions = {}): Tensor {
+  return Tensor.from(values, opts);
+}
+
+function make(op: string, shape: readonly number[], opts: CreateOptions, fill: number): Tensor {
+  const s = checkShape(op, shape);
+  const data = allocate(checkDType(op, opts.dtype ?? "float32"), sizeOf(s));
+  if (fill !== 0) data.fill(fill);
+  return new Tensor(data, s, { requiresGrad: opts.requiresGrad === true });
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return make("zeros", shape, opts, 0);
+}
+
+/** A tensor of ones. */
+export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return make("ones", shape, opts, 1);
+}
+
+/** A tensor filled with `value` (±Infinity and NaN allowed: they can be meant, e.g. masks). */
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  if (typeof value !== "number")
+    throw new TypeError(`full: fill value must be a number, got ${typeof value}`);
+  return make("full", shape, opts, value);
+}
+
+/** Zeros with the shape and (by default) dtype of `x`. */
+export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  return zeros(x.shape, { dtype: x.dtype, ...opts });
+}
+
+/** Ones with the shape and (by default) dtype of `x`. */
+export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  return ones(x.shape, { dtype: x.dtype, ...opts });
+}
+
+function finite(op: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new RangeError(`${op}: ${name} must be a finite number, got ${String(v)}`);
+  return v;
+}
+
+/**
+ * `arange(end)` or `arange(start, end, step?)`: values `start, start+step, …` below `end`
+ * (`torch.arange`; length `ceil((end − start)/step)`).
+ */
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (end === undefined) {
+    end = start;
+    start = 0;
+  }
+  finite("arange", "start", start);
+  finite("arange", "end", end);
+  finite("arange", "step", step);
+  if (step === 0) throw new RangeError("arange: step must be non-zero");
+  if ((end - start) / step < 0) {
+    throw new RangeError(
+      `arange: upper bound and step sign are inconsistent (start=${start}, end=${end}, step=${step})`,
+    );
+  }
+  const n = Math.ceil((end - start) / step);
+  const data = allocate(checkDType("arange", opts.dtype ?? "float32"), n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return new Tensor(data, [n], { requiresGrad: opts.requiresGrad === true });
+}
+
+/** `n × m` identity-like matrix (ones on the main diagonal); `m` defaults to `n`. */
+export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor {
+  const t = zeros(checkShape("eye", [n, m]), opts);
+  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  return t;
+}
+
+/** Uniform values in [0, 1). */
+export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  const t = make("rand", shape, { dtype: opts.dtype }, 0);
+  const g = generatorOf("rand", opts);
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    d[i] = g.random();
+    // float32 rounding may reach 1: keep the half-open interval.
+    if (d[i] >= 1) d[i] = 0.99999994;
+  }
+  t.requiresGrad = opts.requiresGrad === true;
+  return t;
+}
+
+/** Standard normal values. */
+export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  const t = make("randn", shape, { dtype: opts.dtype }, 0);
+  const g = generatorOf("randn", opts);
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = g.normal();
+  t.requiresGrad = opts.requiresGrad === true;
+  return t;
+}
+
+/** Uniform integers in `[low, high)` (`torch.randint(low, high, size)`), stored as floats. */
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  opts: RandomOptions = {},
+): Tensor {
+  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
+    throw new RangeError(`randint: need integers low < high, got low=${low}, high=${high}`);
+  }
+  const t = make("randint", shape, { dtype: opts.dtype }, 0);
+  const g = generatorOf("randint", opts);
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high);
+  t.requiresGrad = opts.requiresGrad === true;
+  return t;
+}
+
+/** A random permutation of `0..n-1` (Fisher–Yates), as a float64 tensor of integers. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
+  const g = generatorOf("randperm", opts);
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.randint(0, i + 1);
+    const tmp = d[i];
+    d[i] = d[j];
+    d[j] = tmp;
+  }
+  const t = new Tensor(d, [n]);
+  return opts.dtype === "float32" ? t.to("float32") : t;
+}
+
+function generatorOf(op: string, opts: RandomOptions): Generator {
+  const g = opts.generator ?? defaultGenerator;
+  if (!(g instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator`);
+  return g;
+}

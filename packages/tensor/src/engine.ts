@@ -1,0 +1,228 @@
+import { backend } from "./backend/index.js";
+import { allocate, castArray, type FloatArray } from "./dtype.js";
+import type { Ctx, Op } from "./ops/op.js";
+import { broadcastStrides, fmtShape, sizeOf } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+/** A recorded op application: how `out` was computed, kept until backward has used it. */
+export class Node implements Ctx<unknown> {
+  constructor(
+    public readonly op: Op<unknown>,
+    public inputs: readonly Tensor[],
+    public readonly attrs: unknown,
+    public readonly outData: FloatArray,
+    public readonly outShape: readonly number[],
+    public saved: unknown,
+    public freed = false,
+  ) {}
+}
+
+let gradEnabled = true;
+let epoch = 0;
+let anomalyEnabled = false;
+
+/** Whether ops currently record the graph (false inside {@link noGrad}). */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` without recording a graph: outputs do not require grad (like `torch.no_grad()`). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/**
+ * Runs `fn` in anomaly mode: the first op whose forward output or backward gradient contains a
+ * NaN or ±Infinity throws an error naming the op and its input shapes (like
+ * `torch.autograd.detect_anomaly`). Slower: every output is scanned.
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const prev = anomalyEnabled;
+  anomalyEnabled = true;
+  try {
+    return fn();
+  } finally {
+    anomalyEnabled = prev;
+  }
+}
+
+/** Turns anomaly mode on or off globally; returns the previous setting. */
+export function setDetectAnomaly(enabled: boolean): boolean {
+  const prev = anomalyEnabled;
+  anomalyEnabled = enabled;
+  return prev;
+}
+
+function firstNonFinite(a: FloatArray): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
+}
+
+function describeInputs(inputs: readonly Tensor[]): string {
+  return inputs.map((t) => fmtShape(t.shape)).join(", ");
+}
+
+/** Applies a primitive: runs its forward and, if any input requires grad, records a node. */
+export function apply<A>(op: Op<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const f = op.forward(inputs, attrs);
+  let req = false;
+  if (gradEnabled) {
+    for (let i = 0; i < inputs.length; i++) {
+      if (inputs[i].requiresGrad) {
+        req = true;
+        break;
+      }
+    }
+  }
+  if (anomalyEnabled) {
+    const bad = firstNonFinite(f.data);
+    if (bad >= 0) {
+      throw new RangeError(
+        `anomaly: forward of '${op.name}' (inputs ${describeInputs(inputs)}) produced ${f.data[bad]} ` +
+          `at flat index ${bad} of its output ${fmtShape(f.shape)}`,
+      );
+    }
+  }
+  const out = new Tensor(f.data, f.shape);
+  if (req) {
+    out._node = new Node(op as Op<unknown>, inputs, attrs, f.data, f.shape, f.saved);
+    out._setRequiresGradInternal();
+  }
+  return out;
+}
+
+/** Sums an output-shaped (broadcast) gradient down to `shape`. */
+export function reduceGradTo(g: FloatArray, gShape: readonly number[], shape: readonly number[]): FloatArray {
+  const out = allocate(g instanceof Float64Array ? "float64" : "float32", sizeOf(shape));
+  backend.sumTo(g, gShape, out, broadcastStrides(shape, gShape));
+  return out;
+}
+
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again (default false: it is freed). */
+  retainGraph?: boolean;
+}
+
+/**
+ * Reverse-mode sweep from `root` with output gradient `seed` (root-shaped). Visits nodes in an
+ * iteratively built topological order (no recursion: deep graphs are fine), sums the gradients of
+ * tensors used many times, reduces broadcast gradients to input shapes, casts them to the input's
+ * dtype, and ACCUMULATES into the `.grad` of leaves (tensors created with `requiresGrad`).
+ */
+export function runBackward(root: Tensor, seed: FloatArray, opts: BackwardOptions = {}): void {
+  const retain = opts.retainGraph === true;
+  // Iterative post-order DFS over the tensors that require grad. Marks and gradient slots live on
+  // the tensors themselves (no Map/Set on the hot path).
+  const mark = ++epoch;
+  const order: Tensor[] = [];
+  const stack: Tensor[] = [root];
+  const next: number[] = [0];
+  root._mark = mark;
+  while (stack.length > 0) {
+    const top = stack.length - 1;
+    const t = stack[top];
+    const node = t._node;
+    if (node?.freed) {
+      throw new Error(
+        `backward: trying to backward through the graph a second time (op '${node.op.name}' already freed); ` +
+          "pass { retainGraph: true } to the first backward call",
+      );
+    }
+    const i = next[top];
+    if (node !== null && i < node.inputs.length) {
+      next[top] = i + 1;
+      const c = node.inputs[i];
+      if (c.requiresGrad && c._mark !== mark) {
+        c._mark = mark;
+        stack.push(c);
+        next.push(0);
+      }
+    } else {
+      stack.pop();
+      next.pop();
+      order.push(t);
+    }
+  }
+
+  root._acc = castArray(seed, root.dtype);
+  root._accOwned = false;
+
+  try {
+    for (let k = order.length - 1; k >= 0; k--) {
+      const t = order[k];
+      const g = t._acc;
+      if (g === null) continue;
+      t._acc = null;
+      const node = t._node;
+      if (node === null) {
+        t._accumulateGrad(g, t._accOwned);
+        continue;
+      }
+      backwardNode(node, g);
+      if (!retain) {
+        node.freed = true;
+        node.inputs = [];
+        node.saved = null;
+      }
+    }
+  } finally {
+    for (let k = 0; k < order.length; k++) order[k]._acc = null;
+  }
+}
+
+/** Runs one node's backward and adds the input gradients into their slots. */
+function backwardNode(node: Node, g: FloatArray): void {
+  const inputs = node.inputs;
+  const needs = new Array<boolean>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) needs[i] = inputs[i].requiresGrad;
+  const res = node.op.backward(g, node, needs);
+  for (let i = 0; i < inputs.length; i++) {
+    let gi = res[i];
+    if (!needs[i] || gi === null || gi === undefined) continue;
+    const inp = inputs[i];
+    let fresh = gi !== g;
+    if (gi.length !== inp.size) {
+      if (gi.length !== sizeOf(node.outShape)) {
+        throw new Error(
+          `internal: backward of '${node.op.name}' returned ${gi.length} values for input ${i} of shape ${fmtShape(inp.shape)}`,
+        );
+      }
+      gi = reduceGradTo(gi, node.outShape, inp.shape);
+      fresh = true;
+    }
+    if (gi instanceof Float64Array !== (inp.dtype === "float64")) {
+      gi = castArray(gi, inp.dtype);
+      fresh = true;
+    }
+    if (anomalyEnabled) {
+      const bad = firstNonFinite(gi);
+      if (bad >= 0) {
+        throw new RangeError(
+          `anomaly: backward of '${node.op.name}' (inputs ${describeInputs(inputs)}) produced ${gi[bad]} ` +
+            `in the gradient of input ${i} (shape ${fmtShape(inp.shape)}) at flat index ${bad}`,
+        );
+      }
+    }
+    const prev = inp._acc;
+    if (prev === null) {
+      inp._acc = gi;
+      // Only arrays this sweep allocated, and not shared with another input, may be updated in place.
+      let shared = false;
+      for (let j = 0; j < i; j++) if (res[j] === gi) shared = true;
+      inp._accOwned = fresh && !shared;
+    } else if (inp._accOwned) {
+      for (let j = 0; j < prev.length; j++) prev[j] += gi[j];
+    } else {
+      const sum = allocate(inp.dtype, prev.length);
+      for (let j = 0; j < prev.length; j++) sum[j] = prev[j] + gi[j];
+      inp._acc = sum;
+      inp._accOwned = true;
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import { allocate, type FloatArray, promote } from "./dtype.js";
+import { apply } from "./engine.js";
+import { type Indices, toIndices } from "./ops/indexing.js";
+import type { Op, OpTable, Reduction } from "./ops/op.js";
+import { mean, sum } from "./ops/reduce.js";
+import { fmtShape, sameShape } from "./shape.js";
+import type { Tensor } from "./tensor.js";
+
+function checkReduction(op: string, r: unknown): Reduction {
+  if (r === "mean" || r === "sum" || r === "none") return r;
+  throw new TypeError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}`);
+}
+
+/** Scale of row `n`'s gradient for a reduction, given the upstream gradient `g`. */
+function rowScale(g: FloatArray, reduction: Reduction, n: number, count: number): number {
+  return reduction === "none" ? g[n] : reduction === "sum" ? g[0] : g[0] / count;
+}
+
+function reduceRows(lossRows: FloatArray, reduction: Reduction): { data: FloatArray; shape: number[] } {
+  if (reduction === "none") return { data: lossRows, shape: [lossRows.length] };
+  let s = 0;
+  for (let i = 0; i < lossRows.length; i++) s += lossRows[i];
+  const out = allocate(lossRows instanceof Float64Array ? "float64" : "float32", 1);
+  out[0] = reduction === "mean" ? s / lossRows.length : s;
+  return { data: out, shape: [] };
+}
+
+/**
+ * Cross-entropy of logits `x: [N, C]` against class indices `t: [N]`:
+ *   ℓₙ = logsumexp(xₙ) − xₙ,ₜₙ   (log-sum-exp with the row max subtracted: no overflow)
+ * reduced by mean (default), sum or none.  Backward: ∂ℓₙ/∂xₙ,c = softmax(xₙ)_c − [c = tₙ].
+ */
+const crossEntropyOp: Op<{ targets: Int32Array; reduction: Reduction }> = {
+  name: "crossEntropy",
+  forward(inputs, a) {
+    const x = inputs[0];
+    const n = a.targets.length;
+    const c = x.size / n;
+    const lse = new Float64Array(n);
+    const rowLoss = allocate(x.dtype, n);
+    for (let i = 0; i < n; i++) {
+      const base = i * c;
+      let m = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < c; j++)
+        if (x.data[base + j] > m || Number.isNaN(x.data[base + j])) m = x.data[base + j];
+      if (m === Number.POSITIVE_INFINITY || m === Number.NEGATIVE_INFINITY) m = 0;
+      let s = 0;
+      for (let j = 0; j < c; j++) s += Math.exp(x.data[base + j] - m);
+      lse[i] = m + Math.log(s);
+      rowLoss[i] = lse[i] - x.data[base + a.targets[i]];
+    }
+    const r = reduceRows(rowLoss, a.reduction);
+    return { data: r.data, shape: x.ndim === 1 && a.reduction === "none" ? [] : r.shape, saved: lse };
+  },
+  backward(g, ctx) {
+    const x = ctx.inputs[0];
+    const { targets, reduction } = ctx.attrs;
+    const lse = ctx.saved as Float64Array;
+    const n = targets.length;
+    const c = x.size / n;
+    const gx = allocate(x.dtype, x.size);
+    for (let i = 0; i < n; i++) {
+      const s = rowScale(g, reduction, i, n);
+      const base = i * c;
+      for (let j = 0; j < c; j++) gx[base + j] = s * Math.exp(x.data[base + j] - lse[i]);
+      gx[base + targets[i]] -= s;
+    }
+    return [gx];
+  },
+};
+
+/**
+ * Binary cross-entropy on logits x with targets y ∈ [0, 1] (same shape):
+ *   ℓ = max(x, 0) − x·y + log(1 + e^{−|x|})      (stable for any x)
+ * Backward: ∂ℓ/∂x = σ(x) − y,  ∂ℓ/∂y = −x.
+ */
+const bceWithLogitsOp: Op<{ reduction: Reduction }> = {
+  name: "binaryCrossEntropyWithLogits",
+  forward(inputs, a) {
+    const [x, y] = inputs;
+    const l = allocate(promote(x.dtype, y.dtype), x.size);
+    for (let i = 0; i < x.size; i++) {
+      const v = x.data[i];
+      l[i] = Math.max(v, 0) - v * y.data[i] + Math.log1p(Math.exp(-Math.abs(v)));
+    }
+    if (a.reduction === "none") return { data: l, shape: x.shape.slice() };
+    const r = reduceRows(l, a.reduction);
+    return { data: r.data, shape: [] };
+  },
+  backward(g, ctx, needs) {
+    const [x, y] = ctx.inputs;
+    const { reduction } = ctx.attrs;
+    const n = x.size;
+    const dt = g instanceof Float64Array ? "float64" : "float32";
+    const gx = needs[0] ? allocate(dt, n) : null;
+    const gy = needs[1] ? allocate(dt, n) : null;
+    for (let i = 0; i < n; i++) {
+      const s = rowScale(g, reduction, i, n);
+      const v = x.data[i];
+      if (gx) gx[i] = s * (1 / (1 + Math.exp(-v)) - y.data[i]);
+      if (gy) gy[i] = -s * v;
+    }
+    return [gx, gy];
+  },
+};
+
+export const lossOps = {
+  crossEntropy: crossEntropyOp,
+  bceWithLogits: bceWithLogitsOp,
+} satisfies Partial<OpTable>;
+
+export interface LossOptions {
+  /** `"mean"` (default), `"sum"` or `"none"`, as in PyTorch. */
+  reduction?: Reduction;
+}
+
+/**
+ * Cross-entropy between `logits` `[N, C]` (or `[C]`) and integer class `targets` (`[N]`, or one
+ * index), as `torch.nn.functional.cross_entropy` with class-index targets. Stable for huge logits.
+ */
+export function crossEntropy(logits: Tensor, targets: Indices | number, opts: LossOptions = {}): Tensor {
+  const reduction = checkReduction("crossEntropy", opts.reduction ?? "mean");
+  if (logits.ndim !== 1 && logits.ndim !== 2) {
+    throw new RangeError(`crossEntropy: logits must be [N, C] or [C], got ${fmtShape(logits.shape)}`);
+  }
+  const c = logits.shape[logits.ndim - 1];
+  const tg = typeof targets === "number" ? [targets] : targets;
+  const { index } = toIndices("crossEntropy", tg, c);
+  const n = logits.ndim === 2 ? logits.shape[0] : 1;
+  if (index.length !== n) {
+    throw new RangeError(
+      `crossEntropy: logits ${fmtShape(logits.shape)} need ${n} targets, got ${index.length}`,
+    );
+  }
+  return apply(crossEntropyOp, [logits], { targets: index, reduction });
+}
+
+/** `torch.nn.functional.binary_cross_entropy_with_logits` (no weights); `targets` same shape. */
+export function binaryCrossEntropyWithLogits(
+  logits: Tensor,
+  targets: Tensor,
+  opts: LossOptions = {},
+): Tensor {
+  const reduction = checkReduction("binaryCrossEntropyWithLogits", opts.reduction ?? "mean");
+  if (!sameShape(logits.shape, targets.shape)) {
+    throw new RangeError(
+      `binaryCrossEntropyWithLogits: target shape ${fmtShape(targets.shape)} must match logits shape ${fmtShape(logits.shape)}`,
+    );
+  }
+  return apply(bceWithLogitsOp, [logits, targets], { reduction });
+}
+
+/**
+ * Mean squared error `mean((pred − target)²)` (`reduction` as in PyTorch). Shapes must match
+ * exactly (PyTorch broadcasts with a warning; here that is an error).
+ */
+export function mseLoss(pred: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  const reduction = checkReduction("mseLoss", opts.reduction ?? "mean");
+  if (!sameShape(pred.shape, target.shape)) {
+    throw new RangeError(
+      `mseLoss: target shape ${fmtShape(target.shape)} must match input shape ${fmtShape(pred.shape)}`,
+    );
+  }
+  const d = pred.sub(target);
+  const sq = d.mul(d);
+  return reduction === "mean" ? mean(sq) : reduction === "sum" ? sum(sq) : sq;
+}

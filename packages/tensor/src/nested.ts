@@ -1,0 +1,77 @@
+import { allocate, type DType, type FloatArray } from "./dtype.js";
+import { checkShape, fmtShape, sizeOf } from "./shape.js";
+
+/** A number or arbitrarily nested arrays of numbers. */
+export type NestedArray = number | readonly NestedArray[];
+
+/** Values `tensor()` accepts. */
+export type TensorData = NestedArray | ArrayLike<number>;
+
+/** Reads nested arrays (checking they are rectangular and numeric) into flat storage. */
+export function parseNested(
+  op: string,
+  values: TensorData,
+  dtype: DType,
+): { data: FloatArray; shape: number[] } {
+  if (typeof values === "number") {
+    const data = allocate(dtype, 1);
+    data[0] = values;
+    return { data, shape: [] };
+  }
+  if (ArrayBuffer.isView(values)) {
+    const v = values as unknown as ArrayLike<number>;
+    const data = allocate(dtype, v.length);
+    for (let i = 0; i < v.length; i++) data[i] = Number(v[i]);
+    return { data, shape: [v.length] };
+  }
+  if (!Array.isArray(values)) {
+    throw new TypeError(
+      `${op}: expected a number, nested arrays of numbers or a typed array, got ${typeof values}`,
+    );
+  }
+  // Shape from the first element at each depth.
+  const shape: number[] = [];
+  let cur: unknown = values;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    cur = cur[0];
+  }
+  const data = allocate(dtype, sizeOf(shape));
+  let k = 0;
+  const path: number[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth === shape.length) {
+      if (typeof v !== "number") {
+        throw new TypeError(
+          `${op}: element at [${path.join(", ")}] is ${Array.isArray(v) ? "an array" : String(v)}, expected a number (ragged nested array?)`,
+        );
+      }
+      data[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new RangeError(
+        `${op}: ragged nested array: at [${path.join(", ")}] expected ${shape[depth]} elements, got ` +
+          `${Array.isArray(v) ? v.length : `a ${typeof v}`} (shape so far ${fmtShape(shape.slice(0, depth + 1))})`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      walk(v[i], depth + 1);
+      path.pop();
+    }
+  };
+  walk(values, 0);
+  return { data, shape };
+}
+
+/** Reshapes flat values to `shape`, checking the element count. */
+export function withShape(op: string, parsed: { data: FloatArray; shape: number[] }, shape: unknown) {
+  const s = checkShape(op, shape);
+  if (sizeOf(s) !== parsed.data.length) {
+    throw new RangeError(
+      `${op}: ${parsed.data.length} values cannot have shape ${fmtShape(s)} (size ${sizeOf(s)})`,
+    );
+  }
+  return { data: parsed.data, shape: s };
+}

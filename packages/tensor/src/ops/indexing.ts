@@ -1,0 +1,268 @@
+import { allocate, type FloatArray, promote } from "../dtype.js";
+import { apply } from "../engine.js";
+import { fmtShape, normalizeDim, sameShape, sizeOf } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import type { Op, OpTable } from "./op.js";
+
+/** Integer indices: a plain array, an integer typed array, or a tensor holding integers. */
+export type Indices = readonly number[] | ArrayLike<number> | Tensor;
+
+/** Validates indices into `[0, bound)` and returns them as an Int32Array (plus their shape). */
+export function toIndices(op: string, idx: Indices, bound: number): { index: Int32Array; shape: number[] } {
+  let values: ArrayLike<number>;
+  let shape: number[];
+  if (idx instanceof Tensor) {
+    values = idx.data;
+    shape = idx.shape.slice();
+  } else if (Array.isArray(idx) && idx.some((v) => Array.isArray(v))) {
+    const t = Tensor.from(idx as never, { dtype: "float64" });
+    values = t.data;
+    shape = t.shape.slice();
+  } else if (
+    idx !== null &&
+    typeof idx === "object" &&
+    typeof (idx as ArrayLike<number>).length === "number"
+  ) {
+    values = idx as ArrayLike<number>;
+    shape = [values.length];
+  } else {
+    throw new TypeError(
+      `${op}: indices must be an array, an integer typed array or a Tensor, got ${String(idx)}`,
+    );
+  }
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < 0 || v >= bound) {
+      throw new RangeError(`${op}: index ${v} at position ${i} is out of range for size ${bound}`);
+    }
+    out[i] = v;
+  }
+  return { index: out, shape };
+}
+
+/**
+ * indexSelect(dim, index): out = x with dim `dim` replaced by the entries `index` (1-D).
+ * Backward: scatter-add g back into those entries (repeated indices accumulate).
+ */
+const indexSelectOp: Op<{ dim: number; index: Int32Array }> = {
+  name: "indexSelect",
+  forward(inputs, a) {
+    const x = inputs[0];
+    const outer = sizeOf(x.shape.slice(0, a.dim));
+    const r = x.shape[a.dim];
+    const inner = sizeOf(x.shape.slice(a.dim + 1));
+    const k = a.index.length;
+    const out = allocate(x.dtype, outer * k * inner);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < k; j++) {
+        const src = (o * r + a.index[j]) * inner;
+        out.set(x.data.subarray(src, src + inner), (o * k + j) * inner);
+      }
+    }
+    const shape = x.shape.slice();
+    shape[a.dim] = k;
+    return { data: out, shape };
+  },
+  backward(g, ctx) {
+    const x = ctx.inputs[0];
+    const { dim, index } = ctx.attrs;
+    const outer = sizeOf(x.shape.slice(0, dim));
+    const r = x.shape[dim];
+    const inner = sizeOf(x.shape.slice(dim + 1));
+    const k = index.length;
+    const gx = allocate(g instanceof Float64Array ? "float64" : "float32", x.size);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < k; j++) {
+        const dst = (o * r + index[j]) * inner;
+        const src = (o * k + j) * inner;
+        for (let i = 0; i < inner; i++) gx[dst + i] += g[src + i];
+      }
+    }
+    return [gx];
+  },
+};
+
+/**
+ * gather(dim, index) as `torch.gather`: `out[i][j][k] = x[i][index[i][j][k]][k]` (dim = 1).
+ * `index` has x's ndim and `index.size(d) ≤ x.size(d)` for d ≠ dim; out has index's shape.
+ * Backward: scatter-add g into the gathered positions.
+ */
+const gatherOp: Op<{ dim: number; index: Int32Array; indexShape: number[] }> = {
+  name: "gather",
+  forward(inputs, a) {
+    const x = inputs[0];
+    const map = gatherMap(x.shape, a.indexShape, a.dim, a.index);
+    const out = allocate(x.dtype, map.length);
+    for (let i = 0; i < map.length; i++) out[i] = x.data[map[i]];
+    return { data: out, shape: a.indexShape.slice(), saved: map };
+  },
+  backward(g, ctx) {
+    const x = ctx.inputs[0];
+    const map = ctx.saved as Int32Array;
+    const gx = allocate(g instanceof Float64Array ? "float64" : "float32", x.size);
+    for (let i = 0; i < map.length; i++) gx[map[i]] += g[i];
+    return [gx];
+  },
+};
+
+/** Flat source offset in x for every element of the index tensor. */
+function gatherMap(
+  xShape: readonly number[],
+  iShape: readonly number[],
+  dim: number,
+  index: Int32Array,
+): Int32Array {
+  const nd = xShape.length;
+  const xStrides = new Array<number>(nd);
+  let acc = 1;
+  for (let d = nd - 1; d >= 0; d--) {
+    xStrides[d] = acc;
+    acc *= xShape[d];
+  }
+  const map = new Int32Array(index.length);
+  const pos = new Array<number>(nd).fill(0);
+  for (let i = 0; i < index.length; i++) {
+    let off = 0;
+    for (let d = 0; d < nd; d++) off += (d === dim ? index[i] : pos[d]) * xStrides[d];
+    map[i] = off;
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++pos[d] < iShape[d]) break;
+      pos[d] = 0;
+    }
+  }
+  return map;
+}
+
+/**
+ * concat(tensors, dim): joins along `dim`; all other sizes must agree. Output dtype is promoted.
+ * Backward: each input receives its slice of g.
+ */
+const concatOp: Op<{ dim: number }> = {
+  name: "concat",
+  forward(inputs, a) {
+    const first = inputs[0];
+    const d = a.dim;
+    let dtype = first.dtype;
+    let total = 0;
+    for (const t of inputs) {
+      dtype = promote(dtype, t.dtype);
+      total += t.shape[d];
+    }
+    const shape = first.shape.slice();
+    shape[d] = total;
+    const outer = sizeOf(shape.slice(0, d));
+    const inner = sizeOf(shape.slice(d + 1));
+    const out = allocate(dtype, sizeOf(shape));
+    let offset = 0;
+    for (const t of inputs) {
+      const chunk = t.shape[d] * inner;
+      for (let o = 0; o < outer; o++)
+        out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * total * inner + offset);
+      offset += chunk;
+    }
+    return { data: out, shape };
+  },
+  backward(g, ctx, needs) {
+    const d = ctx.attrs.dim;
+    const shape = ctx.outShape;
+    const total = shape[d];
+    const outer = sizeOf(shape.slice(0, d));
+    const inner = sizeOf(shape.slice(d + 1));
+    const res: (FloatArray | null)[] = [];
+    let offset = 0;
+    for (let k = 0; k < ctx.inputs.length; k++) {
+      const t = ctx.inputs[k];
+      const chunk = t.shape[d] * inner;
+      if (needs[k]) {
+        const gi = allocate(g instanceof Float64Array ? "float64" : "float32", t.size);
+        for (let o = 0; o < outer; o++) {
+          gi.set(g.subarray(o * total * inner + offset, o * total * inner + offset + chunk), o * chunk);
+        }
+        res.push(gi);
+      } else res.push(null);
+      offset += chunk;
+    }
+    return res;
+  },
+};
+
+export const indexOps = {
+  indexSelect: indexSelectOp,
+  gather: gatherOp,
+  concat: concatOp,
+} satisfies Partial<OpTable>;
+
+/** Selects entries `indices` (1-D) along `dim`, as `torch.index_select`. */
+export function indexSelect(x: Tensor, dim: number, indices: Indices): Tensor {
+  const d = normalizeDim("indexSelect", dim, x.ndim);
+  if (x.ndim === 0) throw new RangeError("indexSelect: cannot index a 0-d tensor");
+  const { index, shape } = toIndices("indexSelect", indices, x.shape[d]);
+  if (shape.length > 1)
+    throw new RangeError(`indexSelect: indices must be 1-D, got shape ${fmtShape(shape)}`);
+  return apply(indexSelectOp, [x], { dim: d, index });
+}
+
+/** Rows `indices` of `x` (dim 0): the batching primitive, `x[indices]` in PyTorch. */
+export function rows(x: Tensor, indices: Indices): Tensor {
+  return indexSelect(x, 0, indices);
+}
+
+/** `torch.gather(x, dim, index)`. */
+export function gather(x: Tensor, dim: number, indices: Indices): Tensor {
+  const d = normalizeDim("gather", dim, x.ndim);
+  const { index, shape } = toIndices("gather", indices, x.ndim === 0 ? 1 : x.shape[d]);
+  const ishape = x.ndim === 0 && shape.length === 1 && shape[0] === 1 ? [] : shape;
+  if (ishape.length !== x.ndim) {
+    throw new RangeError(
+      `gather: index ${fmtShape(shape)} must have as many dims as the input ${fmtShape(x.shape)}`,
+    );
+  }
+  for (let i = 0; i < x.ndim; i++) {
+    if (i !== d && ishape[i] > x.shape[i]) {
+      throw new RangeError(
+        `gather: index ${fmtShape(shape)} is larger than input ${fmtShape(x.shape)} in dim ${i}`,
+      );
+    }
+  }
+  return apply(gatherOp, [x], { dim: d, index, indexShape: ishape });
+}
+
+/** Joins tensors along an existing `dim` (`torch.cat`). */
+export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new RangeError("concat: expected a non-empty list of tensors");
+  const first = tensors[0];
+  if (first.ndim === 0) throw new RangeError("concat: zero-dimensional tensors cannot be concatenated");
+  const d = normalizeDim("concat", dim, first.ndim);
+  for (let k = 1; k < tensors.length; k++) {
+    const t = tensors[k];
+    const ok =
+      t.ndim === first.ndim && t.shape.every((s: number, i: number) => i === d || s === first.shape[i]);
+    if (!ok) {
+      throw new RangeError(
+        `concat: tensor ${k} has shape ${fmtShape(t.shape)}, incompatible with ${fmtShape(first.shape)} along dim ${d}`,
+      );
+    }
+  }
+  return apply(concatOp, tensors, { dim: d });
+}
+
+/** Stacks same-shaped tensors along a new `dim` (`torch.stack`). */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new RangeError("stack: expected a non-empty list of tensors");
+  const first = tensors[0];
+  for (let k = 1; k < tensors.length; k++) {
+    if (!sameShape(tensors[k].shape, first.shape)) {
+      throw new RangeError(
+        `stack: tensor ${k} has shape ${fmtShape(tensors[k].shape)}, expected ${fmtShape(first.shape)}`,
+      );
+    }
+  }
+  const d = normalizeDim("stack", dim, first.ndim + 1);
+  return concat(
+    tensors.map((t) => t.unsqueeze(d)),
+    d,
+  );
+}

@@ -1,0 +1,96 @@
+import type { DType, FloatArray } from "../dtype.js";
+import type { Tensor } from "../tensor.js";
+
+/** What a forward pass produces: the output storage and shape, plus anything backward needs. */
+export interface Forward {
+  data: FloatArray;
+  shape: number[];
+  saved?: unknown;
+}
+
+/** What a backward pass sees: the inputs, the op's attributes, its output and its saved values. */
+export interface Ctx<A> {
+  readonly inputs: readonly Tensor[];
+  readonly attrs: A;
+  readonly outData: FloatArray;
+  readonly outShape: readonly number[];
+  readonly saved: unknown;
+}
+
+/**
+ * Gradient of each input, or `null` when `needs[i]` is false. A gradient is either input-shaped or,
+ * for broadcasting ops, output-shaped — the engine then sums it down to the input's shape.
+ */
+export type Grads = (FloatArray | null)[];
+
+/** A differentiable primitive: forward and backward side by side. Neither may be omitted. */
+export interface Op<A> {
+  readonly name: string;
+  forward(inputs: readonly Tensor[], attrs: A): Forward;
+  backward(g: FloatArray, ctx: Ctx<A>, needs: readonly boolean[]): Grads;
+}
+
+/** Attributes of a unary elementwise op: its kernel parameters. */
+export interface UnaryAttrs {
+  p0: number;
+  p1: number;
+}
+
+/** Reduction attributes: normalised dims (sorted) and keepdim. */
+export interface ReduceAttrs {
+  dims: number[];
+  keepdim: boolean;
+}
+
+/**
+ * Every differentiable primitive and the type of its attributes. The op table in `table.ts` is a
+ * mapped type over these keys, so adding a primitive without a forward AND a backward is a compile
+ * error; the gradcheck test has a case per key, so it cannot be left untested either.
+ */
+export interface OpAttrs {
+  neg: UnaryAttrs;
+  exp: UnaryAttrs;
+  log: UnaryAttrs;
+  sqrt: UnaryAttrs;
+  abs: UnaryAttrs;
+  tanh: UnaryAttrs;
+  sigmoid: UnaryAttrs;
+  relu: UnaryAttrs;
+  leakyRelu: UnaryAttrs;
+  gelu: UnaryAttrs;
+  geluTanh: UnaryAttrs;
+  clamp: UnaryAttrs;
+  pow: UnaryAttrs;
+  add: null;
+  sub: null;
+  mul: null;
+  div: null;
+  maximum: null;
+  minimum: null;
+  where: null;
+  matmul: null;
+  linear: null;
+  sum: ReduceAttrs;
+  mean: ReduceAttrs;
+  max: ReduceAttrs;
+  min: ReduceAttrs;
+  maxDim: ReduceAttrs;
+  minDim: ReduceAttrs;
+  logsumexp: ReduceAttrs;
+  softmax: { dim: number };
+  logSoftmax: { dim: number };
+  reshape: { shape: number[] };
+  cast: { dtype: DType };
+  permute: { perm: number[] };
+  concat: { dim: number };
+  indexSelect: { dim: number; index: Int32Array };
+  gather: { dim: number; index: Int32Array; indexShape: number[] };
+  crossEntropy: { targets: Int32Array; reduction: Reduction };
+  bceWithLogits: { reduction: Reduction };
+}
+
+/** How a loss reduces over elements, as in PyTorch. */
+export type Reduction = "mean" | "sum" | "none";
+
+export type OpName = keyof OpAttrs;
+export type OpTable = { readonly [K in OpName]: Op<OpAttrs[K]> };

@@ -1,0 +1,25 @@
+import { lossOps } from "../losses.js";
+import { binaryOps, whereOp } from "./binary.js";
+import { indexOps } from "./indexing.js";
+import { matmulOps } from "./matmul.js";
+import type { OpTable } from "./op.js";
+import { reduceOps } from "./reduce.js";
+import { softmaxOps } from "./softmax.js";
+import { unaryOps } from "./unary.js";
+import { viewOps } from "./view.js";
+
+/**
+ * Every differentiable primitive, keyed by name. The type `OpTable` maps each name in `OpAttrs`
+ * to an op with both `forward` and `backward`: a primitive without a derivative does not compile.
+ */
+export const OPS: OpTable = {
+  ...unaryOps,
+  ...binaryOps,
+  where: whereOp,
+  ...matmulOps,
+  ...reduceOps,
+  ...softmaxOps,
+  ...viewOps,
+  ...indexOps,
+  ...lossOps,
+};

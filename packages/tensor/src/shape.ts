@@ -1,0 +1,109 @@
+/** A tensor shape: sizes of each dimension, outermost first. `[]` is a 0-d (scalar) tensor. */
+export type Shape = readonly number[];
+
+/** Number of elements of a shape (1 for `[]`). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
+
+/** Row-major strides of a contiguous tensor of this shape. */
+export function contiguousStrides(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/** `[2, 3]` — how shapes appear in error messages. */
+export function fmtShape(shape: Shape): string {
+  return `[${shape.join(", ")}]`;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Validates a user-supplied shape: an array of non-negative integers. */
+export function checkShape(op: string, shape: unknown): number[] {
+  if (!Array.isArray(shape))
+    throw new TypeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+  for (const d of shape) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+      throw new RangeError(`${op}: invalid shape ${fmtShape(shape)}: sizes must be non-negative integers`);
+    }
+  }
+  return shape.slice();
+}
+
+/**
+ * NumPy broadcasting: align trailing dims; each pair must be equal or contain a 1.
+ * @throws naming the op and both shapes when they are incompatible.
+ */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = i < n - a.length ? 1 : a[i - (n - a.length)];
+    const db = i < n - b.length ? 1 : b[i - (n - b.length)];
+    if (da === db || db === 1) out[i] = da;
+    else if (da === 1) out[i] = db;
+    else {
+      throw new RangeError(
+        `${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together ` +
+          `(dim ${i - n}: ${da} vs ${db})`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Strides that read a contiguous tensor of `shape` as if broadcast to `outShape`
+ * (stride 0 along broadcast dims). `shape` must broadcast to `outShape`.
+ */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const n = outShape.length;
+  const off = n - shape.length;
+  const s = new Array<number>(n).fill(0);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i + off] = shape[i] === 1 && outShape[i + off] !== 1 ? 0 : acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/** Normalises a possibly negative dim into `[0, ndim)`; a 0-d tensor accepts `0` and `-1`. */
+export function normalizeDim(op: string, dim: number, ndim: number): number {
+  const n = Math.max(ndim, 1);
+  if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+    throw new RangeError(
+      `${op}: dim ${dim} out of range for a ${ndim}-D tensor (expected an integer in [${-n}, ${n - 1}])`,
+    );
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
+/** Sorted unique normalised dims; `undefined` means all dims. */
+export function normalizeDims(
+  op: string,
+  dim: number | readonly number[] | undefined,
+  ndim: number,
+): number[] {
+  if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof dim === "number" ? [dim] : dim;
+  const out: number[] = [];
+  for (const d of list) {
+    const nd = Math.min(normalizeDim(op, d, ndim), Math.max(ndim - 1, 0));
+    if (out.includes(nd)) throw new RangeError(`${op}: dim ${d} appears more than once in ${fmtShape(list)}`);
+    out.push(nd);
+  }
+  return ndim === 0 ? [] : out.sort((x, y) => x - y);
+}
