@@ -1,0 +1,219 @@
+import type { OptimizerName } from "./args.js";
+import type { RunConfig } from "./config.js";
+import { type Dataset, isPlanar, loadDataset } from "./datasets/index.js";
+import { RunError } from "./errors.js";
+import { learningRate, OPTIMIZER_LABEL } from "./optimizers.js";
+import { type Io, Progress } from "./progress.js";
+import { jsonLine } from "./record.js";
+import { type ChartSpec, colorOf } from "./report/chart.js";
+import type { ResultRow } from "./report/html.js";
+import type { BoundarySpec } from "./report/svg.js";
+import { terminalChart } from "./report/terminal-chart.js";
+import { writeReport } from "./report/write.js";
+import { describeData, describeRun } from "./summary.js";
+import { textTable } from "./table.js";
+import { Trainer } from "./train.js";
+
+/** Cells per side of the decision-boundary grid. */
+export const BOUNDARY_GRID = 80;
+
+/** One optimizer's run in a comparison. */
+export interface CompareRun {
+  readonly name: OptimizerName;
+  readonly trainer: Trainer;
+  readonly seconds: number;
+  /** The divergence message when the loss became non-finite, else null. */
+  readonly diverged: string | null;
+}
+
+/** The result of `compare`: every run, the table rows and the report files written. */
+export interface CompareResult {
+  readonly runs: CompareRun[];
+  readonly rows: ResultRow[];
+  readonly files: string[];
+}
+
+/**
+ * `compare`: trains the same network (same seed ⇒ the same initial weights) with each optimizer,
+ * over the same batch order, prints a table (final train loss, test loss and accuracy, time, steps
+ * to reach the loss threshold), a terminal chart of the losses, and writes `report.html` + PNGs.
+ * A run whose loss becomes non-finite is reported as diverged; the others still run, and the
+ * command then fails with exit code 1.
+ */
+export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult> {
+  const ds = loadDataset(cfg.dataset, cfg.seed, cfg.limit);
+  const text = !cfg.json && !cfg.quiet;
+  const info = (s: string) => {
+    if (text) io.out(s);
+    else if (cfg.json && !cfg.quiet) io.err(s);
+  };
+  info(
+    `${describeData(ds)}\n${describeRun(ds, cfg)}\ncomparing ${cfg.optimizers.map((o) => OPTIMIZER_LABEL[o]).join(", ")}\n\n`,
+  );
+  const runs: CompareRun[] = [];
+  for (const name of cfg.optimizers) {
+    const t = new Trainer(ds, cfg, name, () => io.now());
+    const progress = new Progress(io, !cfg.quiet);
+    progress.begin();
+    const t0 = io.now();
+    let diverged: string | null = null;
+    try {
+      while (t.epoch < cfg.epochs) {
+        const rec = t.runEpoch((p) =>
+          progress.update({
+            label: name,
+            epoch: p.epoch,
+            epochs: cfg.epochs,
+            seen: p.seen,
+            samplesPerEpoch: ds.train.n,
+            loss: p.loss,
+            accuracy: p.accuracy,
+          }),
+        );
+        if (cfg.json) io.out(jsonLine(rec));
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    } catch (e) {
+      if (!(e instanceof RunError)) throw e;
+      diverged = e.message;
+    } finally {
+      progress.clear();
+    }
+    const seconds = (io.now() - t0) / 1000;
+    runs.push({ name, trainer: t, seconds, diverged });
+    const last = t.history.at(-1);
+    if (diverged) info(`${name.padEnd(9)} diverged: ${diverged.split("\n")[0]}\n`);
+    else if (last) {
+      const acc =
+        last.testAccuracy === null ? "" : `, test accuracy ${(100 * last.testAccuracy).toFixed(2)}%`;
+      info(`${name.padEnd(9)} done in ${seconds.toFixed(1)}s: test loss ${last.testLoss.toFixed(4)}${acc}\n`);
+    }
+  }
+
+  const rows: ResultRow[] = runs.map(({ name, trainer, seconds, diverged }) => {
+    const last = trainer.history.at(-1);
+    return {
+      optimizer: OPTIMIZER_LABEL[name],
+      lr: learningRate(name, cfg),
+      finalTrainLoss: diverged ? Number.NaN : (last?.trainLoss ?? Number.NaN),
+      testLoss: diverged ? Number.NaN : (last?.testLoss ?? Number.NaN),
+      testAccuracy: diverged ? null : (last?.testAccuracy ?? null),
+      seconds,
+      stepsToThreshold: trainer.stepsToThreshold,
+    };
+  });
+  const classify = ds.task === "classification";
+  const table = textTable(
+    [
+      "optimizer",
+      "lr",
+      "final train loss",
+      "test loss",
+      ...(classify ? ["test acc"] : []),
+      "seconds",
+      `steps to loss < ${cfg.threshold}`,
+    ],
+    rows.map((r, i) => [
+      r.optimizer,
+      String(r.lr),
+      runs[i].diverged ? "diverged" : r.finalTrainLoss.toFixed(4),
+      runs[i].diverged ? "—" : r.testLoss.toFixed(4),
+      ...(classify ? [r.testAccuracy === null ? "—" : `${(100 * r.testAccuracy).toFixed(2)}%`] : []),
+      r.seconds.toFixed(1),
+      r.stepsToThreshold === null ? "never" : String(r.stepsToThreshold),
+    ]),
+  );
+  if (cfg.json) {
+    if (!cfg.quiet) io.err(`\n${table}`);
+  } else io.out(`\n${table}`);
+
+  const charts = curves(runs, classify);
+  if (text)
+    io.out(`\n${terminalChart(charts[0], Math.min(60, Math.max(20, io.columns - 12)), 10, io.isTTY)}`);
+  const boundaries = isPlanar(ds) ? runs.filter((r) => !r.diverged).map((r) => boundary(ds, r)) : [];
+  const files = writeReport(cfg.out, {
+    title: `Descent: ${runs.length} optimizers on ${ds.name}`,
+    settings: [
+      describeData(ds),
+      describeRun(ds, cfg),
+      `same initial weights and batch order for every optimizer; threshold ${cfg.threshold}`,
+    ],
+    threshold: cfg.threshold,
+    rows,
+    charts,
+    boundaries,
+  });
+  const where = `report: ${files.at(-1)}\ncharts: ${files.slice(0, -1).join(", ")}\n`;
+  if (cfg.json) {
+    if (!cfg.quiet) io.err(where);
+  } else io.out(`\n${where}`);
+  const failed = runs.filter((r) => r.diverged);
+  if (failed.length) {
+    throw new RunError(
+      `${failed.map((r) => r.name).join(", ")} diverged (the report shows the others):\n${failed.map((r) => r.diverged).join("\n")}`,
+    );
+  }
+  return { runs, rows, files };
+}
+
+/** Train loss and test accuracy (or test loss, for regression) per epoch, one series per optimizer. */
+function curves(runs: readonly CompareRun[], classify: boolean): ChartSpec[] {
+  const series = (pick: (r: Trainer["history"][number]) => number) =>
+    runs.map((r, i) => ({
+      label: OPTIMIZER_LABEL[r.name],
+      color: colorOf(r.name, i),
+      points: r.trainer.history.map((h) => [h.epoch, pick(h)] as [number, number]),
+    }));
+  const charts: ChartSpec[] = [
+    { title: "Train loss", xLabel: "epoch", yLabel: "loss", logY: true, series: series((h) => h.trainLoss) },
+  ];
+  if (classify) {
+    charts.push({
+      title: "Test accuracy",
+      xLabel: "epoch",
+      yLabel: "accuracy",
+      series: series((h) => h.testAccuracy ?? Number.NaN),
+    });
+  } else {
+    charts.push({
+      title: "Test loss",
+      xLabel: "epoch",
+      yLabel: "MSE",
+      logY: true,
+      series: series((h) => h.testLoss),
+    });
+  }
+  return charts;
+}
+
+/** The trained model's class over a grid covering the test points (10 % margin). */
+function boundary(ds: Dataset, run: CompareRun): BoundarySpec {
+  const { x } = ds.test;
+  let x0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < ds.test.n; i++) {
+    x0 = Math.min(x0, x[2 * i]);
+    x1 = Math.max(x1, x[2 * i]);
+    y0 = Math.min(y0, x[2 * i + 1]);
+    y1 = Math.max(y1, x[2 * i + 1]);
+  }
+  const mx = 0.1 * (x1 - x0);
+  const my = 0.1 * (y1 - y0);
+  [x0, x1, y0, y1] = [x0 - mx, x1 + mx, y0 - my, y1 + my];
+  const n = BOUNDARY_GRID;
+  const grid = new Float32Array(n * n * 2);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      grid[(r * n + c) * 2] = x0 + ((c + 0.5) / n) * (x1 - x0);
+      grid[(r * n + c) * 2 + 1] = y1 - ((r + 0.5) / n) * (y1 - y0); // row 0 at the top
+    }
+  }
+  const classes = run.trainer.predict(grid, n * n);
+  const points: [number, number, number][] = [];
+  for (let i = 0; i < ds.test.n; i++) points.push([x[2 * i], x[2 * i + 1], ds.test.y[i]]);
+  const last = run.trainer.history.at(-1);
+  const acc = last?.testAccuracy == null ? "" : ` (${(100 * last.testAccuracy).toFixed(1)}%)`;
+  return { title: `${OPTIMIZER_LABEL[run.name]}${acc}`, x0, x1, y0, y1, nx: n, ny: n, classes, points };
+}

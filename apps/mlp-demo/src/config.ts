@@ -1,0 +1,132 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ActivationName, CliArgs, DatasetName, OptimizerName, ScheduleName } from "./args.js";
+
+/** Everything a run needs, with the defaults filled in. */
+export interface RunConfig {
+  readonly dataset: DatasetName;
+  readonly optimizer: OptimizerName;
+  /** Optimizers of `compare`, in table order. */
+  readonly optimizers: readonly OptimizerName[];
+  /** User-given learning rate; undefined: each optimizer's default (`DEFAULT_LR`). */
+  readonly lr: number | undefined;
+  readonly momentum: number;
+  /** User-given weight decay; undefined: 0, or 0.01 for adamw. */
+  readonly weightDecay: number | undefined;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly hidden: readonly number[];
+  readonly activation: ActivationName;
+  readonly schedule: ScheduleName;
+  readonly clip: number | undefined;
+  readonly seed: number;
+  readonly threshold: number;
+  readonly limit: number | undefined;
+  readonly out: string;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly save: string | undefined;
+  readonly resume: string | undefined;
+}
+
+/** The learning rate each optimizer gets unless `--lr` says otherwise. */
+export const DEFAULT_LR: Readonly<Record<OptimizerName, number>> = {
+  sgd: 0.1,
+  momentum: 0.01,
+  adagrad: 0.05,
+  rmsprop: 0.001,
+  adam: 0.001,
+  adamw: 0.001,
+};
+
+/** The five optimizers of the motivating story, in the order `compare` runs them. */
+export const COMPARE_DEFAULT: readonly OptimizerName[] = ["sgd", "momentum", "adagrad", "rmsprop", "adam"];
+
+interface DatasetDefaults {
+  epochs: number;
+  batchSize: number;
+  hidden: number[];
+  activation: ActivationName;
+  schedule: ScheduleName;
+  /** Loss that `compare`'s steps-to-threshold column waits for. */
+  threshold: number;
+}
+
+/** Per-data-set defaults, tuned so that each default run is quick and lands well. */
+export const DATASET_DEFAULTS: Readonly<Record<DatasetName, DatasetDefaults>> = {
+  mnist: {
+    epochs: 12,
+    batchSize: 64,
+    hidden: [256, 128],
+    activation: "relu",
+    schedule: "onecycle",
+    threshold: 0.2,
+  },
+  iris: { epochs: 100, batchSize: 16, hidden: [16], activation: "relu", schedule: "none", threshold: 0.1 },
+  spiral: {
+    epochs: 200,
+    batchSize: 32,
+    hidden: [64, 64],
+    activation: "relu",
+    schedule: "none",
+    threshold: 0.3,
+  },
+  moons: {
+    epochs: 100,
+    batchSize: 32,
+    hidden: [32, 32],
+    activation: "relu",
+    schedule: "none",
+    threshold: 0.1,
+  },
+  circles: {
+    epochs: 100,
+    batchSize: 32,
+    hidden: [32, 32],
+    activation: "relu",
+    schedule: "none",
+    threshold: 0.1,
+  },
+  xor: { epochs: 100, batchSize: 32, hidden: [32, 32], activation: "relu", schedule: "none", threshold: 0.1 },
+  sine: {
+    epochs: 300,
+    batchSize: 32,
+    hidden: [32, 32],
+    activation: "tanh",
+    schedule: "none",
+    threshold: 0.02,
+  },
+};
+
+/** `apps/mlp-demo/out`, wherever the CLI runs from (src/ under vitest, dist/ when built). */
+export function defaultOutDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), "..", "out");
+}
+
+/** Fills in the defaults for what the user did not set. */
+export function resolveConfig(a: CliArgs): RunConfig {
+  const dataset = a.dataset ?? "mnist";
+  const d = DATASET_DEFAULTS[dataset];
+  return {
+    dataset,
+    optimizer: a.optimizer ?? "adam",
+    optimizers: a.optimizers ?? COMPARE_DEFAULT,
+    lr: a.lr,
+    momentum: a.momentum ?? 0.9,
+    weightDecay: a.weightDecay,
+    epochs: a.epochs ?? d.epochs,
+    batchSize: a.batchSize ?? d.batchSize,
+    hidden: a.hidden ?? d.hidden,
+    activation: a.activation ?? d.activation,
+    schedule: a.schedule ?? d.schedule,
+    clip: a.clip,
+    seed: a.seed ?? 1,
+    threshold: a.threshold ?? d.threshold,
+    limit: a.limit,
+    out: a.out ?? defaultOutDir(),
+    json: a.json,
+    quiet: a.quiet,
+    save: a.save,
+    resume: a.resume,
+  };
+}

@@ -1,0 +1,34 @@
+import type { DatasetName } from "../args.js";
+import { loadIris } from "./iris.js";
+import { loadMnist } from "./mnist.js";
+import { head } from "./split.js";
+import { circles, moons, sine, spiral, xor } from "./synthetic.js";
+import type { Dataset } from "./types.js";
+
+export type { Dataset, Split } from "./types.js";
+
+const LOADERS: { [K in DatasetName]: (seed: number) => Dataset } = {
+  mnist: loadMnist,
+  iris: loadIris,
+  spiral,
+  moons,
+  circles,
+  xor,
+  sine,
+};
+
+/**
+ * Loads a data set by name, seeded. `limit` keeps only the first `limit` training samples (for
+ * quick runs and tests); the test split is never cut.
+ */
+export function loadDataset(name: DatasetName, seed: number, limit?: number): Dataset {
+  const loader = LOADERS[name];
+  if (!loader) throw new Error(`unknown data set "${name}"; valid: ${Object.keys(LOADERS).join(", ")}`);
+  const ds = loader(seed);
+  return limit === undefined ? ds : { ...ds, train: head(ds.train, limit) };
+}
+
+/** True for data sets whose inputs are points in the plane (the report draws their decision boundary). */
+export function isPlanar(ds: Dataset): boolean {
+  return ds.inputDim === 2 && ds.task === "classification";
+}

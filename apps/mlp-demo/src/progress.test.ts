@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { bar, formatDuration, type Io, Progress } from "./progress.js";
+import { jsonLine, textLine } from "./record.js";
+import { textTable } from "./table.js";
+
+export function fakeIo(isTTY = false): Io & { stdout: string; stderr: string; t: number } {
+  const io = {
+    stdout: "",
+    stderr: "",
+    t: 0,
+    isTTY,
+    columns: 120,
+    out(s: string) {
+      io.stdout += s;
+    },
+    err(s: string) {
+      io.stderr += s;
+    },
+    now() {
+      return io.t;
+    },
+  };
+  return io;
+}
+
+describe("progress bar", () => {
+  it("formats durations and bars", () => {
+    expect(formatDuration(0)).toBe("0:00");
+    expect(formatDuration(65)).toBe("1:05");
+    expect(formatDuration(3723)).toBe("1:02:03");
+    expect(formatDuration(Number.NaN)).toBe("--:--");
+    expect(bar(0, 4)).toBe("░░░░");
+    expect(bar(1, 4)).toBe("████");
+    expect(bar(0.5, 4)).toBe("██░░");
+    expect(bar(0.125 / 4 + 0.25, 4)).toBe("█▏░░");
+  });
+
+  it("shows epoch, loss, accuracy, samples/s and ETA", () => {
+    const io = fakeIo(true);
+    const p = new Progress(io, true);
+    p.begin();
+    io.t = 2000; // 2 s for 1 000 samples: 500 samples/s; 3 000 left → 6 s
+    const line = p.line({
+      epoch: 1,
+      epochs: 2,
+      seen: 1000,
+      samplesPerEpoch: 2000,
+      loss: 0.5,
+      accuracy: 0.875,
+    });
+    expect(line).toContain("epoch 1/2");
+    expect(line).toContain("loss 0.5000");
+    expect(line).toContain("acc  87.5%");
+    expect(line).toContain("500 samples/s");
+    expect(line).toContain("ETA 0:06");
+  });
+
+  it("redraws only on a TTY, throttled, and not at all when disabled", () => {
+    const s = { epoch: 1, epochs: 1, seen: 10, samplesPerEpoch: 100, loss: 1, accuracy: null };
+    const tty = fakeIo(true);
+    const p = new Progress(tty, true, 100);
+    p.begin();
+    p.update(s);
+    p.update(s); // same instant: throttled
+    expect(tty.stderr.match(/\r/g)).toHaveLength(1);
+    tty.t = 150;
+    p.update(s);
+    expect(tty.stderr.match(/\r/g)).toHaveLength(2);
+    const pipe = fakeIo(false);
+    new Progress(pipe, true).update(s);
+    const quiet = fakeIo(true);
+    new Progress(quiet, false).update(s);
+    expect(pipe.stderr + quiet.stderr).toBe("");
+  });
+});
+
+describe("epoch records and tables", () => {
+  const r = {
+    epoch: 2,
+    epochs: 10,
+    optimizer: "adam",
+    lr: 0.001,
+    steps: 250,
+    trainLoss: 0.25,
+    trainAccuracy: 0.9,
+    testLoss: 0.3,
+    testAccuracy: 0.91,
+    seconds: 1.23456,
+  };
+
+  it("the JSON line is one line of JSON with the documented keys", () => {
+    const line = jsonLine(r);
+    expect(line.endsWith("\n")).toBe(true);
+    expect(line.trimEnd()).not.toContain("\n");
+    const o = JSON.parse(line);
+    expect(o).toEqual({ ...r, seconds: 1.2346 });
+    expect(JSON.parse(jsonLine({ ...r, trainLoss: Number.NaN })).trainLoss).toBeNull();
+  });
+
+  it("the text line shows the epoch's numbers", () => {
+    expect(textLine(r)).toBe(
+      "epoch  2/10  train loss 0.2500  test loss 0.3000  test acc 91.00%  lr 0.00100  1.2s\n",
+    );
+  });
+
+  it("tables align text left and numbers right", () => {
+    const t = textTable(
+      ["optimizer", "loss"],
+      [
+        ["sgd", "0.5"],
+        ["momentum", "0.25"],
+      ],
+    );
+    expect(t).toBe("optimizer  loss\n─────────  ────\nsgd         0.5\nmomentum   0.25\n");
+  });
+});

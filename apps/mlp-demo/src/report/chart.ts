@@ -1,0 +1,190 @@
+/**
+ * The geometry of a line chart, shared by the SVG, PNG and terminal renderers: data ranges, "nice"
+ * ticks, and the maps from data to pixel coordinates.
+ */
+
+export interface Series {
+  readonly label: string;
+  /** `#rrggbb`. */
+  readonly color: string;
+  /** (x, y) points in x order; non-finite y values break the line. */
+  readonly points: readonly (readonly [number, number])[];
+}
+
+export interface ChartSpec {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly series: readonly Series[];
+  /** Logarithmic y axis (losses); non-positive values are dropped. */
+  readonly logY?: boolean;
+  /** Fixed y range (e.g. [0, 1] for accuracy); default: the data's range. */
+  readonly yRange?: readonly [number, number];
+}
+
+export interface Tick {
+  readonly value: number;
+  readonly label: string;
+}
+
+export interface Layout {
+  readonly width: number;
+  readonly height: number;
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+  readonly xTicks: readonly Tick[];
+  readonly yTicks: readonly Tick[];
+  x(v: number): number;
+  y(v: number): number;
+}
+
+/** Margins around the plot area, in pixels. */
+export const MARGIN = { left: 62, right: 16, top: 30, bottom: 44 } as const;
+
+/** Ticks at 1, 2 or 5 × 10^k covering [lo, hi], about `count` of them. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  }
+  return out;
+}
+
+/** Ticks for a log axis: powers of ten, plus 2× and 5× when the range spans under two decades. */
+export function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  const k0 = Math.floor(Math.log10(lo));
+  const k1 = Math.ceil(Math.log10(hi));
+  const mults = Math.log10(hi / lo) <= 2 ? [1, 2, 5] : [1];
+  for (let k = k0; k <= k1; k++) {
+    for (const m of mults) {
+      const v = Number((m * 10 ** k).toPrecision(12));
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
+    }
+  }
+  return out.length >= 2 ? out : [lo, hi];
+}
+
+/** Rounds a positive value down (floor) or up (ceil) to the nearest 1, 2 or 5 × 10^k. */
+export function snapLog(v: number, round: (x: number) => number): number {
+  const k = Math.floor(Math.log10(v));
+  const m = v / 10 ** k;
+  const steps = [1, 2, 5, 10];
+  const pick =
+    round === Math.floor
+      ? [...steps].reverse().find((s) => s <= m * (1 + 1e-12))
+      : steps.find((s) => s >= m * (1 - 1e-12));
+  return Number(((pick ?? 1) * 10 ** k).toPrecision(12));
+}
+
+/** A short label for a tick value: 0.001, 0.25, 12, 1e-5, 2e+4. */
+export function formatTick(v: number): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(4)));
+  return v.toExponential(0).replace("e+", "e");
+}
+
+function dataRange(spec: ChartSpec): { x0: number; x1: number; y0: number; y1: number } {
+  let x0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const s of spec.series) {
+    for (const [x, y] of s.points) {
+      if (!Number.isFinite(x) || !Number.isFinite(y) || (spec.logY && y <= 0)) continue;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+    }
+  }
+  if (x0 > x1) [x0, x1] = [0, 1];
+  if (y0 > y1) [y0, y1] = spec.logY ? [0.1, 1] : [0, 1];
+  if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
+  if (y0 === y1) [y0, y1] = spec.logY ? [y0 / 2, y1 * 2] : [y0 - 1, y1 + 1];
+  if (spec.yRange) [y0, y1] = spec.yRange;
+  return { x0, x1, y0, y1 };
+}
+
+/** Places the chart in a `width × height` box: plot area, ticks and the data → pixel maps. */
+export function layout(spec: ChartSpec, width: number, height: number): Layout {
+  const r = dataRange(spec);
+  const left = MARGIN.left;
+  const top = MARGIN.top;
+  const right = width - MARGIN.right;
+  const bottom = height - MARGIN.bottom;
+  let yTicks: number[];
+  let ty: (v: number) => number;
+  let y0 = r.y0;
+  let y1 = r.y1;
+  if (spec.logY) {
+    if (!spec.yRange) {
+      y0 = snapLog(y0, Math.floor);
+      y1 = snapLog(y1, Math.ceil);
+    }
+    yTicks = logTicks(y0, y1);
+    ty = Math.log10;
+  } else {
+    yTicks = niceTicks(y0, y1, 5);
+    if (!spec.yRange) {
+      y0 = Math.min(y0, yTicks[0]);
+      y1 = Math.max(y1, yTicks[yTicks.length - 1]);
+    }
+    ty = (v) => v;
+  }
+  const ly0 = ty(y0);
+  const ly1 = ty(y1);
+  const xTicks = niceTicks(r.x0, r.x1, 6);
+  return {
+    width,
+    height,
+    left,
+    top,
+    right,
+    bottom,
+    xTicks: xTicks.map((value) => ({ value, label: formatTick(value) })),
+    yTicks: yTicks.map((value) => ({ value, label: formatTick(value) })),
+    x: (v) => left + ((v - r.x0) / (r.x1 - r.x0)) * (right - left),
+    y: (v) => bottom - ((ty(v) - ly0) / (ly1 - ly0)) * (bottom - top),
+  };
+}
+
+/**
+ * The pixel polylines of a series: runs of consecutive drawable points (finite, and positive on a
+ * log axis). A non-drawable point ends a run.
+ */
+export function pixelRuns(spec: ChartSpec, s: Series, l: Layout): [number, number][][] {
+  const runs: [number, number][][] = [];
+  let cur: [number, number][] = [];
+  for (const [x, y] of s.points) {
+    if (!Number.isFinite(x) || !Number.isFinite(y) || (spec.logY && y <= 0)) {
+      if (cur.length) runs.push(cur);
+      cur = [];
+      continue;
+    }
+    cur.push([l.x(x), l.y(y)]);
+  }
+  if (cur.length) runs.push(cur);
+  return runs;
+}
+
+/** One colour per optimizer, distinguishable for common colour-vision deficiencies (Okabe–Ito). */
+export const PALETTE: Readonly<Record<string, string>> = {
+  sgd: "#0072b2",
+  momentum: "#e69f00",
+  adagrad: "#009e73",
+  rmsprop: "#cc79a7",
+  adam: "#d55e00",
+  adamw: "#56b4e9",
+};
+
+export function colorOf(name: string, index: number): string {
+  return PALETTE[name] ?? ["#000000", "#999999", "#f0e442"][index % 3];
+}

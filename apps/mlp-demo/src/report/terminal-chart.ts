@@ -1,0 +1,102 @@
+import type { ChartSpec } from "./chart.js";
+import { formatTick } from "./chart.js";
+
+/**
+ * Bit of each dot in a braille cell (U+2800 + bits), by [row][column] within the 4 × 2 cell:
+ * dots 1,2,3,7 down the left column, 4,5,6,8 down the right.
+ */
+const DOT = [
+  [0x01, 0x08],
+  [0x02, 0x10],
+  [0x04, 0x20],
+  [0x40, 0x80],
+] as const;
+
+/** 256-colour-free ANSI colours for the series (the terminal's own palette). */
+const ANSI = [34, 33, 32, 35, 31, 36];
+
+/**
+ * A small line chart drawn with unicode braille (2 × 4 dots per character), one line per series,
+ * y axis labels on the left, a legend below. `color` adds ANSI colours (for TTYs).
+ */
+export function terminalChart(spec: ChartSpec, cols = 56, rows = 10, color = false): string {
+  const w = cols * 2;
+  const h = rows * 4;
+  const tf = spec.logY ? (v: number) => Math.log10(v) : (v: number) => v;
+  const ok = (y: number) => Number.isFinite(y) && (!spec.logY || y > 0);
+  let x0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const s of spec.series) {
+    for (const [x, y] of s.points) {
+      if (!ok(y)) continue;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+    }
+  }
+  if (spec.yRange) [y0, y1] = spec.yRange;
+  if (!(x1 >= x0) || !(y1 >= y0)) return `${spec.title}: no data\n`;
+  if (x1 === x0) x1 = x0 + 1;
+  const ty0 = tf(y0);
+  const ty1 = tf(y1) === ty0 ? ty0 + 1 : tf(y1);
+  const cells = spec.series.map(() => new Uint8Array(cols * rows));
+  spec.series.forEach((s, si) => {
+    let prev: [number, number] | null = null;
+    for (const [x, y] of s.points) {
+      if (!ok(y)) {
+        prev = null;
+        continue;
+      }
+      const px = ((x - x0) / (x1 - x0)) * (w - 1);
+      const py = (1 - (tf(y) - ty0) / (ty1 - ty0)) * (h - 1);
+      const steps = prev
+        ? Math.max(1, Math.ceil(Math.max(Math.abs(px - prev[0]), Math.abs(py - prev[1]))))
+        : 0;
+      for (let k = 0; k <= steps; k++) {
+        const t = steps === 0 ? 1 : k / steps;
+        const qx = Math.round(prev ? prev[0] + (px - prev[0]) * t : px);
+        const qy = Math.round(prev ? prev[1] + (py - prev[1]) * t : py);
+        if (qx < 0 || qy < 0 || qx >= w || qy >= h) continue;
+        cells[si][Math.floor(qy / 4) * cols + Math.floor(qx / 2)] |= DOT[qy % 4][qx % 2];
+      }
+      prev = [px, py];
+    }
+  });
+  const labels = [formatTick(Number(y1.toPrecision(3))), formatTick(Number(y0.toPrecision(3)))];
+  const lw = Math.max(...labels.map((s) => s.length));
+  const lines = [`${spec.title}${spec.logY ? " (log scale)" : ""}`];
+  for (let r = 0; r < rows; r++) {
+    const label = r === 0 ? labels[0] : r === rows - 1 ? labels[1] : "";
+    let line = `${label.padStart(lw)} ┤`;
+    for (let c = 0; c < cols; c++) {
+      let bits = 0;
+      let owner = -1;
+      for (let si = 0; si < cells.length; si++) {
+        const b = cells[si][r * cols + c];
+        if (b) {
+          bits |= b;
+          owner = si;
+        }
+      }
+      const ch = String.fromCharCode(0x2800 + bits);
+      line += color && owner >= 0 ? `\x1b[${ANSI[owner % ANSI.length]}m${ch}\x1b[0m` : ch;
+    }
+    lines.push(line);
+  }
+  lines.push(`${" ".repeat(lw)} └${"─".repeat(cols)}`);
+  const xl = formatTick(x0);
+  const xr = formatTick(x1);
+  lines.push(
+    `${" ".repeat(lw + 2)}${xl}${spec.xLabel.padStart(Math.floor(cols / 2)).padEnd(cols - xl.length - xr.length)}${xr}`,
+  );
+  if (spec.series.length > 1) {
+    const legend = spec.series
+      .map((s, i) => (color ? `\x1b[${ANSI[i % ANSI.length]}m━━\x1b[0m ${s.label}` : `[${i + 1}] ${s.label}`))
+      .join("  ");
+    lines.push(`${" ".repeat(lw + 2)}${legend}`);
+  }
+  return `${lines.join("\n")}\n`;
+}

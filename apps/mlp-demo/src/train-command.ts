@@ -1,0 +1,103 @@
+import type { CliArgs } from "./args.js";
+import {
+  checkSaveTarget,
+  readCheckpoint,
+  restoreTrainer,
+  resumeConfig,
+  saveCheckpoint,
+} from "./checkpoint.js";
+import type { RunConfig } from "./config.js";
+import { loadDataset } from "./datasets/index.js";
+import { type Io, Progress } from "./progress.js";
+import { jsonLine, textLine } from "./record.js";
+import { PALETTE } from "./report/chart.js";
+import { terminalChart } from "./report/terminal-chart.js";
+import { describeData, describeOptimizer, describeRun } from "./summary.js";
+import { Trainer } from "./train.js";
+
+/**
+ * `train`: one network, one optimizer. Prints a header, a live progress bar (TTY), one line per
+ * epoch (text, or JSON with `--json`), then the test accuracy and a small loss chart. With
+ * `--resume` the run continues from a checkpoint; with `--save` a checkpoint is written after
+ * every epoch. Returns the trainer (tests inspect it).
+ */
+export async function runTrain(cfg0: RunConfig, args: CliArgs, io: Io): Promise<Trainer> {
+  // Read and check everything that can fail before writing anything.
+  const ck = cfg0.resume ? readCheckpoint(cfg0.resume) : null;
+  const cfg = ck ? resumeConfig(cfg0, args, ck) : cfg0;
+  if (cfg.save) checkSaveTarget(cfg.save);
+  const ds = loadDataset(cfg.dataset, cfg.seed, cfg.limit);
+  const t = new Trainer(ds, cfg, cfg.optimizer, () => io.now());
+  if (ck) restoreTrainer(t, ck);
+
+  const text = !cfg.json && !cfg.quiet;
+  const info = (s: string) => {
+    if (text) io.out(s);
+    else if (cfg.json && !cfg.quiet) io.err(s);
+  };
+  info(`${describeData(ds)}\n${describeRun(ds, cfg)}\n${describeOptimizer(cfg.optimizer, cfg)}\n`);
+  if (ck) info(`resumed from ${ck.dir} at epoch ${t.epoch} (step ${t.steps})\n`);
+
+  const progress = new Progress(io, !cfg.quiet);
+  progress.begin(t.epoch * ds.train.n);
+  const t0 = io.now();
+  while (t.epoch < cfg.epochs) {
+    let rec: ReturnType<Trainer["runEpoch"]>;
+    try {
+      rec = t.runEpoch((p) =>
+        progress.update({
+          epoch: p.epoch,
+          epochs: cfg.epochs,
+          seen: p.seen,
+          samplesPerEpoch: ds.train.n,
+          loss: p.loss,
+          accuracy: p.accuracy,
+        }),
+      );
+    } finally {
+      progress.clear();
+    }
+    if (cfg.json) io.out(jsonLine(rec));
+    else if (!cfg.quiet) io.out(textLine(rec));
+    if (cfg.save) saveCheckpoint(t, cfg.save);
+    // Let the event loop breathe between epochs (signals, stdout draining).
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  const seconds = (io.now() - t0) / 1000;
+  const last = t.history.at(-1);
+  if (!last) {
+    info("nothing to train: 0 epochs\n");
+    return t;
+  }
+  const result =
+    last.testAccuracy === null
+      ? `test loss (MSE) ${last.testLoss.toFixed(5)}`
+      : `test accuracy ${(100 * last.testAccuracy).toFixed(2)}% (${Math.round(last.testAccuracy * ds.test.n)}/${ds.test.n})`;
+  const line = `${result} after ${t.epoch} epochs, ${t.steps} steps, ${seconds.toFixed(1)}s${cfg.save ? `; checkpoint in ${cfg.save}` : ""}\n`;
+  if (cfg.json) {
+    if (!cfg.quiet) io.err(line);
+  } else io.out(line);
+  if (text && t.history.length > 1) {
+    io.out(
+      `\n${terminalChart(
+        {
+          title: "train loss per epoch",
+          xLabel: "epoch",
+          yLabel: "loss",
+          logY: true,
+          series: [
+            {
+              label: cfg.optimizer,
+              color: PALETTE[cfg.optimizer],
+              points: t.history.map((r) => [r.epoch, r.trainLoss]),
+            },
+          ],
+        },
+        Math.min(60, Math.max(20, io.columns - 12)),
+        8,
+        io.isTTY,
+      )}`,
+    );
+  }
+  return t;
+}

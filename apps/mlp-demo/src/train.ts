@@ -1,0 +1,219 @@
+import type { LRScheduler, Optimizer } from "@descent/optim";
+import { clipGradNorm } from "@descent/optim";
+import { crossEntropy, mseLoss, noGrad, Tensor } from "@descent/tensor";
+import type { OptimizerName } from "./args.js";
+import { batchCount, gatherBatch } from "./batches.js";
+import type { RunConfig } from "./config.js";
+import type { Dataset, Split } from "./datasets/index.js";
+import { STREAM } from "./datasets/types.js";
+import { RunError } from "./errors.js";
+import { buildModel, type Model } from "./model.js";
+import { learningRate, makeOptimizer } from "./optimizers.js";
+import { Random } from "./random.js";
+import type { EpochRecord } from "./record.js";
+import { makeScheduler } from "./schedules.js";
+
+/** Batch losses averaged for the steps-to-threshold measure (a sliding window). */
+export const THRESHOLD_WINDOW = 20;
+
+/** Rows per forward pass when evaluating (keeps temporaries small). */
+const EVAL_CHUNK = 1000;
+
+/** What the progress bar gets after each batch. */
+export interface BatchProgress {
+  readonly epoch: number;
+  readonly seen: number;
+  readonly loss: number;
+  readonly accuracy: number | null;
+}
+
+/**
+ * One training run: a model, an optimizer, a schedule and a batch order, all seeded from the
+ * config, advanced one epoch at a time. Two trainers built from the same config, data set and
+ * optimizer are bit-identical, and `compare` relies on that: every optimizer starts from the same
+ * weights and sees the same batches.
+ *
+ * Per batch: forward, loss (cross-entropy for classes, MSE for regression), `zeroGrad`,
+ * `backward`, optional `clipGradNorm`, `optimizer.step()`, `scheduler.step()`.
+ */
+export class Trainer {
+  readonly model: Model;
+  readonly optimizer: Optimizer;
+  readonly scheduler: LRScheduler | null;
+  /** The batch-order stream (its state is part of a checkpoint). */
+  readonly batchRng: Random;
+  readonly stepsPerEpoch: number;
+  /** Completed epochs. */
+  epoch = 0;
+  /** Optimizer steps taken. */
+  steps = 0;
+  readonly history: EpochRecord[] = [];
+  /** First step at which the windowed mean batch loss fell below the threshold; null: not yet. */
+  stepsToThreshold: number | null = null;
+  /** The last `THRESHOLD_WINDOW` batch losses. */
+  lossWindow: number[] = [];
+
+  constructor(
+    readonly ds: Dataset,
+    readonly cfg: RunConfig,
+    readonly optimizerName: OptimizerName,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.model = buildModel(ds, cfg);
+    this.optimizer = makeOptimizer(optimizerName, this.model.parameters(), cfg);
+    this.stepsPerEpoch = batchCount(ds.train.n, cfg.batchSize);
+    this.scheduler = makeScheduler(
+      cfg.schedule,
+      this.optimizer,
+      optimizerName,
+      learningRate(optimizerName, cfg),
+      cfg.epochs * this.stepsPerEpoch,
+    );
+    this.batchRng = new Random(cfg.seed, STREAM.batches);
+  }
+
+  /** The current learning rate (of the first param group). */
+  get lr(): number {
+    return this.optimizer.paramGroups[0].lr;
+  }
+
+  /** Trains one epoch, evaluates on the test set, appends and returns the epoch's record. */
+  runEpoch(onBatch?: (p: BatchProgress) => void): EpochRecord {
+    const t0 = this.now();
+    const { ds, cfg } = this;
+    const epoch = this.epoch + 1;
+    const n = ds.train.n;
+    const order = this.batchRng.permutation(n);
+    const classify = ds.task === "classification";
+    const params = this.model.parameters();
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    this.model.train();
+    for (let b = 0; b < this.stepsPerEpoch; b++) {
+      const start = b * cfg.batchSize;
+      const end = Math.min(n, start + cfg.batchSize);
+      const batch = gatherBatch(ds.train, ds.inputDim, order, start, end);
+      const m = end - start;
+      const x = new Tensor(batch.x, [m, ds.inputDim]);
+      const out = this.model.forward(x);
+      const loss = classify
+        ? crossEntropy(out, batch.y)
+        : mseLoss(out, new Tensor(Float32Array.from(batch.y), [m, 1]));
+      const value = loss.data[0];
+      if (!Number.isFinite(value)) throw this.divergence(value, epoch, b);
+      this.optimizer.zeroGrad();
+      loss.backward();
+      if (cfg.clip !== undefined) clipGradNorm(params, cfg.clip);
+      try {
+        this.optimizer.step();
+      } catch (e) {
+        throw this.divergence(Number.NaN, epoch, b, e);
+      }
+      this.scheduler?.step();
+      this.steps++;
+      lossSum += value * m;
+      if (classify) correct += countCorrect(out.data, batch.y, ds.outputDim);
+      seen += m;
+      this.trackThreshold(value);
+      onBatch?.({ epoch, seen, loss: lossSum / seen, accuracy: classify ? correct / seen : null });
+    }
+    const test = this.evaluate(ds.test);
+    this.epoch = epoch;
+    const record: EpochRecord = {
+      epoch,
+      epochs: cfg.epochs,
+      optimizer: this.optimizerName,
+      lr: this.lr,
+      steps: this.steps,
+      trainLoss: lossSum / seen,
+      trainAccuracy: classify ? correct / seen : null,
+      testLoss: test.loss,
+      testAccuracy: test.accuracy,
+      seconds: (this.now() - t0) / 1000,
+    };
+    this.history.push(record);
+    return record;
+  }
+
+  private trackThreshold(loss: number): void {
+    this.lossWindow.push(loss);
+    if (this.lossWindow.length > THRESHOLD_WINDOW) this.lossWindow.shift();
+    if (this.stepsToThreshold !== null) return;
+    const w = Math.min(THRESHOLD_WINDOW, this.stepsPerEpoch);
+    if (this.lossWindow.length < w) return;
+    let s = 0;
+    for (let i = this.lossWindow.length - w; i < this.lossWindow.length; i++) s += this.lossWindow[i];
+    if (s / w < this.cfg.threshold) this.stepsToThreshold = this.steps;
+  }
+
+  private divergence(value: number, epoch: number, batch: number, cause?: unknown): RunError {
+    const what = cause === undefined ? `the loss became ${value}` : "a gradient became NaN or infinite";
+    const lr = learningRate(this.optimizerName, this.cfg);
+    const e = new RunError(
+      `${this.optimizerName}: ${what} at step ${this.steps + 1} (epoch ${epoch}, batch ${batch + 1} of ${this.stepsPerEpoch}); training stopped.\n` +
+        `hint: lower the learning rate (--lr, now ${lr}${this.cfg.lr === undefined ? ", the default" : ""}), or clip gradients (--clip 1)`,
+    );
+    (e as RunError & { step: number }).step = this.steps + 1;
+    return e;
+  }
+
+  /** Mean loss and accuracy over a split, without recording a graph. */
+  evaluate(split: Split): { loss: number; accuracy: number | null } {
+    const { ds } = this;
+    const classify = ds.task === "classification";
+    this.model.eval();
+    let lossSum = 0;
+    let correct = 0;
+    noGrad(() => {
+      const all = new Int32Array(split.n);
+      for (let i = 0; i < split.n; i++) all[i] = i;
+      for (let start = 0; start < split.n; start += EVAL_CHUNK) {
+        const end = Math.min(split.n, start + EVAL_CHUNK);
+        const m = end - start;
+        const batch = gatherBatch(split, ds.inputDim, all, start, end);
+        const out = this.model.forward(new Tensor(batch.x, [m, ds.inputDim]));
+        const loss = classify
+          ? crossEntropy(out, batch.y, { reduction: "sum" })
+          : mseLoss(out, new Tensor(Float32Array.from(batch.y), [m, 1]), { reduction: "sum" });
+        lossSum += loss.data[0];
+        if (classify) correct += countCorrect(out.data, batch.y, ds.outputDim);
+      }
+    });
+    this.model.train();
+    return { loss: lossSum / split.n, accuracy: classify ? correct / split.n : null };
+  }
+
+  /** Predicted class of each of `m` points (`x`: m × inputDim). */
+  predict(x: Float32Array, m: number): Int32Array {
+    const out = new Int32Array(m);
+    this.model.eval();
+    noGrad(() => {
+      const logits = this.model.forward(new Tensor(x, [m, this.ds.inputDim])).data;
+      const k = this.ds.outputDim;
+      for (let i = 0; i < m; i++) out[i] = argmaxRow(logits, i, k);
+    });
+    this.model.train();
+    return out;
+  }
+}
+
+/** Index of the largest of row `i` of a row-major `[*, k]` matrix (first one on ties, like torch.argmax). */
+export function argmaxRow(a: ArrayLike<number>, i: number, k: number): number {
+  let best = 0;
+  let bv = a[i * k];
+  for (let j = 1; j < k; j++) {
+    if (a[i * k + j] > bv) {
+      bv = a[i * k + j];
+      best = j;
+    }
+  }
+  return best;
+}
+
+/** How many rows' argmax equals their label. */
+export function countCorrect(logits: ArrayLike<number>, labels: ArrayLike<number>, k: number): number {
+  let c = 0;
+  for (let i = 0; i < labels.length; i++) if (argmaxRow(logits, i, k) === labels[i]) c++;
+  return c;
+}
