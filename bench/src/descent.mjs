@@ -1,7 +1,78 @@
 /**
- * Descent implementations of the workloads, on its plain-JS reference backend or its WASM SIMD
- * backend. Workloads whose API does not exist yet report n/a.
+ * Descent implementations of the workloads, on its plain-JS reference backend ("js") or its
+ * WASM SIMD backend ("wasm"). Uses the built packages (dist/), so run after `tsc -b`.
  */
+import { HYPER } from "./workloads.mjs";
+import { randomArray } from "./timing.mjs";
+
+/** @param {"js" | "wasm"} which */
 export async function descentEngine(which) {
-  return { name: `descent-${which}`, note: "", setup: () => null };
+  const T = await import("@descent/tensor");
+  const O = await import("@descent/optim");
+  // The WASM backend's module, by file URL until the package index exports it.
+  const W = T.createWasmBackend ? T : await import(new URL("../../packages/tensor/dist/backend/wasm.js", import.meta.url));
+  const backend = which === "wasm" ? W.createWasmBackend() : T.referenceBackend;
+  if (!backend) throw new Error("descent: WebAssembly SIMD is not available");
+  return {
+    name: `descent-${which}`,
+    note: which === "wasm" ? `backend "${backend.name}": WASM SIMD matmul, the rest in JS` : 'backend "reference": plain TypeScript',
+    setup: (w) => {
+      T.setBackend(backend);
+      if (w.group === "train") return mlp(T, O, w);
+      if (w.group === "matmul") return matmul(T, w.n);
+      if (w.group === "optim") return which === "js" ? optim(O, w) : null;
+      return null;
+    },
+  };
+}
+
+function mlp(T, O, { sizes, act, loss, batch }) {
+  const params = [];
+  const layers = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const bound = 1 / Math.sqrt(sizes[l]);
+    const W = new T.Tensor(randomArray(sizes[l] * sizes[l + 1], 10 + l, bound), [sizes[l + 1], sizes[l]], {
+      requiresGrad: true,
+    });
+    const b = new T.Tensor(randomArray(sizes[l + 1], 20 + l, bound), [sizes[l + 1]], { requiresGrad: true });
+    params.push(W, b);
+    layers.push([W, b]);
+  }
+  const x = new T.Tensor(randomArray(batch * sizes[0], 1), [batch, sizes[0]]);
+  const out = sizes[sizes.length - 1];
+  const labels = Int32Array.from({ length: batch }, (_, i) => (i * 7) % out);
+  const y = new T.Tensor(randomArray(batch, 2), [batch, 1]);
+  const opt = new O.Adam(params, { lr: HYPER.lr, betas: HYPER.betas, eps: HYPER.eps });
+  return {
+    run: () => {
+      opt.zeroGrad();
+      let h = x;
+      for (let l = 0; l < layers.length; l++) {
+        h = h.linear(layers[l][0], layers[l][1]);
+        if (l + 1 < layers.length) h = act === "relu" ? h.relu() : h.tanh();
+      }
+      const L = loss === "ce" ? T.crossEntropy(h, labels) : T.mseLoss(h, y);
+      L.backward();
+      opt.step();
+    },
+  };
+}
+
+function matmul(T, n) {
+  const a = new T.Tensor(randomArray(n * n, 3), [n, n]);
+  const b = new T.Tensor(randomArray(n * n, 4), [n, n]);
+  return { run: () => a.matmul(b) };
+}
+
+function optim(O, { rule, size }) {
+  const p = { data: randomArray(size, 5), grad: { data: randomArray(size, 6, 1e-2) } };
+  const { lr, momentum, alpha, betas, eps } = HYPER;
+  const opt = {
+    sgd: () => new O.SGD([p], { lr }),
+    momentum: () => new O.SGD([p], { lr, momentum }),
+    adagrad: () => new O.Adagrad([p], { lr }),
+    rmsprop: () => new O.RMSprop([p], { lr, alpha, eps }),
+    adam: () => new O.Adam([p], { lr, betas, eps }),
+  }[rule]();
+  return { run: () => opt.step() };
 }
