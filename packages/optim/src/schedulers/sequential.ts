@@ -1,5 +1,5 @@
 import { bisectRight, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
-import { describe, type JsonValue, readNumber, readNumbers, type SchedulerState } from "./state.js";
+import { describe, type JsonValue, readNumbers, type SchedulerState } from "./state.js";
 
 /** Options of {@link SequentialLR}. */
 export interface SequentialLROptions {
@@ -94,7 +94,6 @@ export class SequentialLR extends LRScheduler {
   }
 
   protected loadExtraState(state: SchedulerState): void {
-    readNumber(state, "lastEpoch");
     const milestones = readNumbers(state, "milestones");
     const inner = state.schedulers;
     if (!Array.isArray(inner) || inner.length !== this.schedulers.length) {
