@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import { Adagrad, type AdagradHyperparameters, adagradStep } from "./adagrad.js";
+
+/** Largest relative deviation allowed between the optimizer and the float64 reference. */
+const REL_TOL = 1e-12;
+/** Below this magnitude deviations are measured absolutely (relative error is meaningless near 0). */
+const MAGNITUDE_FLOOR = 1e-6;
+/** Relative tolerance against the hand-computed (Python float64) values: a few ulps. */
+const HAND_TOL = 1e-14;
+/** Steps of every reference trajectory. */
+const STEPS = 60;
+
+const A = [
+  [2.0, 0.3, -0.2, 0.1, 0.0],
+  [0.3, 1.5, 0.4, 0.0, -0.1],
+  [-0.2, 0.4, 1.0, 0.2, 0.3],
+  [0.1, 0.0, 0.2, 0.8, -0.25],
+  [0.0, -0.1, 0.3, -0.25, 1.2],
+];
+const B = [1.0, -0.5, 0.25, 2.0, -1.5];
+const THETA0 = [0.5, -1.25, 0.75, 1.5, -0.3];
+
+/** Closed-loop gradient: a quadratic's plus a step-dependent perturbation. */
+function gradientAt(theta: ArrayLike<number>, t: number): number[] {
+  const g: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let s = -B[i] + 0.25 * Math.sin(0.7 * t + 1.3 * i);
+    for (let j = 0; j < 5; j++) s += A[i][j] * theta[j];
+    g.push(s);
+  }
+  return g;
+}
+
+/**
+ * PyTorch's Adagrad algorithm box, written independently of the kernel: the decayed lr γ̃ and the
+ * sum of squares, one scalar at a time over plain arrays.
+ */
+function referenceAdagrad(h: AdagradHyperparameters, lrAt?: (t: number) => number): number[][] {
+  const theta = [...THETA0];
+  const sum = THETA0.map(() => h.initialAccumulatorValue);
+  const out: number[][] = [];
+  for (let t = 1; t <= STEPS; t++) {
+    const lr = lrAt ? lrAt(t) : h.lr;
+    const grad = gradientAt(theta, t);
+    const decayedLr = lr / (1 + (t - 1) * h.lrDecay);
+    for (let i = 0; i < 5; i++) {
+      let g = h.maximize ? -grad[i] : grad[i];
+      if (h.weightDecay !== 0) g += h.weightDecay * theta[i];
+      sum[i] += g * g;
+      theta[i] -= (decayedLr * g) / (Math.sqrt(sum[i]) + h.eps);
+    }
+    out.push([...theta]);
+  }
+  return out;
+}
+
+function runAdagrad(h: AdagradHyperparameters, lrAt?: (t: number) => number): number[][] {
+  const p = { data: Float64Array.from(THETA0), grad: null as { data: Float64Array } | null };
+  const opt = new Adagrad([p], h);
+  const out: number[][] = [];
+  for (let t = 1; t <= STEPS; t++) {
+    if (lrAt) opt.paramGroups[0].lr = lrAt(t);
+    p.grad = { data: Float64Array.from(gradientAt(p.data, t)) };
+    opt.step();
+    out.push([...p.data]);
+  }
+  return out;
+}
+
+function maxDeviation(actual: number[][], expected: number[][]): number {
+  let worst = 0;
+  for (let t = 0; t < expected.length; t++) {
+    for (let i = 0; i < expected[t].length; i++) {
+      const e = expected[t][i];
+      const dev = Math.abs(actual[t][i] - e) / Math.max(Math.abs(e), MAGNITUDE_FLOOR);
+      worst = Number.isNaN(dev) ? Number.POSITIVE_INFINITY : Math.max(worst, dev);
+    }
+  }
+  return worst;
+}
+
+const GRADS = [
+  [0.5, -1.0],
+  [0.3, 0.2],
+  [-0.4, 0.1],
+];
+
+function combos(): AdagradHyperparameters[] {
+  const out: AdagradHyperparameters[] = [];
+  for (const lrDecay of [0, 0.1])
+    for (const initialAccumulatorValue of [0, 0.1])
+      for (const eps of [1e-10, 1e-3])
+        for (const weightDecay of [0, 0.05])
+          for (const maximize of [false, true])
+            out.push({ lr: 0.05, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize });
+  return out;
+}
+
+describe("Adagrad against an independent float64 reference of PyTorch's algorithm", () => {
+  const all = combos();
+  let worst = 0;
+
+  it.each(all.map((h) => [JSON.stringify(h), h] as const))("%s", (_, h) => {
+    const dev = maxDeviation(runAdagrad(h), referenceAdagrad(h));
+    worst = Math.max(worst, dev);
+    expect(dev).toBeLessThanOrEqual(REL_TOL);
+  });
+
+  it("covers lrDecay × initialAccumulatorValue × eps × weightDecay × maximize", () => {
+    expect(all.length).toBe(32);
+    console.info(`Adagrad: ${all.length} option sets, largest relative deviation ${worst.toExponential(2)}`);
+  });
+
+  it("follows an lr written into the param group mid-training", () => {
+    const h = {
+      lr: 0.05,
+      lrDecay: 0.05,
+      weightDecay: 0.01,
+      initialAccumulatorValue: 0,
+      eps: 1e-10,
+      maximize: false,
+    };
+    const lrAt = (t: number) => (t % 20 < 10 ? 0.05 : 0.02);
+    expect(maxDeviation(runAdagrad(h, lrAt), referenceAdagrad(h, lrAt))).toBeLessThanOrEqual(REL_TOL);
+  });
+});
+
+describe("Adagrad hand-computed values (Python float64 of PyTorch's algorithm box)", () => {
+  it("lr 0.1, lrDecay 0.5, weightDecay 0.1, initialAccumulatorValue 0.1", () => {
+    const p = { data: new Float64Array([1, -2]), grad: null as { data: Float64Array } | null };
+    const opt = new Adagrad([p], { lr: 0.1, lrDecay: 0.5, weightDecay: 0.1, initialAccumulatorValue: 0.1 });
+    const actual = GRADS.map((g) => {
+      p.grad = { data: Float64Array.from(g) };
+      opt.step();
+      return [...p.data];
+    });
+    expect(
+      maxDeviation(actual, [
+        [0.9115348263201052, -1.9033012443247466],
+        [0.8782286072643504, -1.903820709073822],
+        [0.8967469716660639, -1.9001888414955392],
+      ]),
+    ).toBeLessThanOrEqual(HAND_TOL);
+  });
+
+  it("constant gradient 1 from 0: steps lr/(√t + ε)", () => {
+    const p = new Float64Array([0]);
+    const sum = new Float64Array([0]);
+    const h = {
+      lr: 0.1,
+      lrDecay: 0,
+      weightDecay: 0,
+      initialAccumulatorValue: 0,
+      eps: 1e-10,
+      maximize: false,
+    };
+    let expected = 0;
+    for (let t = 1; t <= 4; t++) {
+      adagradStep(p, new Float64Array([1]), sum, t, h);
+      expected -= 0.1 / (Math.sqrt(t) + 1e-10);
+      expect(sum[0]).toBe(t);
+      expect(p[0]).toBeCloseTo(expected, 15);
+    }
+  });
+});
+
+describe("Adagrad validation and defaults", () => {
+  const p = () => ({ data: new Float64Array(2), grad: null });
+  it.each([
+    [{ lr: -1 }, "Invalid learning rate: -1"],
+    [{ lrDecay: -1 }, "Invalid lrDecay value: -1 (PyTorch: Invalid lr_decay value)"],
+    [{ weightDecay: -1 }, "Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value)"],
+    [
+      { initialAccumulatorValue: -1 },
+      "Invalid initialAccumulatorValue value: -1 (PyTorch: Invalid initial_accumulator_value value)",
+    ],
+    [{ eps: -1 }, "Invalid epsilon value: -1"],
+  ])("%j → %s", (options, message) => {
+    expect(() => new Adagrad([p()], options)).toThrow(message);
+  });
+
+  it("defaults are PyTorch's (accumulator starts at 0, eps 1e-10)", () => {
+    expect(new Adagrad([p()]).defaults).toEqual({
+      lr: 1e-2,
+      lrDecay: 0,
+      weightDecay: 0,
+      initialAccumulatorValue: 0,
+      eps: 1e-10,
+      maximize: false,
+    });
+  });
+
+  it("a group's own initialAccumulatorValue fills its sum", () => {
+    const a = { data: new Float64Array(2), grad: { data: new Float64Array(2) } };
+    const b = { data: new Float32Array(2), grad: { data: new Float32Array(2) } };
+    const opt = new Adagrad([{ params: [a] }, { params: [b], initialAccumulatorValue: 0.5 }], {
+      initialAccumulatorValue: 0.25,
+    });
+    opt.step();
+    expect([...(opt.state.get(a)?.sum ?? [])]).toEqual([0.25, 0.25]);
+    expect(opt.state.get(b)?.sum).toEqual(new Float32Array([0.5, 0.5]));
+  });
+});

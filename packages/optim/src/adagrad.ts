@@ -1,0 +1,142 @@
+import { checkLength } from "./kernel-check.js";
+import {
+  Optimizer,
+  type OptimizerOptions,
+  type ParamGroup,
+  type ParamState,
+  type ParamsInput,
+  resolveOptions,
+  type StateLayout,
+} from "./optimizer.js";
+import type { FloatArray } from "./param.js";
+import { zerosLike } from "./state-dict.js";
+import { checkBoolean, checkEps, checkLr, checkNonNegativeOption, checkWeightDecay } from "./validate.js";
+
+/** Adagrad's hyperparameters (PyTorch's, camelCased). */
+export interface AdagradHyperparameters {
+  /** Learning rate γ. Default 1e-2. */
+  lr: number;
+  /** Learning-rate decay η: step t uses γ / (1 + (t − 1)·η). Default 0. */
+  lrDecay: number;
+  /** L2 penalty λ, added to the gradient. Default 0. */
+  weightDecay: number;
+  /** Initial value τ of the sum of squared gradients. Default 0. */
+  initialAccumulatorValue: number;
+  /** Added to √sum (outside the square root). Default 1e-10. */
+  eps: number;
+  /** Maximize the objective instead of minimizing it. Default false. */
+  maximize: boolean;
+}
+
+/** Adagrad's options: any hyperparameter (defaulted) and the {@link OptimizerOptions}. */
+export type AdagradOptions = Partial<AdagradHyperparameters> & OptimizerOptions;
+
+/** Adagrad's per-parameter state: the running sum of squared gradients. */
+export interface AdagradState extends ParamState {
+  sum: FloatArray;
+}
+
+/**
+ * One Adagrad step, in place, with PyTorch's semantics (`_single_tensor_adagrad`), in one pass:
+ *
+ *     γ̃ ← γ / (1 + (t − 1)·η)
+ *     g ← −∇ if maximize, else ∇;   g ← g + λ·p if λ ≠ 0
+ *     s ← s + g²
+ *     p ← p − γ̃·g / (√s + ε)
+ *
+ * @param t the step number, counting this step (1 at the first step).
+ */
+export function adagradStep(
+  p: FloatArray,
+  grad: FloatArray,
+  sum: FloatArray,
+  t: number,
+  h: AdagradHyperparameters,
+): void {
+  const n = p.length;
+  const { lr, lrDecay, weightDecay, eps, maximize } = h;
+  checkLength("adagradStep", "grad", grad, n);
+  checkLength("adagradStep", "sum", sum, n);
+  const clr = lr / (1 + (t - 1) * lrDecay);
+  for (let i = 0; i < n; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (weightDecay !== 0) g = g + weightDecay * p[i];
+    const s = sum[i] + g * g;
+    sum[i] = s;
+    p[i] = p[i] + (-clr * g) / (Math.sqrt(s) + eps);
+  }
+}
+
+/**
+ * Adagrad, exactly PyTorch's `torch.optim.Adagrad` (float64 math on every element; state in the
+ * parameter's array type).
+ *
+ * Update rule (PyTorch's algorithm box), with `sum₀ = τ`, for t = 1, 2, ...:
+ *
+ *     g_t ← −∇f(θ_{t−1}) if maximize, else ∇f(θ_{t−1})
+ *     γ̃ ← γ / (1 + (t − 1)·η)
+ *     g_t ← g_t + λ·θ_{t−1}                                  if λ ≠ 0
+ *     sum_t ← sum_{t−1} + g_t²
+ *     θ_t ← θ_{t−1} − γ̃·g_t / (√sum_t + ε)
+ *
+ * Defaults: `lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10,
+ * maximize = false` (PyTorch's).
+ *
+ * **Differences from other libraries.**
+ * - The accumulator starts at 0 here (PyTorch); Keras (`initial_accumulator_value=0.1`), TF.js
+ *   (`tf.train.adagrad(lr, initialAccumulatorValue = 0.1)`) and Optax (`optax.adagrad(...,
+ *   initial_accumulator_value=0.1)`) start at 0.1, which shrinks the first steps.
+ * - ε is added outside the square root here, `g / (√s + ε)`; Keras, TF.js and Optax add it inside,
+ *   `g / √(s + ε)`. PyTorch's ε is 1e-10; theirs is 1e-7.
+ * - `lrDecay` is PyTorch's; the others have no built-in decay (use a schedule).
+ *
+ * PyTorch creates Adagrad's state eagerly in the constructor and, for parameters of groups added
+ * later, fills the sum from the constructor's `initial_accumulator_value` (ignoring the group's).
+ * Here state is created at a parameter's first step, like every other rule, from its own group's
+ * `initialAccumulatorValue`; the trajectories are the same.
+ */
+export class Adagrad extends Optimizer<AdagradHyperparameters, AdagradState> {
+  get kind(): string {
+    return "Adagrad";
+  }
+
+  constructor(params: ParamsInput<AdagradHyperparameters>, options: AdagradOptions = {}) {
+    const [defaults, rest] = resolveOptions<AdagradHyperparameters>("Adagrad", options, {
+      lr: 1e-2,
+      lrDecay: 0,
+      weightDecay: 0,
+      initialAccumulatorValue: 0,
+      eps: 1e-10,
+      maximize: false,
+    });
+    super(params, defaults, rest);
+  }
+
+  protected validate(h: AdagradHyperparameters): void {
+    checkLr(h.lr);
+    checkNonNegativeOption(h.lrDecay, "lrDecay", "lr_decay");
+    checkWeightDecay(h.weightDecay);
+    checkNonNegativeOption(h.initialAccumulatorValue, "initialAccumulatorValue", "initial_accumulator_value");
+    checkEps(h.eps);
+    checkBoolean(h.maximize, "maximize");
+  }
+
+  protected stateLayout(): StateLayout {
+    return { required: ["sum"], optional: [] };
+  }
+
+  protected initState(p: FloatArray, group: ParamGroup & AdagradHyperparameters): AdagradState {
+    const sum = zerosLike(p);
+    if (group.initialAccumulatorValue !== 0) sum.fill(group.initialAccumulatorValue);
+    return { step: 0, sum };
+  }
+
+  protected update(
+    p: FloatArray,
+    grad: FloatArray,
+    state: AdagradState,
+    group: ParamGroup & AdagradHyperparameters,
+  ): void {
+    adagradStep(p, grad, state.sum, state.step, group);
+  }
+}

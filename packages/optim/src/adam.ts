@@ -1,0 +1,196 @@
+import { checkLength } from "./kernel-check.js";
+import { lerp } from "./lerp.js";
+import {
+  Optimizer,
+  type OptimizerOptions,
+  type ParamGroup,
+  type ParamState,
+  type ParamsInput,
+  resolveOptions,
+  type StateLayout,
+} from "./optimizer.js";
+import type { FloatArray } from "./param.js";
+import { zerosLike } from "./state-dict.js";
+import { checkBetas, checkBoolean, checkEps, checkLr, checkWeightDecay } from "./validate.js";
+
+/** Adam's and AdamW's hyperparameters (PyTorch's, camelCased). */
+export interface AdamHyperparameters {
+  /** Learning rate γ. Default 1e-3. */
+  lr: number;
+  /** Decay rates `[β1, β2]` of the first and second moment averages. Default `[0.9, 0.999]`. */
+  betas: [number, number];
+  /** Added to √v̂ (outside the square root). Default 1e-8. */
+  eps: number;
+  /** Adam: L2 penalty added to the gradient (default 0). AdamW: decoupled decay (default 1e-2). */
+  weightDecay: number;
+  /** Use AMSGrad: normalize by the running maximum of v. Default false. */
+  amsgrad: boolean;
+  /** Maximize the objective instead of minimizing it. Default false. */
+  maximize: boolean;
+}
+
+/** Adam's options: any hyperparameter (defaulted) and the {@link OptimizerOptions}. */
+export type AdamOptions = Partial<AdamHyperparameters> & OptimizerOptions;
+
+/** Adam's and AdamW's per-parameter state: the moment averages, and with `amsgrad` the max of v. */
+export interface AdamState extends ParamState {
+  expAvg: FloatArray;
+  expAvgSq: FloatArray;
+  maxExpAvgSq?: FloatArray;
+}
+
+/**
+ * One Adam step (coupled L2 weight decay), in place, with PyTorch's semantics
+ * (`_single_tensor_adam`), in one pass:
+ *
+ *     g ← −∇ if maximize, else ∇;   g ← g + λ·p if λ ≠ 0
+ *     m ← lerp(m, g, 1 − β1)                 (= β1·m + (1 − β1)·g)
+ *     v ← β2·v + (1 − β2)·g²
+ *     v_max ← max(v_max, v)                  if amsgrad (the raw v, not v̂)
+ *     p ← p − (γ / (1 − β1^t)) · m / (√v' / √(1 − β2^t) + ε),   v' = v_max if amsgrad, else v
+ *
+ * @param vmax the running maximum of v (used only, and required, when `amsgrad`).
+ * @param t the step number, counting this step (1 at the first step).
+ */
+export function adamStep(
+  p: FloatArray,
+  grad: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  vmax: FloatArray | null,
+  t: number,
+  h: AdamHyperparameters,
+): void {
+  const n = p.length;
+  const { lr, eps, weightDecay, amsgrad, maximize } = h;
+  const [beta1, beta2] = h.betas;
+  checkAdamArrays("adamStep", n, grad, m, v, vmax, amsgrad);
+  const bc1 = 1 - beta1 ** t;
+  const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+  const negStepSize = -(lr / bc1);
+  const w1 = 1 - beta1;
+  const w2 = 1 - beta2;
+  for (let i = 0; i < n; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (weightDecay !== 0) g = g + weightDecay * p[i];
+    const mi = lerp(m[i], g, w1);
+    m[i] = mi;
+    let vi = v[i] * beta2 + w2 * g * g;
+    v[i] = vi;
+    if (amsgrad) {
+      vi = Math.max((vmax as FloatArray)[i], vi);
+      (vmax as FloatArray)[i] = vi;
+    }
+    p[i] = p[i] + (negStepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+  }
+}
+
+/** Length checks shared by {@link adamStep} and `adamwStep`. */
+export function checkAdamArrays(
+  kernel: string,
+  n: number,
+  grad: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  vmax: FloatArray | null,
+  amsgrad: boolean,
+): void {
+  checkLength(kernel, "grad", grad, n);
+  checkLength(kernel, "exp_avg (m)", m, n);
+  checkLength(kernel, "exp_avg_sq (v)", v, n);
+  if (amsgrad) {
+    if (vmax === null) throw new TypeError(`${kernel}: amsgrad needs a vmax buffer`);
+    checkLength(kernel, "max_exp_avg_sq (vmax)", vmax, n);
+  }
+}
+
+/** Validation shared by Adam and AdamW, with PyTorch's messages. */
+export function validateAdam(h: AdamHyperparameters): void {
+  checkLr(h.lr);
+  checkEps(h.eps);
+  checkBetas(h.betas);
+  checkWeightDecay(h.weightDecay);
+  checkBoolean(h.amsgrad, "amsgrad");
+  checkBoolean(h.maximize, "maximize");
+}
+
+/** Creates Adam's state for `p` (shared by Adam and AdamW). */
+export function initAdamState(p: FloatArray, amsgrad: boolean): AdamState {
+  const state: AdamState = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
+  if (amsgrad) state.maxExpAvgSq = zerosLike(p);
+  return state;
+}
+
+/** Adam's and AdamW's state layout. */
+export const ADAM_STATE_LAYOUT: StateLayout = { required: ["expAvg", "expAvgSq"], optional: ["maxExpAvgSq"] };
+
+/**
+ * Adam, exactly PyTorch's `torch.optim.Adam` (float64 math on every element; state in the
+ * parameter's array type). For decoupled weight decay use {@link AdamW}.
+ *
+ * Update rule (PyTorch's algorithm box), with `m₀ = v₀ = v₀^max = 0`, for t = 1, 2, ...:
+ *
+ *     g_t ← −∇f(θ_{t−1}) if maximize, else ∇f(θ_{t−1})
+ *     g_t ← g_t + λ·θ_{t−1}                                  if λ ≠ 0
+ *     m_t ← β1·m_{t−1} + (1 − β1)·g_t
+ *     v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+ *     m̂_t ← m_t / (1 − β1^t)
+ *     if amsgrad:  v_t^max ← max(v_{t−1}^max, v_t),   v̂_t ← v_t^max / (1 − β2^t)
+ *     else:        v̂_t ← v_t / (1 − β2^t)
+ *     θ_t ← θ_{t−1} − γ·m̂_t / (√v̂_t + ε)
+ *
+ * computed as PyTorch does: `θ ← θ − (γ/(1 − β1^t))·m / (√v/√(1 − β2^t) + ε)`, with
+ * `m ← lerp(m, g, 1 − β1)`. AMSGrad keeps the maximum of the raw v (PyTorch's
+ * `max_exp_avg_sqs`), not of v̂.
+ *
+ * Defaults: `lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false,
+ * maximize = false` (PyTorch's).
+ *
+ * **Differences from other libraries.**
+ * - Keras computes `p ← p − γ·√(1 − β2^t)/(1 − β1^t) · m / (√v + ε)`: its ε ("epsilon hat",
+ *   default 1e-7) is added to the uncorrected √v, which is ε·√(1 − β2^t) in PyTorch's form, a
+ *   much larger effective ε in early steps. TF.js (`tf.train.adam`) and Optax (`optax.adam`) use
+ *   the corrected form as here; TF.js's default ε is 1e-7 (`backend.epsilon()`), Optax's 1e-8.
+ *   All three put ε outside the square root, as here (Optax's `eps_root` adds one inside).
+ * - `weightDecay` here is L2 added to the gradient (coupled), as in PyTorch's Adam; Keras's
+ *   `weight_decay` on Adam is decoupled, like {@link AdamW}.
+ */
+export class Adam extends Optimizer<AdamHyperparameters, AdamState> {
+  get kind(): string {
+    return "Adam";
+  }
+
+  constructor(params: ParamsInput<AdamHyperparameters>, options: AdamOptions = {}) {
+    const [defaults, rest] = resolveOptions<AdamHyperparameters>("Adam", options, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+      maximize: false,
+    });
+    super(params, defaults, rest);
+  }
+
+  protected validate(h: AdamHyperparameters): void {
+    validateAdam(h);
+  }
+
+  protected stateLayout(): StateLayout {
+    return ADAM_STATE_LAYOUT;
+  }
+
+  protected initState(p: FloatArray, group: ParamGroup & AdamHyperparameters): AdamState {
+    return initAdamState(p, group.amsgrad);
+  }
+
+  protected update(
+    p: FloatArray,
+    grad: FloatArray,
+    state: AdamState,
+    group: ParamGroup & AdamHyperparameters,
+  ): void {
+    if (group.amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(p);
+    adamStep(p, grad, state.expAvg, state.expAvgSq, state.maxExpAvgSq ?? null, state.step, group);
+  }
+}

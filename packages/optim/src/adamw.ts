@@ -1,0 +1,131 @@
+import {
+  ADAM_STATE_LAYOUT,
+  type AdamHyperparameters,
+  type AdamOptions,
+  type AdamState,
+  checkAdamArrays,
+  initAdamState,
+  validateAdam,
+} from "./adam.js";
+import { lerp } from "./lerp.js";
+import {
+  Optimizer,
+  type ParamGroup,
+  type ParamsInput,
+  resolveOptions,
+  type StateLayout,
+} from "./optimizer.js";
+import type { FloatArray } from "./param.js";
+import { zerosLike } from "./state-dict.js";
+
+/**
+ * One AdamW step (decoupled weight decay), in place, with PyTorch's semantics (`_single_tensor_adam`
+ * with `decoupled_weight_decay`), in one pass:
+ *
+ *     g ← −∇ if maximize, else ∇
+ *     p ← p·(1 − γ·λ)                        (before the Adam update, not added to g)
+ *     m ← lerp(m, g, 1 − β1),   v ← β2·v + (1 − β2)·g²,   v_max ← max(v_max, v) if amsgrad
+ *     p ← p − (γ / (1 − β1^t)) · m / (√v' / √(1 − β2^t) + ε),   v' = v_max if amsgrad, else v
+ *
+ * @param vmax the running maximum of v (used only, and required, when `amsgrad`).
+ * @param t the step number, counting this step (1 at the first step).
+ */
+export function adamwStep(
+  p: FloatArray,
+  grad: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  vmax: FloatArray | null,
+  t: number,
+  h: AdamHyperparameters,
+): void {
+  const n = p.length;
+  const { lr, eps, weightDecay, amsgrad, maximize } = h;
+  const [beta1, beta2] = h.betas;
+  checkAdamArrays("adamwStep", n, grad, m, v, vmax, amsgrad);
+  const decay = 1 - lr * weightDecay;
+  const bc1 = 1 - beta1 ** t;
+  const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+  const negStepSize = -(lr / bc1);
+  const w1 = 1 - beta1;
+  const w2 = 1 - beta2;
+  for (let i = 0; i < n; i++) {
+    const g = maximize ? -grad[i] : grad[i];
+    const pi = weightDecay !== 0 ? p[i] * decay : p[i];
+    const mi = lerp(m[i], g, w1);
+    m[i] = mi;
+    let vi = v[i] * beta2 + w2 * g * g;
+    v[i] = vi;
+    if (amsgrad) {
+      vi = Math.max((vmax as FloatArray)[i], vi);
+      (vmax as FloatArray)[i] = vi;
+    }
+    p[i] = pi + (negStepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+  }
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), exactly PyTorch's
+ * `torch.optim.AdamW` (float64 math on every element; state in the parameter's array type).
+ *
+ * Update rule (PyTorch's algorithm box), with `m₀ = v₀ = v₀^max = 0`, for t = 1, 2, ...:
+ *
+ *     g_t ← −∇f(θ_{t−1}) if maximize, else ∇f(θ_{t−1})
+ *     θ_t ← θ_{t−1} − γ·λ·θ_{t−1}
+ *     m_t ← β1·m_{t−1} + (1 − β1)·g_t
+ *     v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+ *     m̂_t ← m_t / (1 − β1^t)
+ *     if amsgrad:  v_t^max ← max(v_{t−1}^max, v_t),   v̂_t ← v_t^max / (1 − β2^t)
+ *     else:        v̂_t ← v_t / (1 − β2^t)
+ *     θ_t ← θ_t − γ·m̂_t / (√v̂_t + ε)
+ *
+ * computed as PyTorch does: `θ ← θ·(1 − γλ)`, then Adam's update (see {@link Adam}). The decay is
+ * scaled by the current lr, so an lr schedule also schedules the decay.
+ *
+ * Defaults: `lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, amsgrad = false,
+ * maximize = false` (PyTorch's).
+ *
+ * **Differences from other libraries.** Keras's `AdamW` decays the same way (`p ← p − γ·λ·p`) but
+ * defaults to λ = 0.004 and uses Keras's Adam (ε added to the uncorrected √v, see {@link Adam});
+ * Optax's `optax.adamw` adds `λ·p` to the Adam direction before the lr, which is the same update,
+ * with λ = 1e-4 by default. TF.js has no AdamW.
+ */
+export class AdamW extends Optimizer<AdamHyperparameters, AdamState> {
+  get kind(): string {
+    return "AdamW";
+  }
+
+  constructor(params: ParamsInput<AdamHyperparameters>, options: AdamOptions = {}) {
+    const [defaults, rest] = resolveOptions<AdamHyperparameters>("AdamW", options, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      maximize: false,
+    });
+    super(params, defaults, rest);
+  }
+
+  protected validate(h: AdamHyperparameters): void {
+    validateAdam(h);
+  }
+
+  protected stateLayout(): StateLayout {
+    return ADAM_STATE_LAYOUT;
+  }
+
+  protected initState(p: FloatArray, group: ParamGroup & AdamHyperparameters): AdamState {
+    return initAdamState(p, group.amsgrad);
+  }
+
+  protected update(
+    p: FloatArray,
+    grad: FloatArray,
+    state: AdamState,
+    group: ParamGroup & AdamHyperparameters,
+  ): void {
+    if (group.amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(p);
+    adamwStep(p, grad, state.expAvg, state.expAvgSq, state.maxExpAvgSq ?? null, state.step, group);
+  }
+}

@@ -1,0 +1,485 @@
+import { firstNonFinite, NON_FINITE_POLICIES, type NonFinitePolicy } from "./non-finite.js";
+import type { FloatArray, Param } from "./param.js";
+import {
+  decodeArray,
+  decodeValue,
+  encodeArray,
+  encodeValue,
+  floatDtype,
+  type OptimizerStateDict,
+  type SavedParamState,
+  STATE_DICT_FORMAT,
+  STATE_DICT_VERSION,
+} from "./state-dict.js";
+import { show } from "./validate.js";
+
+/** The hyperparameters every rule has. */
+export interface BaseHyperparameters {
+  lr: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/**
+ * A parameter group: parameters and the options they are optimized with. `lr` and the other
+ * options may be written between steps (that is how LR schedulers work); they are checked again at
+ * every `step()`.
+ *
+ * Every rule's group has `lr`, `weightDecay` and `maximize`; SGD and RMSprop groups have
+ * `momentum`, Adam and AdamW groups have `betas`. Any other key (e.g. written by a scheduler) is
+ * kept and saved by `stateDict()`.
+ */
+export interface ParamGroup extends BaseHyperparameters {
+  params: Param[];
+  /** Momentum factor (SGD, RMSprop). */
+  momentum?: number;
+  /** `[beta1, beta2]` (Adam, AdamW). */
+  betas?: [number, number];
+  /** The lr a scheduler started from (PyTorch's `initial_lr`); set by LR schedulers. */
+  initialLr?: number;
+  /** OneCycleLR's `max_lr`. */
+  maxLr?: number;
+  /** OneCycleLR's `min_lr`. */
+  minLr?: number;
+  /** OneCycleLR's `max_momentum`. */
+  maxMomentum?: number;
+  /** OneCycleLR's `base_momentum`. */
+  baseMomentum?: number;
+  [key: string]: unknown;
+}
+
+/** A param group as given to a constructor or to `addParamGroup`: options default to the optimizer's. */
+export type ParamGroupInput<H extends BaseHyperparameters = BaseHyperparameters> = Partial<H> & {
+  params: Param | Iterable<Param>;
+  initialLr?: number;
+};
+
+/** What an optimizer is constructed from: parameters, or param groups. */
+export type ParamsInput<H extends BaseHyperparameters = BaseHyperparameters> =
+  | Iterable<Param>
+  | Iterable<ParamGroupInput<H>>;
+
+/** Per-parameter state: the number of steps this parameter took, and the rule's buffers. */
+export interface ParamState {
+  step: number;
+}
+
+/** Options every optimizer takes besides its hyperparameters. */
+export interface OptimizerOptions {
+  /** What to do with a NaN or ±Infinity gradient; see {@link NonFinitePolicy}. Default `"error"`. */
+  nonFinite?: NonFinitePolicy;
+}
+
+/** The buffers a rule keeps per parameter, for validating loaded state. */
+export interface StateLayout {
+  /** Buffers present in every state entry. */
+  required: readonly string[];
+  /** Buffers present only with some options (e.g. `maxExpAvgSq` with `amsgrad`). */
+  optional: readonly string[];
+}
+
+/**
+ * Base of the optimizers: parameter groups, lazily created per-parameter state, `step()`,
+ * `zeroGrad()` and `stateDict()` / `loadStateDict()`, with PyTorch's `torch.optim.Optimizer`
+ * semantics. The update itself is a pure kernel that a subclass calls from {@link update}.
+ *
+ * Deliberate differences from PyTorch: a parameter repeated inside one group is an error (PyTorch
+ * warns that it will become one), group options are validated too (PyTorch checks only the
+ * constructor's), and a NaN or ±Infinity gradient is an error by default ({@link NonFinitePolicy}).
+ */
+export abstract class Optimizer<
+  H extends BaseHyperparameters = BaseHyperparameters,
+  S extends ParamState = ParamState,
+> {
+  /** The constructor's hyperparameters, used for any option a group does not set. */
+  readonly defaults: Readonly<H>;
+  /** The parameter groups, in order. Options are writable between steps. */
+  readonly paramGroups: Array<ParamGroup & H> = [];
+  /** Per-parameter state, created at a parameter's first step with a gradient. */
+  readonly state = new Map<Param, S>();
+  /** What `step()` does with a non-finite gradient. */
+  readonly nonFinite: NonFinitePolicy;
+  /** Number of steps skipped because of a non-finite gradient (policy `"skip"`). */
+  skippedSteps = 0;
+
+  /** The optimizer's name (`"SGD"`, `"Adam"`, ...), used in messages and in the state dict. */
+  abstract get kind(): string;
+
+  /**
+   * @param params parameters, or param groups (`{ params, ...options }`).
+   * @param defaults every hyperparameter, defaulted (see {@link resolveOptions}).
+   */
+  protected constructor(params: ParamsInput<H>, defaults: H, options: OptimizerOptions) {
+    this.validate(defaults);
+    const nonFinite = options.nonFinite ?? "error";
+    if (!NON_FINITE_POLICIES.includes(nonFinite)) {
+      throw new RangeError(
+        `Invalid nonFinite value: ${show(nonFinite)} (expected "error", "skip" or "propagate")`,
+      );
+    }
+    this.nonFinite = nonFinite;
+    this.defaults = Object.freeze({ ...defaults });
+    if (params === null || typeof params !== "object" || !(Symbol.iterator in params) || isParam(params)) {
+      throw new TypeError(
+        `params argument given to the optimizer should be an iterable of Params or param groups, but got ${show(params)}`,
+      );
+    }
+    const list = [...(params as Iterable<Param | ParamGroupInput<H>>)];
+    if (list.length === 0) throw new RangeError("optimizer got an empty parameter list");
+    const first = list[0] as object | null;
+    const isGroupList =
+      typeof first === "object" && first !== null && "params" in first && !("data" in first);
+    const groups = isGroupList ? list : [{ params: list as Param[] } as unknown as ParamGroupInput<H>];
+    for (const group of groups) this.addParamGroup(group as ParamGroupInput<H>);
+  }
+
+  /** Throws (PyTorch's messages) if a hyperparameter is invalid. */
+  protected abstract validate(hyper: H): void;
+
+  /** The buffers of the rule's per-parameter state. */
+  protected abstract stateLayout(): StateLayout;
+
+  /** Creates the state of a parameter at its first step (before `step` is incremented). */
+  protected abstract initState(param: FloatArray, group: ParamGroup & H): S;
+
+  /** Applies one update to `param` in place; `state.step` already counts this step. */
+  protected abstract update(param: FloatArray, grad: FloatArray, state: S, group: ParamGroup & H): void;
+
+  /**
+   * Adds a param group; options it does not set take the optimizer's defaults. Errors, with
+   * PyTorch's messages: a parameter already in another group, a parameter twice in this group.
+   */
+  addParamGroup(group: ParamGroupInput<H>): void {
+    const index = this.paramGroups.length;
+    const where = `param group ${index}`;
+    if (typeof group !== "object" || group === null || !("params" in group)) {
+      throw new TypeError(`param group must be an object with params, but got ${show(group)}`);
+    }
+    const given = group.params;
+    if (given instanceof Set) {
+      throw new TypeError(
+        "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.",
+      );
+    }
+    const params: Param[] =
+      typeof given === "object" && given !== null && !isParam(given) && Symbol.iterator in given
+        ? [...(given as Iterable<Param>)]
+        : [given as Param];
+    params.forEach((p, i) => {
+      if (!isParam(p)) {
+        throw new TypeError(
+          `optimizer can only optimize Params ({ data: Float32Array | Float64Array, grad }), but parameter ${i} of ${where} is ${describeParam(p)}`,
+        );
+      }
+    });
+    if (new Set(params).size !== params.length) {
+      throw new RangeError(`optimizer contains a parameter group with duplicate parameters (${where})`);
+    }
+    for (const other of this.paramGroups) {
+      for (const p of other.params) {
+        if (params.includes(p))
+          throw new RangeError("some parameters appear in more than one parameter group");
+      }
+    }
+    const full: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(group)) {
+      if (key !== "params" && value !== undefined) full[key] = copyOption(value);
+    }
+    rejectSnakeCase(full, this.defaults, where);
+    for (const [key, value] of Object.entries(this.defaults)) {
+      if (full[key] === undefined) full[key] = copyOption(value);
+    }
+    full.params = params;
+    const complete = full as ParamGroup & H;
+    this.validateGroup(complete, where);
+    this.paramGroups.push(complete);
+  }
+
+  /**
+   * Performs one optimization step on every parameter whose `grad` is not null.
+   *
+   * Everything is checked before anything changes: the groups' options, each gradient's type and
+   * length, and (unless `nonFinite` is `"propagate"`) that gradients are finite.
+   *
+   * @param closure optional: re-evaluates the model and returns the loss (called first).
+   * @returns the closure's loss, if a closure was given.
+   */
+  step(closure?: () => number): number | undefined {
+    const loss = closure === undefined ? undefined : closure();
+    if (this.checkStep()) this.applyStep();
+    else this.skippedSteps += 1;
+    return loss;
+  }
+
+  /**
+   * Resets the gradients: to `null` (the default, like PyTorch's `set_to_none=True`), which makes
+   * the next `step()` skip the parameter unless it gets a new gradient, or else fills them with 0.
+   */
+  zeroGrad(setToNone = true): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (p.grad === null || p.grad === undefined) continue;
+        if (setToNone) p.grad = null;
+        else p.grad.data.fill(0);
+      }
+    }
+  }
+
+  /** The optimizer's state as plain JSON; see {@link OptimizerStateDict}. */
+  stateDict(): OptimizerStateDict {
+    const indexOf = new Map<Param, number>();
+    const paramGroups = this.paramGroups.map((group, g) => {
+      const saved: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(group)) {
+        if (key !== "params" && value !== undefined)
+          saved[key] = encodeValue(value, `param group ${g} ${key}`);
+      }
+      saved.params = group.params.map((p) => {
+        const index = indexOf.size;
+        indexOf.set(p, index);
+        return index;
+      });
+      return saved as OptimizerStateDict["paramGroups"][number];
+    });
+    const state: Record<string, SavedParamState> = {};
+    for (const [p, index] of indexOf) {
+      const s = this.state.get(p);
+      if (s === undefined) continue;
+      const saved: SavedParamState = { step: s.step };
+      for (const [key, value] of Object.entries(s)) {
+        if (key !== "step" && value !== undefined) saved[key] = encodeArray(value as FloatArray);
+      }
+      state[String(index)] = saved;
+    }
+    return {
+      format: STATE_DICT_FORMAT,
+      version: STATE_DICT_VERSION,
+      kind: this.kind,
+      paramGroups,
+      state,
+      skippedSteps: this.skippedSteps,
+    };
+  }
+
+  /**
+   * Restores a state saved by {@link stateDict} (possibly through JSON): group options, per-parameter
+   * state and step counts. Parameters are matched by position, as in PyTorch. Everything is
+   * validated before anything changes; errors name the mismatch (kind, group count, parameter count
+   * of a group, a state buffer's length, an invalid option).
+   */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const kind = this.kind;
+    const sd = stateDict as unknown as Record<string, unknown>;
+    if (typeof sd !== "object" || sd === null || sd.format !== STATE_DICT_FORMAT) {
+      throw new TypeError(
+        `${kind}.loadStateDict: not an optimizer state dict (expected format "${STATE_DICT_FORMAT}", got ${show(sd?.format)})`,
+      );
+    }
+    if (sd.version !== STATE_DICT_VERSION) {
+      throw new RangeError(
+        `${kind}.loadStateDict: unsupported state dict version ${show(sd.version)} (this build reads version ${STATE_DICT_VERSION})`,
+      );
+    }
+    if (sd.kind !== kind) {
+      throw new TypeError(`${kind}.loadStateDict: the state dict is for ${show(sd.kind)}, not ${kind}`);
+    }
+    const savedGroups = sd.paramGroups;
+    if (!Array.isArray(savedGroups) || savedGroups.length !== this.paramGroups.length) {
+      throw new RangeError(
+        `${kind}.loadStateDict: loaded state dict has a different number of parameter groups (${Array.isArray(savedGroups) ? savedGroups.length : show(savedGroups)} saved, ${this.paramGroups.length} in the optimizer)`,
+      );
+    }
+    // Saved parameter index -> [parameter, group index].
+    const byIndex = new Map<number, [Param, number]>();
+    const newGroups = savedGroups.map((saved: Record<string, unknown>, g) => {
+      const current = this.paramGroups[g];
+      const where = `${kind}.loadStateDict: param group ${g}`;
+      if (typeof saved !== "object" || saved === null || !Array.isArray(saved.params)) {
+        throw new TypeError(`${where} is ${show(saved)}, expected an object with params`);
+      }
+      const indices = saved.params as unknown[];
+      if (indices.length !== current.params.length) {
+        throw new RangeError(
+          `${kind}.loadStateDict: loaded state dict contains a parameter group that doesn't match the size of optimizer's group (param group ${g}: ${indices.length} saved parameters, ${current.params.length} in the optimizer)`,
+        );
+      }
+      indices.forEach((index, i) => {
+        if (!Number.isInteger(index) || (index as number) < 0 || byIndex.has(index as number)) {
+          throw new RangeError(`${where}: parameter index ${show(index)} is not a new non-negative integer`);
+        }
+        byIndex.set(index as number, [current.params[i], g]);
+      });
+      const group: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(saved)) {
+        if (key !== "params") group[key] = decodeValue(value, `${where} ${key}`);
+      }
+      for (const key of Object.keys(this.defaults)) {
+        if (!(key in group)) throw new TypeError(`${where} has no ${key}`);
+      }
+      group.params = current.params;
+      this.validateGroup(group as ParamGroup & H, `loaded param group ${g}`);
+      return group;
+    });
+    const savedState = sd.state;
+    if (typeof savedState !== "object" || savedState === null) {
+      throw new TypeError(`${kind}.loadStateDict: state is ${show(savedState)}, expected an object`);
+    }
+    const layout = this.stateLayout();
+    const newState = new Map<Param, S>();
+    for (const [key, entry] of Object.entries(savedState as Record<string, unknown>)) {
+      const where = `${kind}.loadStateDict: state of parameter ${key}`;
+      const found = byIndex.get(Number(key));
+      if (found === undefined || String(Number(key)) !== key) {
+        throw new RangeError(`${where}: no parameter with this index in the param groups`);
+      }
+      const [param, g] = found;
+      if (typeof entry !== "object" || entry === null) throw new TypeError(`${where} is ${show(entry)}`);
+      const { step, ...buffers } = entry as Record<string, unknown>;
+      if (!Number.isInteger(step) || (step as number) < 0) {
+        throw new RangeError(`${where}: step is ${show(step)}, expected a non-negative integer`);
+      }
+      const state: Record<string, unknown> = { step };
+      for (const [name, saved] of Object.entries(buffers)) {
+        if (!layout.required.includes(name) && !layout.optional.includes(name)) {
+          throw new RangeError(`${where} (param group ${g}) has an unknown buffer ${show(name)}`);
+        }
+        state[name] = decodeArray(saved, param.data, `${where} (param group ${g}): ${name}`);
+      }
+      for (const name of layout.required) {
+        if (!(name in state)) throw new RangeError(`${where} (param group ${g}) has no ${name}`);
+      }
+      newState.set(param, state as unknown as S);
+    }
+    const skipped = sd.skippedSteps ?? 0;
+    if (!Number.isInteger(skipped) || (skipped as number) < 0) {
+      throw new RangeError(`${kind}.loadStateDict: skippedSteps is ${show(skipped)}`);
+    }
+    // All checked: commit. Group objects keep their identity.
+    this.paramGroups.forEach((group, g) => {
+      for (const key of Object.keys(group)) delete group[key];
+      Object.assign(group, newGroups[g]);
+    });
+    this.state.clear();
+    for (const [p, s] of newState) this.state.set(p, s);
+    this.skippedSteps = skipped as number;
+  }
+
+  private validateGroup(group: ParamGroup & H, where: string): void {
+    try {
+      this.validate(group);
+    } catch (error) {
+      if (error instanceof Error && where !== "") error.message = `${error.message} (${where})`;
+      throw error;
+    }
+  }
+
+  /** Checks the groups and gradients; false if the step must be skipped (policy "skip"). */
+  private checkStep(): boolean {
+    const kind = this.kind;
+    let finite = true;
+    for (let g = 0; g < this.paramGroups.length; g++) {
+      const group = this.paramGroups[g];
+      this.validateGroup(group, `param group ${g}`);
+      for (let i = 0; i < group.params.length; i++) {
+        const p = group.params[i];
+        const grad = p.grad;
+        if (grad === null || grad === undefined) continue;
+        const where = `param ${i} in param group ${g}`;
+        const data = (grad as { data?: unknown }).data;
+        if (floatDtype(data) === undefined) {
+          throw new TypeError(
+            `${kind}.step: the gradient of ${where} must have data of type Float32Array or Float64Array, got ${show(data)}`,
+          );
+        }
+        const values = data as FloatArray;
+        if (values.length !== p.data.length) {
+          throw new RangeError(
+            `${kind}.step: the gradient of ${where} has ${values.length} elements, but the parameter has ${p.data.length}`,
+          );
+        }
+        if (this.nonFinite === "propagate" || !finite) continue;
+        const bad = firstNonFinite(values);
+        if (bad < 0) continue;
+        if (this.nonFinite === "skip") finite = false;
+        else {
+          throw new RangeError(
+            `${kind}.step: non-finite gradient (${values[bad]} at element ${bad}) for ${where}; nothing was updated. Use the option nonFinite: "skip" to skip such steps, or "propagate" for PyTorch's behaviour`,
+          );
+        }
+      }
+    }
+    return finite;
+  }
+
+  private applyStep(): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const grad = p.grad;
+        if (grad === null || grad === undefined) continue;
+        let state = this.state.get(p);
+        if (state === undefined) {
+          state = this.initState(p.data, group);
+          this.state.set(p, state);
+        }
+        state.step += 1;
+        this.update(p.data, grad.data, state, group);
+      }
+    }
+  }
+}
+
+/**
+ * Fills in the defaults of an options object, rejecting unknown options (with a hint for
+ * snake_case names). Returns the hyperparameters and the optimizer options.
+ */
+export function resolveOptions<H extends BaseHyperparameters>(
+  kind: string,
+  options: Partial<H> & OptimizerOptions,
+  defaults: H,
+): [H, OptimizerOptions] {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${kind}: options must be an object, got ${show(options)}`);
+  }
+  const hyper: Record<string, unknown> = { ...(defaults as object) };
+  let nonFinite: NonFinitePolicy | undefined;
+  for (const [key, value] of Object.entries(options)) {
+    if (key === "nonFinite") {
+      nonFinite = value as NonFinitePolicy | undefined;
+      continue;
+    }
+    if (!(key in defaults)) {
+      const camel = snakeToCamel(key);
+      const hint = camel in defaults ? ` (did you mean ${camel}?)` : "";
+      throw new TypeError(`${kind}: unknown option ${show(key)}${hint}`);
+    }
+    if (value !== undefined) hyper[key] = copyOption(value);
+  }
+  return [hyper as H, { nonFinite }];
+}
+
+function snakeToCamel(key: string): string {
+  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function rejectSnakeCase(group: Record<string, unknown>, defaults: object, where: string): void {
+  for (const key of Object.keys(group)) {
+    const camel = snakeToCamel(key);
+    if (camel !== key && camel in defaults) {
+      throw new TypeError(`unknown option ${show(key)} in ${where} (did you mean ${camel}?)`);
+    }
+  }
+}
+
+function copyOption(value: unknown): unknown {
+  return Array.isArray(value) ? [...value] : value;
+}
+
+function isParam(x: unknown): x is Param {
+  return typeof x === "object" && x !== null && floatDtype((x as { data?: unknown }).data) !== undefined;
+}
+
+function describeParam(x: unknown): string {
+  if (typeof x !== "object" || x === null) return show(x);
+  const data = (x as { data?: unknown }).data;
+  return data === undefined ? "an object without data" : `an object whose data is ${show(data)}`;
+}

@@ -1,0 +1,231 @@
+import { describe, expect, it } from "vitest";
+import { RMSprop, type RMSpropHyperparameters, rmspropStep } from "./rmsprop.js";
+
+/** Largest relative deviation allowed between the optimizer and the float64 reference. */
+const REL_TOL = 1e-12;
+/** Below this magnitude deviations are measured absolutely (relative error is meaningless near 0). */
+const MAGNITUDE_FLOOR = 1e-6;
+/** Relative tolerance against the hand-computed (Python float64) values: a few ulps. */
+const HAND_TOL = 1e-14;
+/** Steps of every reference trajectory. */
+const STEPS = 60;
+
+const A = [
+  [2.0, 0.3, -0.2, 0.1, 0.0],
+  [0.3, 1.5, 0.4, 0.0, -0.1],
+  [-0.2, 0.4, 1.0, 0.2, 0.3],
+  [0.1, 0.0, 0.2, 0.8, -0.25],
+  [0.0, -0.1, 0.3, -0.25, 1.2],
+];
+const B = [1.0, -0.5, 0.25, 2.0, -1.5];
+const THETA0 = [0.5, -1.25, 0.75, 1.5, -0.3];
+
+/** Closed-loop gradient: a quadratic's plus a step-dependent perturbation. */
+function gradientAt(theta: ArrayLike<number>, t: number): number[] {
+  const g: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let s = -B[i] + 0.25 * Math.sin(0.7 * t + 1.3 * i);
+    for (let j = 0; j < 5; j++) s += A[i][j] * theta[j];
+    g.push(s);
+  }
+  return g;
+}
+
+/**
+ * PyTorch's RMSprop algorithm box, written independently of the kernel, one scalar at a time over
+ * plain arrays. ḡ is updated as PyTorch's code does it, `grad_avg.lerp_(grad, 1 − α)`, whose two
+ * branches are written out here: `v − ḡ²` cancels catastrophically when α is small (ḡ² ≈ v), so
+ * the box's `α·ḡ + (1 − α)·g`, equal up to rounding, would differ from PyTorch by ~1e-10 there.
+ */
+function referenceRMSprop(h: RMSpropHyperparameters, lrAt?: (t: number) => number): number[][] {
+  const theta = [...THETA0];
+  const v = [0, 0, 0, 0, 0];
+  const gAvg = [0, 0, 0, 0, 0];
+  const buf = [0, 0, 0, 0, 0];
+  const out: number[][] = [];
+  for (let t = 1; t <= STEPS; t++) {
+    const lr = lrAt ? lrAt(t) : h.lr;
+    const grad = gradientAt(theta, t);
+    for (let i = 0; i < 5; i++) {
+      let g = h.maximize ? -grad[i] : grad[i];
+      if (h.weightDecay !== 0) g += h.weightDecay * theta[i];
+      v[i] = h.alpha * v[i] + (1 - h.alpha) * g * g;
+      let vTilde = v[i];
+      if (h.centered) {
+        const w = 1 - h.alpha;
+        gAvg[i] = w < 0.5 ? gAvg[i] + w * (g - gAvg[i]) : g - (g - gAvg[i]) * (1 - w);
+        vTilde -= gAvg[i] * gAvg[i];
+      }
+      if (h.momentum > 0) {
+        buf[i] = h.momentum * buf[i] + g / (Math.sqrt(vTilde) + h.eps);
+        theta[i] -= lr * buf[i];
+      } else {
+        theta[i] -= (lr * g) / (Math.sqrt(vTilde) + h.eps);
+      }
+    }
+    out.push([...theta]);
+  }
+  return out;
+}
+
+function runRMSprop(h: RMSpropHyperparameters, lrAt?: (t: number) => number): number[][] {
+  const p = { data: Float64Array.from(THETA0), grad: null as { data: Float64Array } | null };
+  const opt = new RMSprop([p], h);
+  const out: number[][] = [];
+  for (let t = 1; t <= STEPS; t++) {
+    if (lrAt) opt.paramGroups[0].lr = lrAt(t);
+    p.grad = { data: Float64Array.from(gradientAt(p.data, t)) };
+    opt.step();
+    out.push([...p.data]);
+  }
+  return out;
+}
+
+function maxDeviation(actual: number[][], expected: number[][]): number {
+  let worst = 0;
+  for (let t = 0; t < expected.length; t++) {
+    for (let i = 0; i < expected[t].length; i++) {
+      const e = expected[t][i];
+      const dev = Math.abs(actual[t][i] - e) / Math.max(Math.abs(e), MAGNITUDE_FLOOR);
+      worst = Number.isNaN(dev) ? Number.POSITIVE_INFINITY : Math.max(worst, dev);
+    }
+  }
+  return worst;
+}
+
+const GRADS = [
+  [0.5, -1.0],
+  [0.3, 0.2],
+  [-0.4, 0.1],
+];
+
+function combos(): RMSpropHyperparameters[] {
+  const out: RMSpropHyperparameters[] = [];
+  for (const alpha of [0.99, 0.3])
+    for (const centered of [false, true])
+      for (const momentum of [0, 0.9])
+        for (const weightDecay of [0, 0.05])
+          for (const maximize of [false, true])
+            out.push({ lr: 0.005, alpha, eps: 1e-8, weightDecay, momentum, centered, maximize });
+  return out;
+}
+
+describe("RMSprop against an independent float64 reference of PyTorch's algorithm", () => {
+  const all = combos();
+  let worst = 0;
+
+  it.each(all.map((h) => [JSON.stringify(h), h] as const))("%s", (_, h) => {
+    const dev = maxDeviation(runRMSprop(h), referenceRMSprop(h));
+    worst = Math.max(worst, dev);
+    expect(dev).toBeLessThanOrEqual(REL_TOL);
+  });
+
+  it("covers alpha (both lerp branches) × centered × momentum × weightDecay × maximize", () => {
+    expect(all.length).toBe(32);
+    console.info(`RMSprop: ${all.length} option sets, largest relative deviation ${worst.toExponential(2)}`);
+  });
+
+  it("follows an lr written into the param group mid-training (lr outside the buffer)", () => {
+    const h = {
+      lr: 0.005,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0.9,
+      centered: true,
+      maximize: false,
+    };
+    const lrAt = (t: number) => 0.005 * 0.95 ** t;
+    expect(maxDeviation(runRMSprop(h, lrAt), referenceRMSprop(h, lrAt))).toBeLessThanOrEqual(REL_TOL);
+  });
+});
+
+describe("RMSprop hand-computed values (Python float64 of PyTorch's algorithm box)", () => {
+  function run(options: ConstructorParameters<typeof RMSprop>[1]): number[][] {
+    const p = { data: new Float64Array([1, -2]), grad: null as { data: Float64Array } | null };
+    const opt = new RMSprop([p], options);
+    return GRADS.map((g) => {
+      p.grad = { data: Float64Array.from(g) };
+      opt.step();
+      return [...p.data];
+    });
+  }
+
+  it("defaults (lr 0.01, alpha 0.99): the first step is lr·g/(0.1·|g| + ε) ≈ 0.1", () => {
+    expect(
+      maxDeviation(run({ lr: 0.01 }), [
+        [0.900000019999996, -1.900000009999999],
+        [0.8483602509394512, -1.9197065936215374],
+        [0.9052640832496293, -1.9295613206911095],
+      ]),
+    ).toBeLessThanOrEqual(HAND_TOL);
+  });
+
+  it("centered, momentum 0.9, weightDecay 0.1, alpha 0.9", () => {
+    expect(
+      maxDeviation(run({ lr: 0.01, alpha: 0.9, momentum: 0.9, centered: true, weightDecay: 0.1 }), [
+        [0.9666666685185185, -1.9666666675925926],
+        [0.9166729954222818, -1.9367637018050081],
+        [0.8854719936075325, -1.9069768443556534],
+      ]),
+    ).toBeLessThanOrEqual(HAND_TOL);
+  });
+});
+
+describe("RMSprop validation, defaults and kernel", () => {
+  const p = () => ({ data: new Float64Array(2), grad: null });
+  it.each([
+    [{ lr: -1 }, "Invalid learning rate: -1"],
+    [{ eps: -1 }, "Invalid epsilon value: -1"],
+    [{ momentum: -1 }, "Invalid momentum value: -1"],
+    [{ weightDecay: -1 }, "Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value)"],
+    [{ alpha: -0.5 }, "Invalid alpha value: -0.5"],
+  ])("%j → %s", (options, message) => {
+    expect(() => new RMSprop([p()], options)).toThrow(message);
+  });
+
+  it("defaults are PyTorch's (alpha 0.99, eps 1e-8)", () => {
+    expect(new RMSprop([p()]).defaults).toEqual({
+      lr: 1e-2,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+      maximize: false,
+    });
+  });
+
+  it("keeps buffers only for the options in use", () => {
+    const a = { data: new Float64Array(2), grad: { data: new Float64Array([1, 2]) } };
+    const opt = new RMSprop([a]);
+    opt.step();
+    expect(Object.keys(opt.state.get(a) ?? {}).sort()).toEqual(["squareAvg", "step"]);
+    opt.paramGroups[0].momentum = 0.5;
+    opt.paramGroups[0].centered = true;
+    opt.step();
+    expect(Object.keys(opt.state.get(a) ?? {}).sort()).toEqual([
+      "gradAvg",
+      "momentumBuffer",
+      "squareAvg",
+      "step",
+    ]);
+  });
+
+  it("rmspropStep rejects missing buffers", () => {
+    const h = {
+      lr: 0.1,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0.9,
+      centered: false,
+      maximize: false,
+    };
+    const a = () => new Float64Array(2);
+    expect(() => rmspropStep(a(), a(), a(), null, null, h)).toThrow("momentum > 0 needs a momentum buffer");
+    expect(() => rmspropStep(a(), a(), a(), null, a(), { ...h, centered: true })).toThrow(
+      "centered needs a gradAvg",
+    );
+  });
+});

@@ -1,0 +1,180 @@
+import { checkLength } from "./kernel-check.js";
+import { lerp } from "./lerp.js";
+import {
+  Optimizer,
+  type OptimizerOptions,
+  type ParamGroup,
+  type ParamState,
+  type ParamsInput,
+  resolveOptions,
+  type StateLayout,
+} from "./optimizer.js";
+import type { FloatArray } from "./param.js";
+import { zerosLike } from "./state-dict.js";
+import {
+  checkBoolean,
+  checkEps,
+  checkLr,
+  checkMomentum,
+  checkNonNegative,
+  checkWeightDecay,
+} from "./validate.js";
+
+/** RMSprop's hyperparameters (PyTorch's, camelCased). */
+export interface RMSpropHyperparameters {
+  /** Learning rate γ. Default 1e-2. */
+  lr: number;
+  /** Smoothing constant α of the squared-gradient average. Default 0.99. */
+  alpha: number;
+  /** Added to √v (outside the square root). Default 1e-8. */
+  eps: number;
+  /** L2 penalty λ, added to the gradient. Default 0. */
+  weightDecay: number;
+  /** Momentum factor μ. Default 0. */
+  momentum: number;
+  /** Normalize by an estimate of the gradient's variance, `v − ḡ²`. Default false. */
+  centered: boolean;
+  /** Maximize the objective instead of minimizing it. Default false. */
+  maximize: boolean;
+}
+
+/** RMSprop's options: any hyperparameter (defaulted) and the {@link OptimizerOptions}. */
+export type RMSpropOptions = Partial<RMSpropHyperparameters> & OptimizerOptions;
+
+/**
+ * RMSprop's per-parameter state: the squared-gradient average, plus the momentum buffer (with
+ * `momentum > 0`) and the gradient average (with `centered`).
+ */
+export interface RMSpropState extends ParamState {
+  squareAvg: FloatArray;
+  momentumBuffer?: FloatArray;
+  gradAvg?: FloatArray;
+}
+
+/**
+ * One RMSprop step, in place, with PyTorch's semantics (`_single_tensor_rmsprop`), in one pass:
+ *
+ *     g ← −∇ if maximize, else ∇;   g ← g + λ·p if λ ≠ 0
+ *     v ← α·v + (1 − α)·g²
+ *     ḡ ← lerp(ḡ, g, 1 − α),  ṽ ← v − ḡ²       if centered,  else ṽ ← v
+ *     d ← √ṽ + ε
+ *     b ← μ·b + g/d,  p ← p − γ·b               if μ > 0
+ *     p ← p − γ·g/d                             otherwise
+ *
+ * @param gradAvg the gradient average (used only, and required, when `centered`).
+ * @param buf the momentum buffer (used only, and required, when `momentum > 0`).
+ */
+export function rmspropStep(
+  p: FloatArray,
+  grad: FloatArray,
+  squareAvg: FloatArray,
+  gradAvg: FloatArray | null,
+  buf: FloatArray | null,
+  h: RMSpropHyperparameters,
+): void {
+  const n = p.length;
+  const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = h;
+  checkLength("rmspropStep", "grad", grad, n);
+  checkLength("rmspropStep", "squareAvg", squareAvg, n);
+  if (centered && gradAvg === null) throw new TypeError("rmspropStep: centered needs a gradAvg buffer");
+  if (momentum > 0 && buf === null) throw new TypeError("rmspropStep: momentum > 0 needs a momentum buffer");
+  if (centered) checkLength("rmspropStep", "gradAvg", gradAvg, n);
+  if (momentum > 0) checkLength("rmspropStep", "momentum buffer", buf, n);
+  const oneMinusAlpha = 1 - alpha;
+  for (let i = 0; i < n; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (weightDecay !== 0) g = g + weightDecay * p[i];
+    const v = squareAvg[i] * alpha + oneMinusAlpha * g * g;
+    squareAvg[i] = v;
+    let avg: number;
+    if (centered) {
+      const ga = lerp((gradAvg as FloatArray)[i], g, oneMinusAlpha);
+      (gradAvg as FloatArray)[i] = ga;
+      avg = Math.sqrt(v - ga * ga) + eps;
+    } else {
+      avg = Math.sqrt(v) + eps;
+    }
+    if (momentum > 0) {
+      const b = (buf as FloatArray)[i] * momentum + g / avg;
+      (buf as FloatArray)[i] = b;
+      p[i] = p[i] + -lr * b;
+    } else {
+      p[i] = p[i] + (-lr * g) / avg;
+    }
+  }
+}
+
+/**
+ * RMSprop, exactly PyTorch's `torch.optim.RMSprop` (float64 math on every element; state in the
+ * parameter's array type).
+ *
+ * Update rule (PyTorch's algorithm box), with `v₀ = 0, b₀ = 0, ḡ₀ = 0`, for t = 1, 2, ...:
+ *
+ *     g_t ← −∇f(θ_{t−1}) if maximize, else ∇f(θ_{t−1})
+ *     g_t ← g_t + λ·θ_{t−1}                                  if λ ≠ 0
+ *     v_t ← α·v_{t−1} + (1 − α)·g_t²
+ *     ṽ_t ← v_t
+ *     if centered:  ḡ_t ← α·ḡ_{t−1} + (1 − α)·g_t,   ṽ_t ← ṽ_t − ḡ_t²
+ *     if μ > 0:     b_t ← μ·b_{t−1} + g_t / (√ṽ_t + ε),   θ_t ← θ_{t−1} − γ·b_t
+ *     else:         θ_t ← θ_{t−1} − γ·g_t / (√ṽ_t + ε)
+ *
+ * Defaults: `lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false,
+ * maximize = false` (PyTorch's).
+ *
+ * **Differences from other libraries.**
+ * - The average's decay is α = 0.99 here (PyTorch); Keras (`rho=0.9`), TF.js
+ *   (`tf.train.rmsprop(lr, decay = 0.9)`) and Optax (`optax.rmsprop(decay=0.9)`) use 0.9.
+ * - ε is added outside the square root here, `g / (√v + ε)`; Keras and TF.js add it inside,
+ *   `g / √(v + ε)`, with ε = 1e-7, and so does Optax by default (`eps_in_sqrt=True`).
+ * - The lr is outside the momentum buffer here, `b ← μ·b + g/d, p ← p − γ·b`; Keras, TF.js and
+ *   Optax accumulate `γ·g/d` in the buffer and subtract it. That is the same for a constant lr but
+ *   not under a schedule.
+ */
+export class RMSprop extends Optimizer<RMSpropHyperparameters, RMSpropState> {
+  get kind(): string {
+    return "RMSprop";
+  }
+
+  constructor(params: ParamsInput<RMSpropHyperparameters>, options: RMSpropOptions = {}) {
+    const [defaults, rest] = resolveOptions<RMSpropHyperparameters>("RMSprop", options, {
+      lr: 1e-2,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+      maximize: false,
+    });
+    super(params, defaults, rest);
+  }
+
+  protected validate(h: RMSpropHyperparameters): void {
+    checkLr(h.lr);
+    checkEps(h.eps);
+    checkMomentum(h.momentum);
+    checkWeightDecay(h.weightDecay);
+    checkNonNegative(h.alpha, "Invalid alpha value");
+    checkBoolean(h.centered, "centered");
+    checkBoolean(h.maximize, "maximize");
+  }
+
+  protected stateLayout(): StateLayout {
+    return { required: ["squareAvg"], optional: ["momentumBuffer", "gradAvg"] };
+  }
+
+  protected initState(p: FloatArray): RMSpropState {
+    return { step: 0, squareAvg: zerosLike(p) };
+  }
+
+  protected update(
+    p: FloatArray,
+    grad: FloatArray,
+    state: RMSpropState,
+    group: ParamGroup & RMSpropHyperparameters,
+  ): void {
+    // Buffers are created when an option first needs them (PyTorch creates them with the state).
+    if (group.momentum > 0 && state.momentumBuffer === undefined) state.momentumBuffer = zerosLike(p);
+    if (group.centered && state.gradAvg === undefined) state.gradAvg = zerosLike(p);
+    rmspropStep(p, grad, state.squareAvg, state.gradAvg ?? null, state.momentumBuffer ?? null, group);
+  }
+}

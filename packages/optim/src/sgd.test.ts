@@ -1,0 +1,235 @@
+import { describe, expect, it } from "vitest";
+import { SGD, type SGDHyperparameters, sgdStep } from "./sgd.js";
+
+/** Largest relative deviation allowed between the optimizer and the float64 reference. */
+const REL_TOL = 1e-12;
+/** Below this magnitude deviations are measured absolutely (relative error is meaningless near 0). */
+const MAGNITUDE_FLOOR = 1e-6;
+/** Steps of every reference trajectory. */
+const STEPS = 60;
+
+// A closed-loop problem: the gradient depends on the current parameters (a 5-dimensional
+// quadratic) plus a deterministic perturbation that varies with the step.
+const A = [
+  [2.0, 0.3, -0.2, 0.1, 0.0],
+  [0.3, 1.5, 0.4, 0.0, -0.1],
+  [-0.2, 0.4, 1.0, 0.2, 0.3],
+  [0.1, 0.0, 0.2, 0.8, -0.25],
+  [0.0, -0.1, 0.3, -0.25, 1.2],
+];
+const B = [1.0, -0.5, 0.25, 2.0, -1.5];
+const THETA0 = [0.5, -1.25, 0.75, 1.5, -0.3];
+
+function gradientAt(theta: ArrayLike<number>, t: number): number[] {
+  return A.map(
+    (row, i) => row.reduce((s, a, j) => s + a * theta[j], 0) - B[i] + 0.25 * Math.sin(0.7 * t + 1.3 * i),
+  );
+}
+
+/**
+ * PyTorch's SGD algorithm box, written independently of the kernel: whole-vector operations on
+ * plain arrays, one line of the box per line.
+ */
+function referenceSGD(h: SGDHyperparameters, lrAt: (t: number) => number = () => h.lr): number[][] {
+  let theta = [...THETA0];
+  let b: number[] = [];
+  const trajectory: number[][] = [];
+  for (let t = 1; t <= STEPS; t++) {
+    let g = gradientAt(theta, t);
+    if (h.maximize) g = g.map((x) => -x);
+    if (h.weightDecay !== 0) g = g.map((x, i) => x + h.weightDecay * theta[i]);
+    if (h.momentum !== 0) {
+      const prev = b;
+      b = t === 1 ? [...g] : prev.map((bi, i) => h.momentum * bi + (1 - h.dampening) * g[i]);
+      const bt = b;
+      g = h.nesterov ? g.map((x, i) => x + h.momentum * bt[i]) : [...bt];
+    }
+    const lr = lrAt(t);
+    theta = theta.map((x, i) => x - lr * g[i]);
+    trajectory.push(theta);
+  }
+  return trajectory;
+}
+
+function runSGD(h: SGDHyperparameters, lrAt?: (t: number) => number): number[][] {
+  const p = { data: Float64Array.from(THETA0), grad: null as { data: Float64Array } | null };
+  const opt = new SGD([p], h);
+  const trajectory: number[][] = [];
+  for (let t = 1; t <= STEPS; t++) {
+    if (lrAt) opt.paramGroups[0].lr = lrAt(t);
+    p.grad = { data: Float64Array.from(gradientAt(p.data, t)) };
+    opt.step();
+    trajectory.push([...p.data]);
+  }
+  return trajectory;
+}
+
+function maxDeviation(actual: number[][], expected: number[][]): number {
+  let worst = 0;
+  for (let t = 0; t < expected.length; t++) {
+    for (let i = 0; i < expected[t].length; i++) {
+      const e = expected[t][i];
+      const dev = Math.abs(actual[t][i] - e) / Math.max(Math.abs(e), MAGNITUDE_FLOOR);
+      worst = Number.isNaN(dev) ? Number.POSITIVE_INFINITY : Math.max(worst, dev);
+    }
+  }
+  return worst;
+}
+
+function combos(): SGDHyperparameters[] {
+  const out: SGDHyperparameters[] = [];
+  for (const momentum of [0, 0.9, 0.5])
+    for (const dampening of new Set([0, 0.3, momentum]))
+      for (const nesterov of [false, true])
+        for (const weightDecay of [0, 0.05])
+          for (const maximize of [false, true]) {
+            if (nesterov && (momentum <= 0 || dampening !== 0)) continue;
+            out.push({ lr: 0.02, momentum, dampening, nesterov, weightDecay, maximize });
+          }
+  return out;
+}
+
+describe("SGD against an independent float64 reference of PyTorch's algorithm", () => {
+  const all = combos();
+  let worst = 0;
+
+  it.each(all.map((h) => [JSON.stringify(h), h] as const))("%s", (_, h) => {
+    const dev = maxDeviation(runSGD(h), referenceSGD(h));
+    worst = Math.max(worst, dev);
+    expect(dev).toBeLessThanOrEqual(REL_TOL);
+  });
+
+  it("covers every valid combination of momentum × dampening × nesterov × weightDecay × maximize", () => {
+    // momentum 0: 2 dampenings × 4; momentum 0.9 and 0.5: 3 dampenings × 4 + Nesterov (dampening 0) × 4.
+    expect(all.length).toBe(40);
+    console.info(`SGD: ${all.length} option sets, largest relative deviation ${worst.toExponential(2)}`);
+  });
+
+  it("follows an lr written into the param group mid-training", () => {
+    const h: SGDHyperparameters = {
+      lr: 0.02,
+      momentum: 0.9,
+      dampening: 0,
+      nesterov: true,
+      weightDecay: 0.01,
+      maximize: false,
+    };
+    const lrAt = (t: number) => (t <= 20 ? 0.02 : t <= 40 ? 0.005 : 0.03);
+    expect(maxDeviation(runSGD(h, lrAt), referenceSGD(h, lrAt))).toBeLessThanOrEqual(REL_TOL);
+  });
+});
+
+describe("SGD hand-computed values", () => {
+  const one = () => ({ data: new Float64Array([0]), grad: { data: new Float64Array([1]) } });
+
+  it("momentum = dampening = β is the exponential-average momentum, with v₁ = g₁", () => {
+    // v ← 0.9·v + 0.1·g with a constant gradient 1: v stays 1 (PyTorch sets v₁ = g₁), so
+    // w = −0.1, −0.2, −0.3 (lr 0.1). The v₀ = 0 convention would give v = 0.1, 0.19, 0.271.
+    const w = one();
+    const opt = new SGD([w], { lr: 0.1, momentum: 0.9, dampening: 0.9 });
+    const expected = [-0.1, -0.2, -0.30000000000000004];
+    for (const e of expected) {
+      opt.step();
+      expect(w.data[0]).toBe(e);
+    }
+    expect(opt.state.get(w)?.momentumBuffer?.[0]).toBe(1);
+  });
+
+  it("heavy-ball momentum: buffers 1, 1.9, 2.71 and parameters −0.1, −0.29, −0.561", () => {
+    const w = one();
+    const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+    const expectedP = [-0.1, -0.29, -0.561];
+    const expectedBuf = [1, 1.9, 2.71];
+    for (let k = 0; k < 3; k++) {
+      opt.step();
+      expect(w.data[0]).toBeCloseTo(expectedP[k], 15);
+      expect(opt.state.get(w)?.momentumBuffer?.[0]).toBeCloseTo(expectedBuf[k], 15);
+    }
+  });
+
+  it("Nesterov: steps g + μ·b = 1.9 then 2.71, parameters −0.19, −0.461", () => {
+    const w = one();
+    const opt = new SGD([w], { lr: 0.1, momentum: 0.9, nesterov: true });
+    opt.step();
+    expect(w.data[0]).toBeCloseTo(-0.19, 15);
+    opt.step();
+    expect(w.data[0]).toBeCloseTo(-0.461, 15);
+  });
+
+  it("coupled weight decay with a zero gradient: p ← p − lr·λ·p", () => {
+    const w = { data: new Float64Array([1, -2]), grad: { data: new Float64Array([0, 0]) } };
+    const opt = new SGD([w], { lr: 0.5, weightDecay: 0.1 });
+    opt.step();
+    expect([...w.data]).toEqual([0.95, -1.9]);
+  });
+
+  it("maximize negates the gradient before weight decay (PyTorch's order)", () => {
+    // g = −3 + 0.1·2 = −2.8;  p = 2 − 0.5·(−2.8) = 3.4
+    const w = { data: new Float64Array([2]), grad: { data: new Float64Array([3]) } };
+    new SGD([w], { lr: 0.5, weightDecay: 0.1, maximize: true }).step();
+    expect(w.data[0]).toBeCloseTo(3.4, 15);
+  });
+});
+
+describe("sgdStep kernel", () => {
+  it("updates float32 arrays with float64 math and stores float32", () => {
+    const p = new Float32Array([1, 2]);
+    const buf = new Float32Array(2);
+    sgdStep(p, new Float32Array([0.5, -0.5]), buf, true, {
+      lr: 0.1,
+      momentum: 0.9,
+      dampening: 0,
+      nesterov: false,
+      weightDecay: 0,
+      maximize: false,
+    });
+    expect(p[0]).toBe(Math.fround(1 - 0.1 * 0.5));
+    expect(p[1]).toBe(Math.fround(2 + 0.1 * 0.5));
+    expect([...buf]).toEqual([0.5, -0.5]);
+  });
+
+  it("rejects a gradient of the wrong length and a missing buffer", () => {
+    const h = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, maximize: false };
+    expect(() => sgdStep(new Float64Array(3), new Float64Array(2), new Float64Array(3), false, h)).toThrow(
+      "sgdStep: grad has 2 elements, but the parameter has 3",
+    );
+    expect(() => sgdStep(new Float64Array(3), new Float64Array(3), null, false, h)).toThrow(
+      /no momentum buffer/,
+    );
+  });
+});
+
+describe("SGD validation (PyTorch's messages)", () => {
+  const p = () => ({ data: new Float64Array(2), grad: null });
+  it.each([
+    [{ lr: -1 }, "Invalid learning rate: -1"],
+    [{ lr: Number.NaN }, "Invalid learning rate: NaN"],
+    [{ momentum: -0.5 }, "Invalid momentum value: -0.5"],
+    [{ weightDecay: -1 }, "Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value)"],
+    [{ nesterov: true }, "Nesterov momentum requires a momentum and zero dampening"],
+    [
+      { nesterov: true, momentum: 0.9, dampening: 0.1 },
+      "Nesterov momentum requires a momentum and zero dampening",
+    ],
+  ])("%j → %s", (options, message) => {
+    expect(() => new SGD([p()], options)).toThrow(message);
+  });
+
+  it("rejects snake_case and unknown options by name", () => {
+    expect(() => new SGD([p()], { weight_decay: 0.1 } as never)).toThrow(
+      `SGD: unknown option "weight_decay" (did you mean weightDecay?)`,
+    );
+    expect(() => new SGD([p()], { betas: [0.9, 0.99] } as never)).toThrow(`SGD: unknown option "betas"`);
+  });
+
+  it("validates group options, naming the group, and lr written mid-training at step()", () => {
+    const a = p();
+    const b = p();
+    expect(() => new SGD([{ params: [a] }, { params: [b], lr: -2 }], { lr: 0.1 })).toThrow(
+      "Invalid learning rate: -2 (param group 1)",
+    );
+    const opt = new SGD([a], { lr: 0.1 });
+    opt.paramGroups[0].lr = -0.5;
+    expect(() => opt.step()).toThrow("Invalid learning rate: -0.5 (param group 0)");
+  });
+});

@@ -1,0 +1,169 @@
+import { checkLength } from "./kernel-check.js";
+import {
+  Optimizer,
+  type OptimizerOptions,
+  type ParamGroup,
+  type ParamState,
+  type ParamsInput,
+  resolveOptions,
+  type StateLayout,
+} from "./optimizer.js";
+import type { FloatArray } from "./param.js";
+import { zerosLike } from "./state-dict.js";
+import { checkBoolean, checkLr, checkMomentum, checkNumber, checkWeightDecay } from "./validate.js";
+
+/** SGD's hyperparameters (PyTorch's, camelCased). */
+export interface SGDHyperparameters {
+  /** Learning rate γ. Default 1e-3. */
+  lr: number;
+  /** Momentum factor μ. Default 0 (plain SGD). */
+  momentum: number;
+  /** Dampening τ of the momentum buffer. Default 0. */
+  dampening: number;
+  /** Nesterov momentum (needs `momentum > 0` and `dampening = 0`). Default false. */
+  nesterov: boolean;
+  /** L2 penalty λ, added to the gradient (coupled weight decay). Default 0. */
+  weightDecay: number;
+  /** Maximize the objective instead of minimizing it. Default false. */
+  maximize: boolean;
+}
+
+/** SGD's options: any hyperparameter (defaulted) and the {@link OptimizerOptions}. */
+export type SGDOptions = Partial<SGDHyperparameters> & OptimizerOptions;
+
+/** SGD's per-parameter state: the momentum buffer exists once a step ran with `momentum ≠ 0`. */
+export interface SGDState extends ParamState {
+  momentumBuffer?: FloatArray;
+}
+
+/**
+ * One SGD step, in place, with PyTorch's semantics (`_single_tensor_sgd`), in one pass:
+ *
+ *     g ← −∇ if maximize, else ∇
+ *     g ← g + λ·p                        if λ ≠ 0
+ *     b ← g  (first step),  b ← μ·b + (1 − τ)·g  (later steps)       if μ ≠ 0
+ *     g ← g + μ·b  if nesterov,  g ← b  otherwise                    if μ ≠ 0
+ *     p ← p − γ·g
+ *
+ * @param buf the momentum buffer (ignored, and may be null, when `momentum` is 0).
+ * @param firstStep true when `buf` holds no history yet: it is then set to `g`, undampened.
+ */
+export function sgdStep(
+  p: FloatArray,
+  grad: FloatArray,
+  buf: FloatArray | null,
+  firstStep: boolean,
+  h: SGDHyperparameters,
+): void {
+  const n = p.length;
+  const { lr, momentum, dampening, nesterov, weightDecay, maximize } = h;
+  checkLength("sgdStep", "grad", grad, n);
+  if (momentum !== 0) {
+    if (buf === null) throw new TypeError("sgdStep: momentum is not 0 but there is no momentum buffer");
+    checkLength("sgdStep", "momentum buffer", buf, n);
+  }
+  for (let i = 0; i < n; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (weightDecay !== 0) g = g + weightDecay * p[i];
+    if (momentum !== 0) {
+      const b = firstStep ? g : (buf as FloatArray)[i] * momentum + (1 - dampening) * g;
+      (buf as FloatArray)[i] = b;
+      g = nesterov ? g + momentum * b : b;
+    }
+    p[i] = p[i] + -lr * g;
+  }
+}
+
+/**
+ * Stochastic gradient descent, optionally with momentum, Nesterov momentum, weight decay; exactly
+ * PyTorch's `torch.optim.SGD` (float64 math on every element; state in the parameter's array type).
+ *
+ * Update rule (PyTorch's algorithm box), for t = 1, 2, ...:
+ *
+ *     g_t ← −∇f(θ_{t−1}) if maximize, else ∇f(θ_{t−1})
+ *     g_t ← g_t + λ·θ_{t−1}                                  if λ ≠ 0
+ *     if μ ≠ 0:
+ *       b_t ← g_t  if t = 1,  else  μ·b_{t−1} + (1 − τ)·g_t
+ *       g_t ← g_t + μ·b_t  if nesterov,  else  b_t
+ *     θ_t ← θ_{t−1} − γ·g_t
+ *
+ * Defaults: `lr = 1e-3, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0,
+ * maximize = false` (PyTorch's).
+ *
+ * **The "momentum as an exponential average" convention** `v ← β·v + (1 − β)·g, p ← p − lr·v` is
+ * this optimizer with `momentum = dampening = β`. One difference remains: PyTorch (and this class)
+ * set the buffer to the first gradient, undampened, so `v₁ = g₁` where that convention, starting
+ * from `v₀ = 0`, has `v₁ = (1 − β)·g₁`; from then on the recursions are the same (equivalently,
+ * it is that convention started from `v₀ = g₁`).
+ *
+ * @example
+ * ```ts
+ * // v ← 0.9·v + 0.1·g, p ← p − 0.1·v
+ * const w = { data: new Float64Array([0]), grad: { data: new Float64Array([1]) } };
+ * const opt = new SGD([w], { lr: 0.1, momentum: 0.9, dampening: 0.9 });
+ * opt.step(); // v = g = 1 (first step: undampened)       w = −0.1
+ * opt.step(); // v = 0.9·1 + 0.1·1 = 1                    w = −0.2
+ * // With a constant gradient v stays 1; the v₀ = 0 convention has v = 0.1, 0.19, 0.271, ...
+ * ```
+ *
+ * **Differences from other libraries.**
+ * - Keras (`SGD(momentum, nesterov)`) keeps the lr inside the buffer: `v ← μ·v − γ·g, p ← p + v`.
+ *   That equals PyTorch's `b ← μ·b + g, p ← p − γ·b` only while γ is constant; with a schedule, a
+ *   new γ here scales the whole buffer at once. Keras has no dampening, and its `weight_decay` is
+ *   decoupled (`p ← p − γ·λ·p`), not added to the gradient.
+ * - TF.js `tf.train.momentum(lr, μ, useNesterov)` and Optax `optax.sgd(lr, momentum, nesterov)`
+ *   use `b ← μ·b + g` with the lr outside (zero-initialized, so b₁ = g₁): the same as
+ *   `dampening = 0` here. Neither has dampening; Optax adds weight decay with a separate
+ *   `add_decayed_weights` transform.
+ */
+export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
+  get kind(): string {
+    return "SGD";
+  }
+
+  constructor(params: ParamsInput<SGDHyperparameters>, options: SGDOptions = {}) {
+    const [defaults, rest] = resolveOptions<SGDHyperparameters>("SGD", options, {
+      lr: 1e-3,
+      momentum: 0,
+      dampening: 0,
+      nesterov: false,
+      weightDecay: 0,
+      maximize: false,
+    });
+    super(params, defaults, rest);
+  }
+
+  protected validate(h: SGDHyperparameters): void {
+    checkLr(h.lr);
+    checkMomentum(h.momentum);
+    checkWeightDecay(h.weightDecay);
+    checkNumber(h.dampening, "dampening");
+    checkBoolean(h.nesterov, "nesterov");
+    checkBoolean(h.maximize, "maximize");
+    if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
+      throw new RangeError("Nesterov momentum requires a momentum and zero dampening");
+    }
+  }
+
+  protected stateLayout(): StateLayout {
+    return { required: [], optional: ["momentumBuffer"] };
+  }
+
+  protected initState(): SGDState {
+    return { step: 0 };
+  }
+
+  protected update(
+    p: FloatArray,
+    grad: FloatArray,
+    state: SGDState,
+    group: ParamGroup & SGDHyperparameters,
+  ): void {
+    let firstStep = false;
+    if (group.momentum !== 0 && state.momentumBuffer === undefined) {
+      state.momentumBuffer = zerosLike(p);
+      firstStep = true;
+    }
+    sgdStep(p, grad, state.momentumBuffer ?? null, firstStep, group);
+  }
+}
