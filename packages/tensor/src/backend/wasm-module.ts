@@ -17,6 +17,22 @@ export interface KernelExports {
   ): void;
   sgemmPackA(): number;
   sgemmPackB(n: number): number;
+  adamF32(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    w1: number,
+    beta2: number,
+    w2: number,
+    bc2Sqrt: number,
+    eps: number,
+    negStep: number,
+    l2: number,
+    decay: number,
+    maximize: boolean,
+  ): void;
 }
 
 const PAGE = 65536;

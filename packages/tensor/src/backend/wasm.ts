@@ -88,26 +88,37 @@ export function wasmBackendFrom(kern: Kernels, minMacs = WASM_MATMUL_MIN_MACS): 
   };
 }
 
-let cached: Backend | null | undefined;
+let kernels: Kernels | null | undefined;
+let cached: Backend | null = null;
+
+/**
+ * The one instance of the kernels every WASM entry point shares (compiled synchronously on first
+ * use), or `null` where WebAssembly SIMD is unavailable.
+ */
+export function sharedKernels(): Kernels | null {
+  if (kernels !== undefined) return kernels;
+  try {
+    kernels = wasmSimdSupported() ? instantiateKernels() : null;
+  } catch {
+    kernels = null;
+  }
+  return kernels;
+}
 
 /**
  * The WASM SIMD backend, compiled synchronously on first use, or `null` where WebAssembly SIMD
  * is unavailable (use the reference backend there). Pass it to `setBackend`.
  */
 export function createWasmBackend(): Backend | null {
-  if (cached !== undefined) return cached;
-  try {
-    cached = wasmSimdSupported() ? wasmBackendFrom(instantiateKernels()) : null;
-  } catch {
-    cached = null;
-  }
+  if (cached) return cached;
+  const kern = sharedKernels();
+  cached = kern && wasmBackendFrom(kern);
   return cached;
 }
 
 /** Like {@link createWasmBackend}, compiling asynchronously (for a browser's main thread). */
 export async function loadWasmBackend(): Promise<Backend | null> {
   if (cached) return cached;
-  if (!wasmSimdSupported()) return null;
-  cached = wasmBackendFrom(await loadKernels());
-  return cached;
+  if (kernels === undefined) kernels = wasmSimdSupported() ? await loadKernels() : null;
+  return createWasmBackend();
 }
