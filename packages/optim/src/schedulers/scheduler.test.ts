@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { ConstantLR } from "./constant.js";
 import { CosineAnnealingLR } from "./cosine.js";
+import { CosineAnnealingWarmRestarts } from "./cosine-warm-restarts.js";
 import { ExponentialLR } from "./exponential.js";
 import { LambdaLR } from "./lambda.js";
 import { LinearLR } from "./linear.js";
 import { MultiStepLR } from "./multi-step.js";
+import { MultiplicativeLR } from "./multiplicative.js";
 import { OneCycleLR } from "./one-cycle.js";
+import { PolynomialLR } from "./polynomial.js";
 import type { LRScheduler, SchedulerParamGroup } from "./scheduler.js";
 import { bisectRight, pyMod } from "./scheduler.js";
 import { SequentialLR } from "./sequential.js";
@@ -33,6 +37,11 @@ const makers: Record<string, (opt: FakeOptimizer) => LRScheduler> = {
   LinearLR: (opt) => new LinearLR(opt, { startFactor: 0.2, endFactor: 0.9, totalIters: 12 }),
   LambdaLR: (opt) => new LambdaLR(opt, { lrLambda: [(e) => 1 / (1 + e), (e) => Math.exp(-0.1 * e)] }),
   OneCycleLR: (opt) => new OneCycleLR(opt, { maxLr: [1, 0.3], totalSteps: 40, threePhase: true }),
+  ConstantLR: (opt) => new ConstantLR(opt, { factor: 0.25, totalIters: 6 }),
+  PolynomialLR: (opt) => new PolynomialLR(opt, { totalIters: 30, power: 1.7 }),
+  MultiplicativeLR: (opt) => new MultiplicativeLR(opt, { lrLambda: (e) => 1 - 0.01 * e }),
+  CosineAnnealingWarmRestarts: (opt) =>
+    new CosineAnnealingWarmRestarts(opt, { t0: 4, tMult: 2, etaMin: 1e-3 }),
   SequentialLR: (opt) =>
     new SequentialLR(opt, {
       schedulers: [
