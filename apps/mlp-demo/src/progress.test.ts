@@ -1,27 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bar, formatDuration, type Io, Progress } from "./progress.js";
+import { fakeIo } from "./fake-io.testutil.js";
+import { bar, formatDuration, Progress } from "./progress.js";
 import { jsonLine, textLine } from "./record.js";
 import { textTable } from "./table.js";
-
-export function fakeIo(isTTY = false): Io & { stdout: string; stderr: string; t: number } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    t: 0,
-    isTTY,
-    columns: 120,
-    out(s: string) {
-      io.stdout += s;
-    },
-    err(s: string) {
-      io.stderr += s;
-    },
-    now() {
-      return io.t;
-    },
-  };
-  return io;
-}
 
 describe("progress bar", () => {
   it("formats durations and bars", () => {

@@ -4,21 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ChartSpec, layout } from "./chart.js";
 import { boundarySvg, esc, lineChartSvg } from "./svg.js";
+import { parseSeriesPaths } from "./svg-parse.testutil.js";
 import { slug, writeReport } from "./write.js";
-
-/** Reads the series paths back out of an SVG: label → list of runs of [x, y] pixel points. */
-export function parseSeriesPaths(svg: string): Map<string, [number, number][][]> {
-  const out = new Map<string, [number, number][][]>();
-  for (const m of svg.matchAll(/<path class="series" data-series="([^"]*)" d="([^"]*)"/g)) {
-    const runs: [number, number][][] = [];
-    for (const cmd of m[2].matchAll(/([ML])(-?[\d.]+) (-?[\d.]+)/g)) {
-      if (cmd[1] === "M") runs.push([]);
-      runs[runs.length - 1].push([Number(cmd[2]), Number(cmd[3])]);
-    }
-    out.set(m[1], runs);
-  }
-  return out;
-}
 
 const spec: ChartSpec = {
   title: "Test accuracy",
@@ -52,7 +39,8 @@ describe("SVG and HTML report", () => {
     const svg = lineChartSvg(spec, 640, 380);
     const l = layout(spec, 640, 380);
     const paths = parseSeriesPaths(svg);
-    expect([...paths.keys()]).toEqual(["sgd", esc("a<b")]);
+    expect([...paths.keys()]).toEqual(["sgd", "a<b"]);
+    expect(svg).toContain(`data-series="${esc("a<b")}"`);
     const PX_TOL = 0.006; // coordinates are written with 2 decimals
     spec.series.forEach((s, i) => {
       const runs = [...paths.values()][i];
