@@ -48,7 +48,7 @@ export function gradcheck(
       t.data[j] = orig + eps;
       const plus = noGrad(() => fn(...inputs)).data.slice();
       t.data[j] = orig - eps;
-      const minus = noGrad(() => fn(...inputs)).data;
+      const minus = noGrad(() => fn(...inputs)).data.slice(); // outputs may share storage with t
       t.data[j] = orig;
       for (let i = 0; i < nOut; i++) J[j * nOut + i] = (plus[i] - minus[i]) / (2 * eps);
     }

@@ -1,11 +1,12 @@
 import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
+import type { NestedArray } from "../nested.js";
 import { fmtShape, normalizeDim, sameShape, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Op, OpTable } from "./op.js";
 
 /** Integer indices: a plain array, an integer typed array, or a tensor holding integers. */
-export type Indices = readonly number[] | ArrayLike<number> | Tensor;
+export type Indices = readonly NestedArray[] | ArrayLike<number> | Tensor;
 
 /** Validates indices into `[0, bound)` and returns them as an Int32Array (plus their shape). */
 export function toIndices(op: string, idx: Indices, bound: number): { index: Int32Array; shape: number[] } {
