@@ -132,6 +132,9 @@ describe("clipGradNorm", () => {
       "The total norm of order 2.0 for gradients from `parameters` is non-finite, so it cannot be clipped",
     );
     expect(gradOf(b)).toEqual([1, Number.POSITIVE_INFINITY]);
+    expect(clipGradNorm([b], 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(gradOf(b)[0]).toBe(0); // coef = 1·(1/∞) = 0
+    expect(gradOf(b)[1]).toBeNaN(); // ∞·0
     expect(() =>
       clipGradNorm([p64([Number.NaN])], 1, Number.POSITIVE_INFINITY, { errorIfNonfinite: true }),
     ).toThrow("order inf");

@@ -17,8 +17,9 @@ export interface ClipGradNormOptions {
  *
  * (`1/(total + 1e-6)` then `· maxNorm`, the order PyTorch evaluates `max_norm / (total + 1e-6)` in,
  * since a Python scalar divided by a tensor is `tensor.reciprocal() * scalar`). The gradients are
- * always multiplied, by 1 when not clipped, so a NaN or infinite norm spreads NaN into them unless
- * `errorIfNonfinite` is set.
+ * always multiplied, by 1 when not clipped: a NaN norm makes every gradient NaN and an infinite one
+ * zeroes the finite gradients (∞·0 = NaN for the infinite ones), unless `errorIfNonfinite` is set,
+ * which throws before changing anything.
  *
  * `normType`: any p ≠ 0 (‖g‖_p = (Σ|gᵢ|^p)^(1/p)), `Infinity` (max |gᵢ|), `-Infinity` (min |gᵢ|) or
  * 0 (the count of nonzeros), as `torch.linalg.vector_norm`. The norms are accumulated in float64.
