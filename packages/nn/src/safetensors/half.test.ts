@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bf16BitsToNumber, f16BitsToNumber, numberToBf16Bits, numberToF16Bits } from "./half.js";
 
@@ -76,5 +77,44 @@ describe("BF16", () => {
     }
     expect(wrong).toEqual([]);
     expect(nans).toBe(2 * 127); // exponent all ones, 7-bit mantissa ≠ 0, either sign
+  });
+});
+
+describe("F16 rounding against an independent nearest-value search", () => {
+  // All finite non-negative binary16 values in increasing order (bit patterns 0x0000..0x7BFF are monotonic).
+  const finite = Array.from({ length: 0x7c00 }, (_, bits) => f16BitsToNumber(bits));
+
+  /** Reference: the nearest binary16 to float32(x) by binary search, ties to the even bit pattern. */
+  function nearestF16Bits(x: number): number {
+    const f = Math.fround(x);
+    const sign = f < 0 || Object.is(f, -0) ? 0x8000 : 0;
+    const a = Math.abs(f);
+    if (a >= 65520) return sign | 0x7c00; // 65520 = 65504 + half an ulp: ties go to even (∞)
+    let lo = 0;
+    let hi = finite.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (finite[mid] <= a) lo = mid;
+      else hi = mid;
+    }
+    const dLo = a - finite[lo];
+    const dHi = finite[hi] - a;
+    const bits = dLo < dHi ? lo : dHi < dLo ? hi : lo % 2 === 0 ? lo : hi;
+    return sign | bits;
+  }
+
+  it("agrees on 20 000 random doubles across the whole range", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.double({ min: -70000, max: 70000, noNaN: true }),
+          fc.double({ min: -1e-3, max: 1e-3, noNaN: true }),
+          // exact ties: the midpoint of two neighbouring binary16 values (12 significant bits, exact in float32)
+          fc.integer({ min: 0, max: 0x7bfe }).map((b) => (f16BitsToNumber(b) + f16BitsToNumber(b + 1)) / 2),
+        ),
+        (x) => numberToF16Bits(x) === nearestF16Bits(x),
+      ),
+      { seed: 7, numRuns: 20_000 },
+    );
   });
 });
