@@ -1,3 +1,4 @@
+import { Generator, manualSeed, zeros as zerosTensor } from "@descent/tensor";
 import { describe, expect, it } from "vitest";
 import {
   calculateFanInAndFanOut,
@@ -207,3 +208,29 @@ describe("deterministic fills", () => {
     );
   });
 });
+
+describe("with the tensor package's Generator", () => {
+  it("kaimingNormal statistics hold with the real generator (n = 200 000)", () => {
+    const t = kaimingNormal(emptyTensor([400, 500]), { nonlinearity: "relu", generator: new Generator(11) });
+    const variance = 2 / 500;
+    const m = moments(t.data);
+    expect(Math.abs(m.mean)).toBeLessThan(meanTol(variance, t.data.length));
+    expect(Math.abs(m.variance - variance)).toBeLessThan(normalVarTol(variance, t.data.length));
+  });
+
+  it("defaults to the default generator: manualSeed makes fills reproducible", () => {
+    manualSeed(77);
+    const a = xavierNormal(emptyTensor([6, 4])).data.slice();
+    manualSeed(77);
+    const b = xavierNormal(emptyTensor([6, 4])).data.slice();
+    expect(b).toEqual(a);
+    const g = new Generator(77);
+    const std = Math.sqrt(2 / 10);
+    expect(a).toEqual(Float32Array.from({ length: 24 }, () => std * g.normal()));
+  });
+});
+
+/** A float32 tensor of zeros from the tensor package (the init functions fill real tensors too). */
+function emptyTensor(shape: number[]) {
+  return zerosTensor(shape);
+}
