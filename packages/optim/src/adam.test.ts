@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Adam, type AdamHyperparameters, adamStep } from "./adam.js";
 
@@ -38,6 +39,7 @@ function gradientAt(theta: ArrayLike<number>, t: number): number[] {
 function referenceAdam(
   h: AdamHyperparameters,
   schedule?: (t: number) => Partial<AdamHyperparameters>,
+  mistake?: "max of v-hat" | "eps inside sqrt",
 ): number[][] {
   const theta = [...THETA0];
   const m = [0, 0, 0, 0, 0];
@@ -55,13 +57,19 @@ function referenceAdam(
       v[i] = b2 * v[i] + (1 - b2) * g * g;
       const mHat = m[i] / (1 - b1 ** t);
       let vHat: number;
-      if (amsgrad) {
+      if (amsgrad && mistake === "max of v-hat") {
+        vMax[i] = Math.max(vMax[i], v[i] / (1 - b2 ** t));
+        vHat = vMax[i];
+      } else if (amsgrad) {
         vMax[i] = Math.max(vMax[i], v[i]);
         vHat = vMax[i] / (1 - b2 ** t);
       } else {
         vHat = v[i] / (1 - b2 ** t);
       }
-      theta[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
+      theta[i] -=
+        mistake === "eps inside sqrt"
+          ? (lr * mHat) / Math.sqrt(vHat + eps)
+          : (lr * mHat) / (Math.sqrt(vHat) + eps);
     }
     out.push([...theta]);
   }
@@ -134,6 +142,50 @@ describe("Adam against an independent float64 reference of PyTorch's algorithm",
     const schedule = (t: number): Partial<AdamHyperparameters> =>
       t <= 30 ? { lr: 0.01 * (1 - t / 60) } : { lr: 0.002, betas: [0.85, 0.99] };
     expect(maxDeviation(runAdam(h, schedule), referenceAdam(h, schedule))).toBeLessThanOrEqual(REL_TOL);
+  });
+});
+
+describe("property: random hyperparameters agree with the reference", () => {
+  it("Adam", () => {
+    const hyper = fc.record({
+      lr: fc.double({ min: 0, max: 0.05, noNaN: true }),
+      betas: fc.tuple(
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.double({ min: 0, max: 0.9999, noNaN: true }),
+      ),
+      eps: fc.double({ min: 1e-12, max: 1e-2, noNaN: true }),
+      weightDecay: fc.double({ min: 0, max: 0.1, noNaN: true }),
+      amsgrad: fc.boolean(),
+      maximize: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(hyper, (h) => {
+        expect(maxDeviation(runAdam(h), referenceAdam(h))).toBeLessThanOrEqual(REL_TOL);
+      }),
+      { numRuns: 100, seed: 4 },
+    );
+  });
+});
+
+describe("the Adam comparison is sensitive", () => {
+  const h: AdamHyperparameters = {
+    lr: 0.01,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay: 0,
+    amsgrad: true,
+    maximize: false,
+  };
+  it("AMSGrad over the bias-corrected v̂ (instead of PyTorch's raw v) is caught", () => {
+    expect(maxDeviation(runAdam(h), referenceAdam(h, undefined, "max of v-hat"))).toBeGreaterThan(
+      1e6 * REL_TOL,
+    );
+  });
+  it("ε inside the square root is caught", () => {
+    const h2 = { ...h, amsgrad: false, eps: 1e-6 };
+    expect(maxDeviation(runAdam(h2), referenceAdam(h2, undefined, "eps inside sqrt"))).toBeGreaterThan(
+      1e3 * REL_TOL,
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RMSprop, type RMSpropHyperparameters, rmspropStep } from "./rmsprop.js";
 
@@ -37,7 +38,11 @@ function gradientAt(theta: ArrayLike<number>, t: number): number[] {
  * branches are written out here: `v − ḡ²` cancels catastrophically when α is small (ḡ² ≈ v), so
  * the box's `α·ḡ + (1 − α)·g`, equal up to rounding, would differ from PyTorch by ~1e-10 there.
  */
-function referenceRMSprop(h: RMSpropHyperparameters, lrAt?: (t: number) => number): number[][] {
+function referenceRMSprop(
+  h: RMSpropHyperparameters,
+  lrAt?: (t: number) => number,
+  mistake?: "eps inside sqrt" | "lr inside buffer",
+): number[][] {
   const theta = [...THETA0];
   const v = [0, 0, 0, 0, 0];
   const gAvg = [0, 0, 0, 0, 0];
@@ -56,11 +61,15 @@ function referenceRMSprop(h: RMSpropHyperparameters, lrAt?: (t: number) => numbe
         gAvg[i] = w < 0.5 ? gAvg[i] + w * (g - gAvg[i]) : g - (g - gAvg[i]) * (1 - w);
         vTilde -= gAvg[i] * gAvg[i];
       }
-      if (h.momentum > 0) {
-        buf[i] = h.momentum * buf[i] + g / (Math.sqrt(vTilde) + h.eps);
+      const denom = mistake === "eps inside sqrt" ? Math.sqrt(vTilde + h.eps) : Math.sqrt(vTilde) + h.eps;
+      if (h.momentum > 0 && mistake === "lr inside buffer") {
+        buf[i] = h.momentum * buf[i] + (lr * g) / denom;
+        theta[i] -= buf[i];
+      } else if (h.momentum > 0) {
+        buf[i] = h.momentum * buf[i] + g / denom;
         theta[i] -= lr * buf[i];
       } else {
-        theta[i] -= (lr * g) / (Math.sqrt(vTilde) + h.eps);
+        theta[i] -= (lr * g) / denom;
       }
     }
     out.push([...theta]);
@@ -137,6 +146,49 @@ describe("RMSprop against an independent float64 reference of PyTorch's algorith
     };
     const lrAt = (t: number) => 0.005 * 0.95 ** t;
     expect(maxDeviation(runRMSprop(h, lrAt), referenceRMSprop(h, lrAt))).toBeLessThanOrEqual(REL_TOL);
+  });
+});
+
+describe("property: random hyperparameters agree with the reference", () => {
+  it("RMSprop", () => {
+    const hyper = fc.record({
+      lr: fc.double({ min: 0, max: 0.01, noNaN: true }),
+      alpha: fc.double({ min: 0.5, max: 0.999, noNaN: true }),
+      eps: fc.double({ min: 1e-10, max: 1e-2, noNaN: true }),
+      weightDecay: fc.double({ min: 0, max: 0.1, noNaN: true }),
+      momentum: fc.double({ min: 0, max: 0.9, noNaN: true }),
+      centered: fc.boolean(),
+      maximize: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(hyper, (h) => {
+        expect(maxDeviation(runRMSprop(h), referenceRMSprop(h))).toBeLessThanOrEqual(REL_TOL);
+      }),
+      { numRuns: 100, seed: 4 },
+    );
+  });
+});
+
+describe("the RMSprop comparison is sensitive", () => {
+  const h = {
+    lr: 0.005,
+    alpha: 0.99,
+    eps: 1e-8,
+    weightDecay: 0,
+    momentum: 0.9,
+    centered: false,
+    maximize: false,
+  };
+  it("ε inside the square root (TF.js / Keras) is caught", () => {
+    expect(maxDeviation(runRMSprop(h), referenceRMSprop(h, undefined, "eps inside sqrt"))).toBeGreaterThan(
+      1e3 * REL_TOL,
+    );
+  });
+  it("the lr inside the momentum buffer (TF.js / Keras) is caught under an lr schedule", () => {
+    const lrAt = (t: number) => 0.005 * 0.9 ** t;
+    expect(maxDeviation(runRMSprop(h, lrAt), referenceRMSprop(h, lrAt, "lr inside buffer"))).toBeGreaterThan(
+      1e6 * REL_TOL,
+    );
   });
 });
 

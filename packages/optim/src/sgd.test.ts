@@ -30,7 +30,11 @@ function gradientAt(theta: ArrayLike<number>, t: number): number[] {
  * PyTorch's SGD algorithm box, written independently of the kernel: whole-vector operations on
  * plain arrays, one line of the box per line.
  */
-function referenceSGD(h: SGDHyperparameters, lrAt: (t: number) => number = () => h.lr): number[][] {
+function referenceSGD(
+  h: SGDHyperparameters,
+  lrAt: (t: number) => number = () => h.lr,
+  mistake?: "dampen first step",
+): number[][] {
   let theta = [...THETA0];
   let b: number[] = [];
   const trajectory: number[][] = [];
@@ -40,7 +44,10 @@ function referenceSGD(h: SGDHyperparameters, lrAt: (t: number) => number = () =>
     if (h.weightDecay !== 0) g = g.map((x, i) => x + h.weightDecay * theta[i]);
     if (h.momentum !== 0) {
       const prev = b;
-      b = t === 1 ? [...g] : prev.map((bi, i) => h.momentum * bi + (1 - h.dampening) * g[i]);
+      const first = t === 1 && mistake === undefined;
+      b = first
+        ? [...g]
+        : (t === 1 ? g.map(() => 0) : prev).map((bi, i) => h.momentum * bi + (1 - h.dampening) * g[i]);
       const bt = b;
       g = h.nesterov ? g.map((x, i) => x + h.momentum * bt[i]) : [...bt];
     }
@@ -116,6 +123,14 @@ describe("SGD against an independent float64 reference of PyTorch's algorithm", 
     };
     const lrAt = (t: number) => (t <= 20 ? 0.02 : t <= 40 ? 0.005 : 0.03);
     expect(maxDeviation(runSGD(h, lrAt), referenceSGD(h, lrAt))).toBeLessThanOrEqual(REL_TOL);
+  });
+});
+
+describe("the SGD comparison is sensitive", () => {
+  it("dampening the first step (v₀ = 0) is caught", () => {
+    const h = { lr: 0.02, momentum: 0.9, dampening: 0.9, nesterov: false, weightDecay: 0, maximize: false };
+    const dev = maxDeviation(runSGD(h), referenceSGD(h, undefined, "dampen first step"));
+    expect(dev).toBeGreaterThan(1e6 * REL_TOL);
   });
 });
 
