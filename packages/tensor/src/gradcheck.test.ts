@@ -291,6 +291,48 @@ describe("gradcheck on every primitive (float64, central differences)", () => {
   });
 });
 
+/** Gradients of Σ fn(inputs)·w for a fixed weight w, with inputs converted to `dtype`. */
+function grads(c: Case, inputs: Tensor[], dtype: "float32" | "float64"): { out: number[]; g: number[][] } {
+  const xs = inputs.map((t) => {
+    const x = tensor(t.data, { dtype, shape: t.shape });
+    x.requiresGrad = t.requiresGrad;
+    return x;
+  });
+  const y = c.fn(...xs);
+  const w = tensor(
+    Array.from({ length: y.size }, (_, i) => 1 + ((i * 7) % 5) / 5),
+    { dtype: y.dtype },
+  ).reshape(y.shape);
+  y.mul(w).sum().backward();
+  return { out: Array.from(y.data), g: xs.map((x) => (x.grad ? Array.from(x.grad.data) : [])) };
+}
+
+describe("float32 forward and backward agree with float64 on every primitive", () => {
+  /** float32 vs float64: relative to the largest magnitude in the result (cancellation-safe). */
+  const F32_REL = 2e-5;
+  const near = (a: number[], e: number[]) => {
+    const scale = Math.max(1, ...e.map(Math.abs));
+    for (let i = 0; i < e.length; i++) {
+      if (!(Math.abs(a[i] - e[i]) <= F32_REL * scale))
+        expect.fail(`element ${i}: float32 ${a[i]} vs float64 ${e[i]}`);
+    }
+  };
+  for (const [op, cases] of Object.entries(CASES)) {
+    for (const c of cases) {
+      if (op === "cast") continue; // casts to float32 on purpose
+      it(`${op}: ${c.name}`, () => {
+        const inputs = c.inputs();
+        const r64 = grads(c, inputs, "float64");
+        const r32 = grads(c, inputs, "float32");
+        near(r32.out, r64.out);
+        r64.g.forEach((g, k) => {
+          near(r32.g[k], g);
+        });
+      });
+    }
+  }
+});
+
 describe("gradcheck itself", () => {
   it("detects a wrong derivative", () => {
     // A deliberately wrong "function": the output uses x but a constant backward path.
