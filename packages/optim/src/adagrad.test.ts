@@ -168,11 +168,11 @@ describe("Adagrad validation and defaults", () => {
   const p = () => ({ data: new Float64Array(2), grad: null });
   it.each([
     [{ lr: -1 }, "Invalid learning rate: -1"],
-    [{ lrDecay: -1 }, "Invalid lrDecay value: -1 (PyTorch: Invalid lr_decay value)"],
-    [{ weightDecay: -1 }, "Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value)"],
+    [{ lrDecay: -1 }, "Invalid lrDecay value: -1 (PyTorch: Invalid lr_decay value: -1)"],
+    [{ weightDecay: -1 }, "Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value: -1)"],
     [
       { initialAccumulatorValue: -1 },
-      "Invalid initialAccumulatorValue value: -1 (PyTorch: Invalid initial_accumulator_value value)",
+      "Invalid initialAccumulatorValue value: -1 (PyTorch: Invalid initial_accumulator_value value: -1)",
     ],
     [{ eps: -1 }, "Invalid epsilon value: -1"],
   ])("%j → %s", (options, message) => {

@@ -82,6 +82,14 @@ export function adagradStep(
  * Defaults: `lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10,
  * maximize = false` (PyTorch's).
  *
+ * @example
+ * ```ts
+ * const w = { data: new Float64Array([0]), grad: { data: new Float64Array([1]) } };
+ * const opt = new Adagrad([w], { lr: 0.1 });
+ * opt.step(); // sum = 1, w = −0.1/(1 + 1e-10)
+ * opt.step(); // sum = 2, w −= 0.1/(√2 + 1e-10)
+ * ```
+ *
  * **Differences from other libraries.**
  * - The accumulator starts at 0 here (PyTorch); Keras (`initial_accumulator_value=0.1`), TF.js
  *   (`tf.train.adagrad(lr, initialAccumulatorValue = 0.1)`) and Optax (`optax.adagrad(...,

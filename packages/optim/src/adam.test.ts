@@ -268,7 +268,7 @@ describe("Adam validation (PyTorch's messages)", () => {
     [{ betas: [-0.1, 0.999] }, "Invalid beta parameter at index 0: -0.1"],
     [{ betas: [0.9, 1.5] }, "Invalid beta parameter at index 1: 1.5"],
     [{ betas: [0.9] }, "Invalid betas value: [0.9] (expected a pair [beta1, beta2])"],
-    [{ weightDecay: -0.1 }, "Invalid weightDecay value: -0.1 (PyTorch: Invalid weight_decay value)"],
+    [{ weightDecay: -0.1 }, "Invalid weightDecay value: -0.1 (PyTorch: Invalid weight_decay value: -0.1)"],
     [{ amsgrad: 1 }, "Invalid amsgrad value: 1 (expected a boolean)"],
   ])("%j → %s", (options, message) => {
     expect(() => new Adam([p()], options as never)).toThrow(message);

@@ -146,6 +146,13 @@ export const ADAM_STATE_LAYOUT: StateLayout = { required: ["expAvg", "expAvgSq"]
  * Defaults: `lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false,
  * maximize = false` (PyTorch's).
  *
+ * @example
+ * ```ts
+ * const w = { data: new Float64Array([1, -2]), grad: { data: new Float64Array([0.5, -1]) } };
+ * const opt = new Adam([w], { lr: 0.1 });
+ * opt.step(); // first step: m̂ = g, v̂ = g², so w moves by lr·g/(|g| + ε): w ≈ [0.9, −1.9]
+ * ```
+ *
  * **Differences from other libraries.**
  * - Keras computes `p ← p − γ·√(1 − β2^t)/(1 − β1^t) · m / (√v + ε)`: its ε ("epsilon hat",
  *   default 1e-7) is added to the uncorrected √v, which is ε·√(1 − β2^t) in PyTorch's form, a

@@ -207,7 +207,7 @@ describe("AdamW", () => {
     [{ lr: -1 }, "Invalid learning rate: -1"],
     [{ eps: -1 }, "Invalid epsilon value: -1"],
     [{ betas: [0.9, 1] }, "Invalid beta parameter at index 1: 1"],
-    [{ weightDecay: -1e-2 }, "Invalid weightDecay value: -0.01 (PyTorch: Invalid weight_decay value)"],
+    [{ weightDecay: -1e-2 }, "Invalid weightDecay value: -0.01 (PyTorch: Invalid weight_decay value: -0.01)"],
   ])("%j → %s", (options, message) => {
     expect(() => new AdamW([p()], options as never)).toThrow(message);
   });

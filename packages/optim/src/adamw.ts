@@ -85,6 +85,13 @@ export function adamwStep(
  * Defaults: `lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, amsgrad = false,
  * maximize = false` (PyTorch's).
  *
+ * @example
+ * ```ts
+ * const w = { data: new Float64Array([1, -2]), grad: { data: new Float64Array([0.5, -1]) } };
+ * new AdamW([w], { lr: 0.1, weightDecay: 0.1 }).step();
+ * // w·(1 − 0.1·0.1), then Adam's first step of ≈ lr: w ≈ [0.89, −1.88]
+ * ```
+ *
  * **Differences from other libraries.** Keras's `AdamW` decays the same way (`p ← p − γ·λ·p`) but
  * defaults to λ = 0.004 and uses Keras's Adam (ε added to the uncorrected √v, see {@link Adam});
  * Optax's `optax.adamw` adds `λ·p` to the Adam direction before the lr, which is the same update,

@@ -230,7 +230,7 @@ describe("RMSprop validation, defaults and kernel", () => {
     [{ lr: -1 }, "Invalid learning rate: -1"],
     [{ eps: -1 }, "Invalid epsilon value: -1"],
     [{ momentum: -1 }, "Invalid momentum value: -1"],
-    [{ weightDecay: -1 }, "Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value)"],
+    [{ weightDecay: -1 }, "Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value: -1)"],
     [{ alpha: -0.5 }, "Invalid alpha value: -0.5"],
   ])("%j → %s", (options, message) => {
     expect(() => new RMSprop([p()], options)).toThrow(message);

@@ -121,6 +121,13 @@ export function rmspropStep(
  * Defaults: `lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false,
  * maximize = false` (PyTorch's).
  *
+ * @example
+ * ```ts
+ * const w = { data: new Float64Array([1]), grad: { data: new Float64Array([0.5]) } };
+ * new RMSprop([w]).step();
+ * // v = 0.01·0.25, so w moves by 0.01·0.5/(√0.0025 + 1e-8) ≈ 0.1: w ≈ 0.9
+ * ```
+ *
  * **Differences from other libraries.**
  * - The average's decay is α = 0.99 here (PyTorch); Keras (`rho=0.9`), TF.js
  *   (`tf.train.rmsprop(lr, decay = 0.9)`) and Optax (`optax.rmsprop(decay=0.9)`) use 0.9.

@@ -220,7 +220,7 @@ describe("SGD validation (PyTorch's messages)", () => {
     [{ lr: -1 }, "Invalid learning rate: -1"],
     [{ lr: Number.NaN }, "Invalid learning rate: NaN"],
     [{ momentum: -0.5 }, "Invalid momentum value: -0.5"],
-    [{ weightDecay: -1 }, "Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value)"],
+    [{ weightDecay: -1 }, "Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value: -1)"],
     [{ nesterov: true }, "Nesterov momentum requires a momentum and zero dampening"],
     [
       { nesterov: true, momentum: 0.9, dampening: 0.1 },

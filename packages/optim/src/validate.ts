@@ -4,7 +4,7 @@
  * PyTorch writes `if not 0.0 <= lr: raise ValueError(f"Invalid learning rate: {lr}")`; the same
  * comparison here also rejects NaN. Where PyTorch's message names an option in snake_case, the
  * message names the camelCase option and quotes PyTorch's wording after it, e.g.
- * `Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value)`.
+ * `Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value: -1)`.
  */
 
 /** Formats a received value for an error message. */
@@ -38,16 +38,18 @@ export function checkMomentum(momentum: unknown): void {
 }
 
 /**
- * For an option PyTorch names in snake_case: `Invalid lrDecay value: -1 (PyTorch: Invalid lr_decay value)`
+ * For an option PyTorch names in snake_case: `Invalid lrDecay value: -1 (PyTorch: Invalid lr_decay value: -1)`
  * unless `value` is a number `>= 0`.
  */
 export function checkNonNegativeOption(value: unknown, option: string, pytorchName: string): void {
   if (typeof value !== "number" || !(0 <= value)) {
-    throw new RangeError(`Invalid ${option} value: ${show(value)} (PyTorch: Invalid ${pytorchName} value)`);
+    throw new RangeError(
+      `Invalid ${option} value: ${show(value)} (PyTorch: Invalid ${pytorchName} value: ${show(value)})`,
+    );
   }
 }
 
-/** `Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value)`. */
+/** `Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value: -1)`. */
 export function checkWeightDecay(weightDecay: unknown): void {
   checkNonNegativeOption(weightDecay, "weightDecay", "weight_decay");
 }
