@@ -120,20 +120,56 @@ export function randn(shape: readonly number[], opts: RandomOptions = {}): Tenso
   return t;
 }
 
-/** Uniform integers in `[low, high)` (`torch.randint(low, high, size)`), stored as floats. */
+/** Options of `randint(shape, opts)`: the bounds `[low, high)` travel with the options. */
+export interface RandintOptions extends RandomOptions {
+  /** Inclusive lower bound (default 0). */
+  low?: number;
+  /** Exclusive upper bound (required). */
+  high?: number;
+}
+
+/**
+ * Uniform integers in `[low, high)`, stored as floats. Three call forms:
+ * `randint(low, high, shape, opts?)` (PyTorch's order), `randint(high, shape, opts?)`, and
+ * `randint(shape, { low?, high, ...opts })`.
+ */
+export function randint(low: number, high: number, shape: readonly number[], opts?: RandomOptions): Tensor;
+export function randint(high: number, shape: readonly number[], opts?: RandomOptions): Tensor;
+export function randint(shape: readonly number[], opts: RandintOptions): Tensor;
 export function randint(
-  low: number,
-  high: number,
-  shape: readonly number[],
-  opts: RandomOptions = {},
+  a: number | readonly number[],
+  b?: number | readonly number[] | RandintOptions,
+  c?: readonly number[] | RandomOptions,
+  d?: RandomOptions,
 ): Tensor {
-  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
+  let low: number;
+  let high: number | undefined;
+  let shape: readonly number[];
+  let opts: RandomOptions;
+  if (Array.isArray(a)) {
+    const o = (b ?? {}) as RandintOptions;
+    low = o.low ?? 0;
+    high = o.high;
+    shape = a;
+    opts = o;
+  } else if (Array.isArray(b)) {
+    low = 0;
+    high = a as number;
+    shape = b;
+    opts = (c ?? {}) as RandomOptions;
+  } else {
+    low = a as number;
+    high = b as number;
+    shape = c as readonly number[];
+    opts = d ?? {};
+  }
+  if (high === undefined || !Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
     throw new RangeError(`randint: need integers low < high, got low=${low}, high=${high}`);
   }
   const t = make("randint", shape, { dtype: opts.dtype }, 0);
   const g = generatorOf("randint", opts);
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high);
+  const data = t.data;
+  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
   t.requiresGrad = opts.requiresGrad === true;
   return t;
 }

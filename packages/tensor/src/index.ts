@@ -13,6 +13,7 @@ export {
   full,
   ones,
   onesLike,
+  type RandintOptions,
   type RandomOptions,
   rand,
   randint,

@@ -79,6 +79,12 @@ describe("Generator", () => {
     for (const v of f.data) expect(v >= 0 && v < 1).toBe(true);
     const i = randint(0, 10, [100], { generator: new Generator(1) });
     for (const v of i.data) expect(Number.isInteger(v) && v >= 0 && v < 10).toBe(true);
+    const a = randint(0, 10, [5], { generator: new Generator(4) });
+    expect(Array.from(randint(10, [5], { generator: new Generator(4) }).data)).toEqual(Array.from(a.data));
+    expect(Array.from(randint([5], { high: 10, generator: new Generator(4) }).data)).toEqual(
+      Array.from(a.data),
+    );
+    expect(() => randint([5], {})).toThrow("randint: need integers low < high, got low=0, high=undefined");
     const p = randperm(10, { generator: new Generator(1) });
     expect(Array.from(p.data).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });

@@ -1,3 +1,4 @@
+import { Reduce } from "../backend/backend.js";
 import { backend } from "../backend/index.js";
 import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
@@ -199,7 +200,7 @@ const linearOp: Op<null> = {
     }
     if (needs[2]) {
       gbias = allocate(dt, outF);
-      backend.reduce(0, g, gbias, 1, rows, outF);
+      backend.reduce(Reduce.sum, g, gbias, 1, rows, outF);
     }
     return [gx, gw, gbias];
   },

@@ -205,3 +205,86 @@ describe("property: matmul", () => {
     expectClose(c, ref, { rtol: TOL.f32, atol: 33 * 1e-6 });
   });
 });
+
+describe("property: reductions, softmax and permute over random shapes and dims", () => {
+  const shapeDim = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      dim: fc.integer({ min: -shape.length, max: shape.length - 1 }),
+      keepdim: fc.boolean(),
+      seed: fc.integer({ min: 0, max: 1_000_000 }),
+    }),
+  );
+
+  /** Independent reference: fold `f` over `dim` for every other index. */
+  function naiveReduce(x: Tensor, dim: number, f: (vals: number[]) => number): number[] {
+    const d = dim < 0 ? dim + x.ndim : dim;
+    const outShape = x.shape.filter((_, i) => i !== d);
+    const out: number[] = [];
+    for (const idx of indices(outShape)) {
+      const vals: number[] = [];
+      for (let r = 0; r < x.shape[d]; r++) {
+        const full = [...idx.slice(0, d), r, ...idx.slice(d)];
+        vals.push(at(x, full));
+      }
+      out.push(f(vals));
+    }
+    return out;
+  }
+
+  it("sum/mean/max/min/logsumexp/argmax along a random dim match a naive fold", () => {
+    fc.assert(
+      fc.property(shapeDim, ({ shape, dim, keepdim, seed }) => {
+        const x = randn(shape, { dtype: "float64", generator: new Generator(seed) });
+        const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
+        expectClose(x.sum(dim, keepdim), naiveReduce(x, dim, sum), { rtol: TOL.f64, atol: 1e-14 });
+        expectClose(
+          x.mean(dim, keepdim),
+          naiveReduce(x, dim, (v) => sum(v) / v.length),
+          { rtol: TOL.f64, atol: 1e-14 },
+        );
+        expectClose(
+          x.max(dim, keepdim),
+          naiveReduce(x, dim, (v) => Math.max(...v)),
+          { rtol: 0 },
+        );
+        expectClose(
+          x.min(dim, keepdim),
+          naiveReduce(x, dim, (v) => Math.min(...v)),
+          { rtol: 0 },
+        );
+        expectClose(
+          x.argmax(dim, keepdim),
+          naiveReduce(x, dim, (v) => v.indexOf(Math.max(...v))),
+          { rtol: 0 },
+        );
+        const lse = (v: number[]) => {
+          const m = Math.max(...v);
+          return m + Math.log(sum(v.map((e) => Math.exp(e - m))));
+        };
+        expectClose(x.logsumexp(dim, keepdim), naiveReduce(x, dim, lse), { rtol: TOL.f64 });
+        const d = dim < 0 ? dim + shape.length : dim;
+        const kept = shape.map((s, i) => (i === d ? 1 : s));
+        expect(x.sum(dim, keepdim).shape).toEqual(keepdim ? kept : shape.filter((_, i) => i !== d));
+        return true;
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("softmax, logSoftmax, sum, max and permute pass gradcheck on random shapes", () => {
+    fc.assert(
+      fc.property(shapeDim, ({ shape, dim, keepdim, seed }) => {
+        const x = randn(shape, { dtype: "float64", generator: new Generator(seed), requiresGrad: true });
+        const perm = shape.map((_, i) => i).reverse();
+        const w = randn(shape, { dtype: "float64", generator: new Generator(seed + 1) });
+        expect(gradcheck((t) => t.softmax(dim).mul(w).sum(dim, keepdim), [x])).toBe(true);
+        expect(gradcheck((t) => t.logSoftmax(dim).mul(w), [x])).toBe(true);
+        expect(gradcheck((t) => t.mul(w).max(dim, keepdim), [x])).toBe(true);
+        expect(gradcheck((t) => t.permute(perm).mul(w.permute(perm)), [x])).toBe(true);
+        return true;
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

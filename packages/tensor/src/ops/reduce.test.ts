@@ -168,6 +168,15 @@ describe("reductions and softmax against NumPy/SciPy", () => {
     expect(u.argmax(1).item()).toBe(1);
   });
 
+  it("0-d tensors reduce over dim 0 / -1 like PyTorch", () => {
+    const t = tensor(2.5, { dtype: "float64" });
+    expect(t.max(0).item()).toBe(2.5);
+    expect(t.min(-1).item()).toBe(2.5);
+    expect(t.sum(0).item()).toBe(2.5);
+    expect(t.argmax(0).item()).toBe(0);
+    expect(t.softmax(0).item()).toBe(1);
+  });
+
   it("NaN propagates through max and argmax picks it", () => {
     const t = tensor([1, Number.NaN, 3], { dtype: "float64" });
     expect(t.max().item()).toBeNaN();

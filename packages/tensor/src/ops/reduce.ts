@@ -213,12 +213,14 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 /** Maximum over all elements, or the values of `torch.max(x, dim)` (use `argmax` for indices). */
 export function max(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim === undefined) return apply(reduceOps.max, [x], attrs("max", x, undefined, false));
+  if (x.ndim === 0) return apply(reduceOps.max, [x], attrs("max", x, dim, false));
   return apply(reduceOps.maxDim, [x], attrs("max", x, dim, keepdim));
 }
 
 /** Minimum over all elements, or the values of `torch.min(x, dim)` (use `argmin` for indices). */
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim === undefined) return apply(reduceOps.min, [x], attrs("min", x, undefined, false));
+  if (x.ndim === 0) return apply(reduceOps.min, [x], attrs("min", x, dim, false));
   return apply(reduceOps.minDim, [x], attrs("min", x, dim, keepdim));
 }
 
