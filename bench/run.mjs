@@ -2,7 +2,7 @@
 /**
  * `pnpm bench`: the issue-7 benchmark suite. Runs every workload on TF.js (cpu, wasm 1 thread) and
  * on Descent (plain-JS backend and WASM SIMD backend) in this one process, with warm-up and
- * repetitions, prints the tables with ratios, and rewrites the generated block of
+ * repetitions (workload by workload, each engine in turn), prints the tables with ratios, and rewrites the generated block of
  * docs/performance.md. Flags: --quick (fewer sizes), --no-write, --only=<substring of workload id>.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -21,19 +21,23 @@ const write = !args.includes("--no-write");
 const only = args.find((a) => a.startsWith("--only="))?.slice(7);
 const list = workloads({ quick }).filter((w) => !only || w.id.includes(only));
 
-const engines = [
+const engines = [];
+for (const make of [
   () => tfjsEngine("cpu"),
   () => tfjsEngine("wasm"),
   () => descentEngine("js"),
   () => descentEngine("wasm"),
-];
+]) {
+  engines.push(await make());
+}
+const notes = engines.filter((e) => e.note).map((e) => `${e.name}: ${e.note}`);
 
+// Workload by workload, every engine in turn: on a shared machine the load drifts over minutes,
+// so the engines compared in one row are measured seconds apart, not minutes.
 const res = {};
-const notes = [];
-for (const make of engines) {
-  const engine = await make();
-  if (engine.note) notes.push(`${engine.name}: ${engine.note}`);
-  for (const w of list) {
+for (const w of list) {
+  for (const engine of engines) {
+    await engine.activate?.();
     const job = engine.setup(w);
     if (!job) continue;
     const heavy = w.group === "optim" && w.size >= 1e7;

@@ -2,25 +2,34 @@
  * Descent implementations of the workloads, on its plain-JS reference backend ("js") or its
  * WASM SIMD backend ("wasm"). Uses the built packages (dist/), so run after `tsc -b`.
  */
-import { HYPER } from "./workloads.mjs";
+
 import { randomArray } from "./timing.mjs";
+import { HYPER } from "./workloads.mjs";
 
 /** @param {"js" | "wasm"} which */
 export async function descentEngine(which) {
   const T = await import("@descent/tensor");
   const O = await import("@descent/optim");
   // The WASM backend's module, by file URL until the package index exports it.
-  const W = T.createWasmBackend ? T : await import(new URL("../../packages/tensor/dist/backend/wasm.js", import.meta.url));
+  const W = T.createWasmBackend
+    ? T
+    : {
+        ...(await import(new URL("../../packages/tensor/dist/backend/wasm.js", import.meta.url))),
+        ...(await import(new URL("../../packages/tensor/dist/backend/wasm-adam.js", import.meta.url))),
+      };
   const backend = which === "wasm" ? W.createWasmBackend() : T.referenceBackend;
   if (!backend) throw new Error("descent: WebAssembly SIMD is not available");
   return {
     name: `descent-${which}`,
-    note: which === "wasm" ? `backend "${backend.name}": WASM SIMD matmul, the rest in JS` : 'backend "reference": plain TypeScript',
+    note:
+      which === "wasm"
+        ? `backend "${backend.name}": WASM SIMD matmul, the rest in JS`
+        : 'backend "reference": plain TypeScript',
     setup: (w) => {
       T.setBackend(backend);
       if (w.group === "train") return mlp(T, O, w);
-      if (w.group === "matmul") return matmul(T, w.n);
-      if (w.group === "optim") return which === "js" ? optim(O, w) : null;
+      if (w.group === "matmul") return which === "js" && w.n > 512 ? null : matmul(T, w.n);
+      if (w.group === "optim") return which === "js" ? optim(O, w) : wasmOptim(W, w);
       return null;
     },
   };
@@ -75,4 +84,16 @@ function optim(O, { rule, size }) {
     adam: () => new O.Adam([p], { lr, betas, eps }),
   }[rule]();
   return { run: () => opt.step() };
+}
+
+/** The WASM SIMD optimizer kernels (Adam so far); other rules report n/a. */
+function wasmOptim(W, { rule, size }) {
+  if (rule !== "adam" || !W.wasmAdamStep) return null;
+  const p = randomArray(size, 5);
+  const g = randomArray(size, 6, 1e-2);
+  const m = new Float32Array(size);
+  const v = new Float32Array(size);
+  const h = { lr: HYPER.lr, betas: HYPER.betas, eps: HYPER.eps, weightDecay: 0, maximize: false };
+  let t = 0;
+  return { run: () => W.wasmAdamStep(p, g, m, v, ++t, h) };
 }

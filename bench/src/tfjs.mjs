@@ -25,6 +25,8 @@ export async function tfjsEngine(name) {
   return {
     name: `tfjs-${name}`,
     note: name === "wasm" ? `tfjs-backend-wasm 4.22.0, SIMD ${simd ? "on" : "off"}, 1 thread` : "tfjs 4.22.0",
+    /** Makes this backend the active one (TF.js keeps one global backend). */
+    activate: () => tf.setBackend(name),
     setup: (w) => setup(tf, w, name),
   };
 }

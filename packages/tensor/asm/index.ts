@@ -1,3 +1,6 @@
 // Entry point of the WASM kernels: re-exports every kernel file.
+export { adagradF32 } from "./adagrad";
 export { adamF32 } from "./adam";
+export { rmspropF32 } from "./rmsprop";
+export { sgdF32 } from "./sgd";
 export { sgemm, sgemmPackA, sgemmPackB } from "./sgemm";

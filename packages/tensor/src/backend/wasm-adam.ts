@@ -1,4 +1,5 @@
 import { sharedKernels } from "./wasm.js";
+import { checkLengths, streamChunks } from "./wasm-stream.js";
 
 /** Adam's hyperparameters, as in `@descent/optim` (PyTorch's, camelCased). */
 export interface WasmAdamHyperparameters {
@@ -13,13 +14,6 @@ export interface WasmAdamHyperparameters {
 }
 
 /**
- * Elements per kernel call. The arrays stay in JavaScript memory; each chunk of p, g, m, v is
- * copied into the kernel's memory (4 × 16 KiB: stays in L1/L2), updated there and copied back,
- * so main memory sees one read of p, g, m, v and one write of p, m, v, as a fused loop would.
- */
-export const ADAM_CHUNK = 4096;
-
-/**
  * One Adam (or AdamW) step over float32 arrays, in place, in WebAssembly SIMD with PyTorch's
  * float32 arithmetic (`_single_tensor_adam`, no amsgrad):
  *
@@ -29,7 +23,8 @@ export const ADAM_CHUNK = 4096;
  *
  * Every operation rounds to float32 as PyTorch's float32 CPU kernels do, so results match
  * PyTorch bit for bit; `@descent/optim`'s `adamStep` computes in float64 and rounds once, which
- * differs by at most a few float32 ulps.
+ * differs by at most a few float32 ulps. The arrays are streamed through the kernels' memory in
+ * chunks ({@link streamChunks}): one pass over main memory.
  *
  * @param t the step number, counting this step (1 at the first step).
  * @throws Error when WebAssembly SIMD is unavailable, RangeError on mismatched lengths.
@@ -43,11 +38,7 @@ export function wasmAdamStep(
   h: WasmAdamHyperparameters,
 ): void {
   const n = p.length;
-  if (g.length !== n || m.length !== n || v.length !== n) {
-    throw new RangeError(
-      `wasmAdamStep: lengths differ: param ${n}, grad ${g.length}, expAvg ${m.length}, expAvgSq ${v.length}`,
-    );
-  }
+  checkLengths("wasmAdamStep", n, { grad: g, expAvg: m, expAvgSq: v });
   if (!Number.isInteger(t) || t < 1) throw new RangeError(`wasmAdamStep: invalid step number ${t}`);
   const kern = sharedKernels();
   if (kern === null) throw new Error("wasmAdamStep: WebAssembly SIMD is not available here");
@@ -57,24 +48,25 @@ export function wasmAdamStep(
   const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
   const l2 = h.decoupled ? 0 : weightDecay;
   const decay = h.decoupled ? 1 - lr * weightDecay : 1;
-  const C = ADAM_CHUNK;
-  const pp = 0;
-  const gp = C * 4;
-  const mp = 2 * C * 4;
-  const vp = 3 * C * 4;
-  kern.reserve(4 * C * 4);
-  const f = kern.f32;
   const x = kern.exports;
-  for (let i = 0; i < n; i += C) {
-    const e = Math.min(n, i + C);
-    const len = e - i;
-    f.set(p.subarray(i, e), 0);
-    f.set(g.subarray(i, e), C);
-    f.set(m.subarray(i, e), 2 * C);
-    f.set(v.subarray(i, e), 3 * C);
-    x.adamF32(pp, gp, mp, vp, len, 1 - beta1, beta2, 1 - beta2, bc2Sqrt, eps, negStep, l2, decay, maximize);
-    p.set(f.subarray(0, len), i);
-    m.set(f.subarray(2 * C, 2 * C + len), i);
-    v.set(f.subarray(3 * C, 3 * C + len), i);
-  }
+  streamChunks(kern, n, [p, g, m, v], WRITE_BACK, (q, len) =>
+    x.adamF32(
+      q[0],
+      q[1],
+      q[2],
+      q[3],
+      len,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      bc2Sqrt,
+      eps,
+      negStep,
+      l2,
+      decay,
+      maximize,
+    ),
+  );
 }
+
+const WRITE_BACK = [true, false, true, true];

@@ -33,6 +33,45 @@ export interface KernelExports {
     decay: number,
     maximize: boolean,
   ): void;
+  sgdF32(
+    p: number,
+    g: number,
+    buf: number,
+    n: number,
+    negLr: number,
+    weightDecay: number,
+    momentum: number,
+    oneMinusDampening: number,
+    first: boolean,
+    nesterov: boolean,
+    maximize: boolean,
+  ): void;
+  adagradF32(
+    p: number,
+    g: number,
+    sum: number,
+    n: number,
+    negClr: number,
+    weightDecay: number,
+    eps: number,
+    maximize: boolean,
+  ): void;
+  rmspropF32(
+    p: number,
+    g: number,
+    sq: number,
+    gavg: number,
+    buf: number,
+    n: number,
+    negLr: number,
+    alpha: number,
+    oneMinusAlpha: number,
+    eps: number,
+    weightDecay: number,
+    momentum: number,
+    centered: boolean,
+    maximize: boolean,
+  ): void;
 }
 
 const PAGE = 65536;
