@@ -1,0 +1,150 @@
+import type { FloatArray } from "../../dtype.js";
+import { erf } from "../../erf.js";
+import { Unary, type UnaryCode } from "../backend.js";
+
+const SQRT1_2 = Math.SQRT1_2;
+/** 1/√(2π): the standard normal density at 0. */
+const INV_SQRT_2PI = 0.3989422804014327;
+/** √(2/π) */
+const SQRT_2_OVER_PI = 0.7978845608028654;
+const GELU_TANH_C = 0.044715;
+
+export function unary(
+  code: UnaryCode,
+  x: FloatArray,
+  out: FloatArray,
+  n: number,
+  p0: number,
+  p1: number,
+): void {
+  switch (code) {
+    case Unary.neg:
+      for (let i = 0; i < n; i++) out[i] = -x[i];
+      return;
+    case Unary.exp:
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
+      return;
+    case Unary.log:
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]);
+      return;
+    case Unary.sqrt:
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]);
+      return;
+    case Unary.abs:
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
+      return;
+    case Unary.tanh:
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
+      return;
+    case Unary.sigmoid:
+      for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+      return;
+    case Unary.relu:
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v > 0 ? v : Number.isNaN(v) ? v : 0;
+      }
+      return;
+    case Unary.leakyRelu:
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v > 0 ? v : v * p0;
+      }
+      return;
+    case Unary.gelu:
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v * 0.5 * (1 + erf(v * SQRT1_2));
+      }
+      return;
+    case Unary.geluTanh:
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + GELU_TANH_C * v * v * v)));
+      }
+      return;
+    case Unary.clamp:
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = Number.isNaN(v) ? v : Math.min(Math.max(v, p0), p1);
+      }
+      return;
+    case Unary.pow:
+      for (let i = 0; i < n; i++) out[i] = x[i] ** p0;
+      return;
+  }
+}
+
+export function unaryGrad(
+  code: UnaryCode,
+  x: FloatArray,
+  y: FloatArray,
+  g: FloatArray,
+  out: FloatArray,
+  n: number,
+  p0: number,
+  p1: number,
+): void {
+  switch (code) {
+    case Unary.neg:
+      for (let i = 0; i < n; i++) out[i] = -g[i];
+      return;
+    case Unary.exp:
+      for (let i = 0; i < n; i++) out[i] = g[i] * y[i];
+      return;
+    case Unary.log:
+      for (let i = 0; i < n; i++) out[i] = g[i] / x[i];
+      return;
+    case Unary.sqrt:
+      for (let i = 0; i < n; i++) out[i] = g[i] / (2 * y[i]);
+      return;
+    case Unary.abs:
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v > 0 ? g[i] : v < 0 ? -g[i] : v === 0 ? 0 : v;
+      }
+      return;
+    case Unary.tanh:
+      for (let i = 0; i < n; i++) out[i] = g[i] * (1 - y[i] * y[i]);
+      return;
+    case Unary.sigmoid:
+      for (let i = 0; i < n; i++) out[i] = g[i] * (1 - y[i]) * y[i];
+      return;
+    case Unary.relu:
+      for (let i = 0; i < n; i++) out[i] = y[i] > 0 ? g[i] : 0;
+      return;
+    case Unary.leakyRelu:
+      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? g[i] : g[i] * p0;
+      return;
+    case Unary.gelu:
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        const cdf = 0.5 * (1 + erf(v * SQRT1_2));
+        const pdf = Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+        out[i] = g[i] * (cdf + v * pdf);
+      }
+      return;
+    case Unary.geluTanh:
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        const inner = SQRT_2_OVER_PI * (v + GELU_TANH_C * v * v * v);
+        const t = Math.tanh(inner);
+        const dInner = SQRT_2_OVER_PI * (1 + 3 * GELU_TANH_C * v * v);
+        out[i] = g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * dInner);
+      }
+      return;
+    case Unary.clamp:
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v >= p0 && v <= p1 ? g[i] : 0;
+      }
+      return;
+    case Unary.pow:
+      if (p0 === 0) {
+        out.fill(0, 0, n);
+        return;
+      }
+      for (let i = 0; i < n; i++) out[i] = g[i] * p0 * x[i] ** (p0 - 1);
+      return;
+  }
+}
