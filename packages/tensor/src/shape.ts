@@ -91,13 +91,15 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
   return dim < 0 ? dim + n : dim;
 }
 
-/** Sorted unique normalised dims; `undefined` means all dims. */
+/** Sorted unique normalised dims; `undefined` or `[]` means all dims (as PyTorch's `dim=[]`). */
 export function normalizeDims(
   op: string,
   dim: number | readonly number[] | undefined,
   ndim: number,
 ): number[] {
-  if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (dim === undefined || (typeof dim !== "number" && dim.length === 0)) {
+    return Array.from({ length: ndim }, (_, i) => i);
+  }
   const list = typeof dim === "number" ? [dim] : dim;
   const out: number[] = [];
   for (const d of list) {

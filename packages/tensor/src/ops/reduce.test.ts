@@ -152,6 +152,7 @@ describe("reductions and softmax against NumPy/SciPy", () => {
     expectClose(x.logsumexp(), [5.25274875906417], { rtol: TOL.f64 });
     expectClose(x.sum([0, 2]), [4.8999999999999995, 8.100000000000001, -0.25], { rtol: TOL.f64 });
     expect(x.sum([0, 2], true).shape).toEqual([1, 3, 1]);
+    expect(x.sum([]).item()).toBe(x.sum().item()); // PyTorch: dim=[] reduces every dim
     expect(x.max().item()).toBe(4.4);
     expect(x.min().item()).toBe(-3.0);
     expect(x.argmax().item()).toBe(7);

@@ -30,11 +30,10 @@ function reduceDims(
 ) {
   let data = x;
   const cur = shape.slice();
-  if (dims.length === shape.length || dims.length === 0) {
-    // All dims: one pass over the flat array.
+  if (dims.length === shape.length) {
+    // All dims (or a 0-d tensor): one pass over the flat array.
     const out = allocate(dtype, 1);
     backend.reduce(code, data, out, 1, data.length, 1);
-    if (dims.length === 0 && shape.length > 0) return x.slice();
     return out;
   }
   for (let t = dims.length - 1; t >= 0; t--) {
