@@ -1,20 +1,22 @@
 import { Adagrad, Adam, AdamW, type Optimizer, type Param, RMSprop, SGD } from "@descent/optim";
-import type { OptimizerName } from "./args.js";
-import { DEFAULT_LR } from "./config.js";
+import type { DatasetName, OptimizerName } from "./args.js";
+import { DATASET_LR, DEFAULT_LR } from "./config.js";
 
 /** The hyperparameters `makeOptimizer` reads from the command line. */
 export interface OptimizerSettings {
-  /** Learning rate; undefined: the optimizer's default (`DEFAULT_LR`). */
+  /** Learning rate; undefined: the default for the optimizer (and data set). */
   readonly lr?: number;
+  /** The data set, for data-set-specific default learning rates (`DATASET_LR`). */
+  readonly dataset?: DatasetName;
   /** Momentum of `momentum` (SGD with momentum). */
   readonly momentum: number;
   /** Weight decay; undefined: 0, or 0.01 for adamw (PyTorch's AdamW default). */
   readonly weightDecay?: number;
 }
 
-/** The learning rate an optimizer runs with under `s`. */
-export function learningRate(name: OptimizerName, s: Pick<OptimizerSettings, "lr">): number {
-  return s.lr ?? DEFAULT_LR[name];
+/** The learning rate an optimizer runs with: `--lr`, else the data set's default, else the optimizer's. */
+export function learningRate(name: OptimizerName, s: Pick<OptimizerSettings, "lr" | "dataset">): number {
+  return s.lr ?? (s.dataset ? DATASET_LR[s.dataset]?.[name] : undefined) ?? DEFAULT_LR[name];
 }
 
 /** Display names for tables and charts. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { type ChartSpec, formatTick, layout, logTicks, niceTicks, pixelRuns, snapLog } from "./chart.js";
+import {
+  type ChartSpec,
+  formatTick,
+  layout,
+  legendPosition,
+  logTicks,
+  niceTicks,
+  pixelRuns,
+  snapLog,
+} from "./chart.js";
 import { chartPng, renderChart } from "./png-chart.js";
 import { Canvas, hexToRgb } from "./raster.js";
 import { terminalChart } from "./terminal-chart.js";
@@ -108,5 +117,47 @@ describe("terminal chart", () => {
 
   it("colours series with ANSI codes when asked", () => {
     expect(terminalChart(spec, 30, 6, true)).toContain("\x1b[34m");
+  });
+});
+
+describe("legend placement", () => {
+  it("avoids the corner the lines run through", () => {
+    const rising: ChartSpec = {
+      title: "acc",
+      xLabel: "epoch",
+      yLabel: "accuracy",
+      yRange: [0, 1],
+      series: [
+        {
+          label: "a",
+          color: "#000000",
+          points: [
+            [0, 0.5],
+            [1, 0.9],
+            [10, 0.95],
+          ],
+        },
+      ],
+    };
+    const l = layout(rising, 640, 380);
+    const [x, y] = legendPosition(rising, l, 100, 40);
+    // The line runs along the top, so the legend goes to the bottom right.
+    expect(x).toBe(l.right - 100 - 8);
+    expect(y).toBe(l.bottom - 40 - 8);
+    const falling: ChartSpec = {
+      ...rising,
+      series: [
+        {
+          label: "a",
+          color: "#000000",
+          points: [
+            [0, 0.5],
+            [1, 0.1],
+            [10, 0.05],
+          ],
+        },
+      ],
+    };
+    expect(legendPosition(falling, layout(falling, 640, 380), 100, 40)).toEqual([l.right - 108, l.top + 8]);
   });
 });

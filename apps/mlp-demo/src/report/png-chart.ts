@@ -1,4 +1,4 @@
-import { type ChartSpec, layout, pixelRuns } from "./chart.js";
+import { type ChartSpec, layout, legendPosition, pixelRuns } from "./chart.js";
 import { encodePng } from "./png.js";
 import { Canvas, hexToRgb, type Rgb, textWidth } from "./raster.js";
 
@@ -30,15 +30,18 @@ export function renderChart(spec: ChartSpec, width = 720, height = 420): Canvas 
   for (const s of spec.series) {
     for (const run of pixelRuns(spec, s, l)) c.polyline(run, hexToRgb(s.color), 2);
   }
-  // Legend, top right inside the plot.
+  // Legend in the plot corner where it hides the least of the lines.
   const lw = Math.max(...spec.series.map((s) => textWidth(s.label)), 0) + 30;
-  let ly = l.top + 8;
-  const lx = l.right - lw - 8;
-  if (spec.series.length) c.fillRect(lx - 4, ly - 4, lw + 8, spec.series.length * 13 + 4, [255, 255, 255]);
-  for (const s of spec.series) {
-    c.line(lx, ly + 3.5, lx + 18, ly + 3.5, hexToRgb(s.color), 2);
-    c.text(s.label, lx + 24, ly, TEXT);
-    ly += 13;
+  const lh = spec.series.length * 13;
+  if (spec.series.length) {
+    const [lx, ly0] = legendPosition(spec, l, lw, lh);
+    c.fillRect(lx - 4, ly0 - 4, lw + 8, lh + 4, [255, 255, 255]);
+    let ly = ly0;
+    for (const s of spec.series) {
+      c.line(lx, ly + 3.5, lx + 18, ly + 3.5, hexToRgb(s.color), 2);
+      c.text(s.label, lx + 24, ly, TEXT);
+      ly += 13;
+    }
   }
   return c;
 }

@@ -1,4 +1,4 @@
-import { type ChartSpec, layout, pixelRuns } from "./chart.js";
+import { type ChartSpec, layout, legendPosition, pixelRuns } from "./chart.js";
 
 /** Escapes text for XML/HTML content and attribute values. */
 export function esc(s: string): string {
@@ -48,14 +48,22 @@ export function lineChartSvg(spec: ChartSpec, width = 640, height = 380): string
       `<path class="series" data-series="${esc(s.label)}" d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"/>`,
     );
   }
-  let ly = l.top + 10;
-  const lx = l.right - 110;
-  for (const s of spec.series) {
+  if (spec.series.length) {
+    // About 6.5 px per character at font-size 11, plus the line sample.
+    const lw = Math.max(...spec.series.map((s) => s.label.length)) * 6.5 + 30;
+    const lh = spec.series.length * 15;
+    const [lx, ly0] = legendPosition(spec, l, lw, lh);
     parts.push(
-      `<line x1="${lx}" x2="${lx + 18}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
-      `<text x="${lx + 24}" y="${ly + 4}" font-size="11">${esc(s.label)}</text>`,
+      `<rect x="${r2(lx - 4)}" y="${r2(ly0 - 4)}" width="${r2(lw + 8)}" height="${lh + 4}" fill="#fff" fill-opacity="0.85"/>`,
     );
-    ly += 15;
+    let ly = ly0 + 6;
+    for (const s of spec.series) {
+      parts.push(
+        `<line x1="${r2(lx)}" x2="${r2(lx + 18)}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
+        `<text x="${r2(lx + 24)}" y="${ly + 4}" font-size="11">${esc(s.label)}</text>`,
+      );
+      ly += 15;
+    }
   }
   parts.push("</svg>");
   return parts.join("\n");
@@ -84,7 +92,7 @@ const POINT = ["#0072b2", "#d55e00", "#009e73", "#cc79a7"];
  * A decision boundary as inline SVG: one `<rect class="cell" data-class="k">` per grid cell (runs of
  * equal cells along a row merged), the test points as circles coloured by their true class.
  */
-export function boundarySvg(b: BoundarySpec, size = 300): string {
+export function boundarySvg(b: BoundarySpec, size = 250): string {
   const cw = size / b.nx;
   const ch = size / b.ny;
   const parts = [
