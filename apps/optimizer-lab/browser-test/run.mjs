@@ -153,6 +153,35 @@ test("race: from a clicked start point every optimizer's trail moves downhill", 
   await page.close();
 });
 
+test("race: every surface draws its contour map and its default racers go downhill", async () => {
+  const page = await newPage();
+  await page.selectOption('[data-testid="race-speed"]', "10");
+  for (const surface of ["beale", "quadratic", "saddle"]) {
+    await page.selectOption('[data-testid="race-surface"]', surface);
+    const blank = await canvasPixels(page, "race-canvas");
+    await page.getByTestId("race-play").click();
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="race-row-sgd"]')?.dataset.steps) >= 300,
+      null,
+      { timeout: 20000 },
+    );
+    await page.getByTestId("race-play").click();
+    const r = await rows(page, "race-row-");
+    assert(r.length === 5, `${surface}: expected 5 racers`);
+    for (const x of r)
+      assert(
+        x.status === "running" && x.loss < x.startLoss,
+        `${surface}: ${x.testid} f ${x.startLoss} → ${x.loss} (${x.status})`,
+      );
+    console.log(
+      `    ${surface}: ${r.map((x) => `${x.testid.slice(9)} ${x.loss.toPrecision(3)}`).join(", ")}`,
+    );
+    assert((await canvasPixels(page, "race-canvas")) !== blank, `${surface}: trails not drawn`);
+    await shot(page, `race-${surface}`, false);
+  }
+  await page.close();
+});
+
 test("network: training in the worker lowers the loss, redraws the boundary, takes a new lr without reset", async () => {
   const page = await newPage("?tab=train");
   await page.waitForFunction(

@@ -63,6 +63,7 @@ export function mountRace(root: HTMLElement, state: LabState, changed: () => voi
       ["2", "2 steps / frame"],
       ["10", "10 steps / frame"],
     ],
+    testId: "race-speed",
     onChange: (v) => void (speed = Number(v)),
   });
 
@@ -307,7 +308,7 @@ export function mountRace(root: HTMLElement, state: LabState, changed: () => voi
             OPTIMIZER_NAMES[r.id],
           ),
           h("td", { class: "num" }, r.status === "running" ? fmt(r.loss) : "diverged"),
-          h("td", { class: "num" }, `${fmt(r.position[0], 3)}, ${fmt(r.position[1], 3)}`),
+          h("td", { class: "num" }, `${r.position[0].toFixed(3)}, ${r.position[1].toFixed(3)}`),
         ),
       ),
     );
@@ -355,7 +356,12 @@ export function mountRace(root: HTMLElement, state: LabState, changed: () => voi
               ? "momentum buffer b"
               : "(this rule keeps none)",
         ),
-        row(ARROW_COLORS.step, "step", pair(ins?.step ?? null), "Δp actually taken"),
+        row(
+          ARROW_COLORS.step,
+          "adaptive step",
+          pair(ins?.step ?? null),
+          "Δp taken: the moment (or gradient) times lr and the adaptive scale",
+        ),
         h(
           "li",
           {},
@@ -378,7 +384,7 @@ export function mountRace(root: HTMLElement, state: LabState, changed: () => voi
 
   const controls = h(
     "div",
-    { class: "controls" },
+    { class: "controls race-top" },
     surfaceSelect.root,
     formula,
     h("div", { class: "buttons" }, playBtn, stepBtn, resetBtn, stepCount),
@@ -388,11 +394,11 @@ export function mountRace(root: HTMLElement, state: LabState, changed: () => voi
       { class: "hint" },
       "Click the map to set the start point. Tick racers, set their options; the race restarts.",
     ),
-    racerBox,
   );
+  const racerColumn = h("div", { class: "controls race-racers" }, racerBox);
   const main = h(
     "div",
-    { class: "stage" },
+    { class: "stage race-stage" },
     h("div", { class: "canvas-wrap" }, canvas),
     h(
       "div",
@@ -406,7 +412,7 @@ export function mountRace(root: HTMLElement, state: LabState, changed: () => voi
       insight,
     ),
   );
-  root.append(controls, main);
+  root.append(controls, racerColumn, main);
   renderRacerControls();
   restart();
 }
