@@ -36,7 +36,8 @@ const crossEntropyOp: Op<{ targets: Int32Array; reduction: Reduction }> = {
     const x = inputs[0];
     const n = a.targets.length;
     const c = x.size / n;
-    const lse = new Float64Array(n);
+    // Per row: the max m and log Σ exp(x − m), so log-softmax = (x − m) − ls as in PyTorch.
+    const stats = new Float64Array(2 * n);
     const rowLoss = allocate(x.dtype, n);
     for (let i = 0; i < n; i++) {
       const base = i * c;
@@ -46,23 +47,27 @@ const crossEntropyOp: Op<{ targets: Int32Array; reduction: Reduction }> = {
       if (m === Number.POSITIVE_INFINITY || m === Number.NEGATIVE_INFINITY) m = 0;
       let s = 0;
       for (let j = 0; j < c; j++) s += Math.exp(x.data[base + j] - m);
-      lse[i] = m + Math.log(s);
-      rowLoss[i] = lse[i] - x.data[base + a.targets[i]];
+      const ls = Math.log(s);
+      stats[2 * i] = m;
+      stats[2 * i + 1] = ls;
+      rowLoss[i] = -(x.data[base + a.targets[i]] - m - ls);
     }
     const r = reduceRows(rowLoss, a.reduction);
-    return { data: r.data, shape: x.ndim === 1 && a.reduction === "none" ? [] : r.shape, saved: lse };
+    return { data: r.data, shape: x.ndim === 1 && a.reduction === "none" ? [] : r.shape, saved: stats };
   },
   backward(g, ctx) {
     const x = ctx.inputs[0];
     const { targets, reduction } = ctx.attrs;
-    const lse = ctx.saved as Float64Array;
+    const stats = ctx.saved as Float64Array;
     const n = targets.length;
     const c = x.size / n;
     const gx = allocate(x.dtype, x.size);
     for (let i = 0; i < n; i++) {
       const s = rowScale(g, reduction, i, n);
       const base = i * c;
-      for (let j = 0; j < c; j++) gx[base + j] = s * Math.exp(x.data[base + j] - lse[i]);
+      const m = stats[2 * i];
+      const ls = stats[2 * i + 1];
+      for (let j = 0; j < c; j++) gx[base + j] = s * Math.exp(x.data[base + j] - m - ls);
       gx[base + targets[i]] -= s;
     }
     return [gx];

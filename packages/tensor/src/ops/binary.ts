@@ -82,15 +82,13 @@ export const binaryOps = {
     needs[1] ? gWith(Binary.mul, g, ctx.inputs[0], ctx) : null,
   ]),
   div: binaryOp("div", Binary.div, (g, ctx, needs) => {
-    const [a, b] = ctx.inputs;
-    const ga = gWith(Binary.div, g, b, ctx);
+    const b = ctx.inputs[1];
+    const ga = needs[0] ? gWith(Binary.div, g, b, ctx) : null;
     if (!needs[1]) return [ga, null];
-    // −g·a/b² = −(g/b)·(a/b) = −ga · out
-    const gb = allocate(ga instanceof Float64Array ? "float64" : "float32", ga.length);
-    const out = ctx.outData;
-    for (let i = 0; i < gb.length; i++) gb[i] = -ga[i] * out[i];
-    void a;
-    return [needs[0] ? ga : null, gb];
+    // −g·((a/b)/b), in PyTorch's order of operations: (a/b) is the saved output.
+    const gb = gWith(Binary.div, ctx.outData, b, ctx);
+    for (let i = 0; i < gb.length; i++) gb[i] = -g[i] * gb[i];
+    return [ga, gb];
   }),
   maximum: binaryOp("maximum", Binary.maximum, (g, ctx, needs) => tieGrads(g, ctx, needs, Binary.gtHalf)),
   minimum: binaryOp("minimum", Binary.minimum, (g, ctx, needs) => tieGrads(g, ctx, needs, Binary.ltHalf)),

@@ -87,8 +87,9 @@ export function softmax(
       let s = 0;
       for (let j = 0; j < r; j++) s += Math.exp(x[base + j * inner] - m);
       if (log) {
-        const lse = m + Math.log(s);
-        for (let j = 0; j < r; j++) out[base + j * inner] = x[base + j * inner] - lse;
+        // (x − m) − log Σ, in PyTorch's order of operations.
+        const ls = Math.log(s);
+        for (let j = 0; j < r; j++) out[base + j * inner] = x[base + j * inner] - m - ls;
       } else {
         for (let j = 0; j < r; j++) out[base + j * inner] = Math.exp(x[base + j * inner] - m) / s;
       }
