@@ -370,7 +370,9 @@ export function mountRace(root: HTMLElement, state: LabState, changed: () => voi
           h(
             "span",
             { class: "muted" },
-            ins?.scale ? " per axis: it turns the step away from −∇f" : " (this rule does not rescale)",
+            id === "adagrad" || id === "rmsprop" || id === "adam"
+              ? " per axis: it turns the step away from −∇f"
+              : " (this rule does not rescale)",
           ),
         ),
       ),
