@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { descentEngine } from "./src/descent.mjs";
 import { describeMachine } from "./src/machine.mjs";
+import { memoryGrowth } from "./src/memory.mjs";
 import { tables } from "./src/report.mjs";
 import { startup } from "./src/startup.mjs";
 import { tfjsEngine } from "./src/tfjs.mjs";
@@ -54,7 +55,24 @@ for (const w of list) {
   globalThis.gc?.();
 }
 
-const start = only ? null : { node: startup("node"), descent: startup("descent"), tfjs: startup("tfjs") };
+// Memory: a long run of the tiny MLP and a shorter one of the MNIST-size MLP on the default backend.
+const memory = [];
+if (!only) {
+  const descent = engines.find((e) => e.name === "descent-wasm");
+  for (const [id, steps] of [
+    ["mlp-tiny", 10_000],
+    ["mlp-mnist", 300],
+  ]) {
+    const job = descent.setup(list.find((w) => w.id === id));
+    memory.push({ id, ...memoryGrowth(job, steps) });
+  }
+}
+
+const start = only
+  ? null
+  : Object.fromEntries(
+      ["node", "descent", "descent (WASM backend compiled and selected)", "tfjs"].map((k) => [k, startup(k)]),
+    );
 const machine = describeMachine();
 const body = [
   `Measured ${machine.date} by \`pnpm bench\`${quick ? " --quick" : ""} on: ${machine.cpu} (${machine.simd}), ` +
@@ -63,7 +81,7 @@ const body = [
   "",
   ...notes.map((n) => `- ${n}`),
   "",
-  tables(list, res, start),
+  tables(list, res, start, memory),
 ].join("\n");
 console.log(body);
 

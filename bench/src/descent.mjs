@@ -10,13 +10,7 @@ import { HYPER } from "./workloads.mjs";
 export async function descentEngine(which) {
   const T = await import("@descent/tensor");
   const O = await import("@descent/optim");
-  // The WASM backend's module, by file URL until the package index exports it.
-  const W = T.createWasmBackend
-    ? T
-    : {
-        ...(await import(new URL("../../packages/tensor/dist/backend/wasm.js", import.meta.url))),
-        ...(await import(new URL("../../packages/tensor/dist/backend/wasm-adam.js", import.meta.url))),
-      };
+  const W = await wasmApi(T);
   const backend = which === "wasm" ? W.createWasmBackend() : T.referenceBackend;
   if (!backend) throw new Error("descent: WebAssembly SIMD is not available");
   return {
@@ -86,14 +80,56 @@ function optim(O, { rule, size }) {
   return { run: () => opt.step() };
 }
 
-/** The WASM SIMD optimizer kernels (Adam so far); other rules report n/a. */
+/** The WASM entry points: from the package index, or from dist/ files until the index exports them. */
+async function wasmApi(T) {
+  if (T.createWasmBackend && T.wasmAdamStep) return T;
+  const api = {};
+  for (const f of ["wasm", "wasm-adam", "wasm-sgd", "wasm-adagrad", "wasm-rmsprop"]) {
+    Object.assign(api, await import(new URL(`../../packages/tensor/dist/backend/${f}.js`, import.meta.url)));
+  }
+  return api;
+}
+
+/** The fused WASM SIMD optimizer kernels over the same arrays, state kept by the caller. */
 function wasmOptim(W, { rule, size }) {
-  if (rule !== "adam" || !W.wasmAdamStep) return null;
   const p = randomArray(size, 5);
   const g = randomArray(size, 6, 1e-2);
-  const m = new Float32Array(size);
-  const v = new Float32Array(size);
-  const h = { lr: HYPER.lr, betas: HYPER.betas, eps: HYPER.eps, weightDecay: 0, maximize: false };
+  const s1 = new Float32Array(size);
+  const s2 = new Float32Array(size);
+  const { lr, momentum, alpha, betas, eps } = HYPER;
   let t = 0;
-  return { run: () => W.wasmAdamStep(p, g, m, v, ++t, h) };
+  const run = {
+    sgd: () =>
+      W.wasmSgdStep(p, g, null, false, {
+        lr,
+        momentum: 0,
+        dampening: 0,
+        nesterov: false,
+        weightDecay: 0,
+        maximize: false,
+      }),
+    momentum: () =>
+      W.wasmSgdStep(p, g, s1, ++t === 1, {
+        lr,
+        momentum,
+        dampening: 0,
+        nesterov: false,
+        weightDecay: 0,
+        maximize: false,
+      }),
+    adagrad: () =>
+      W.wasmAdagradStep(p, g, s1, ++t, { lr, lrDecay: 0, weightDecay: 0, eps: 1e-10, maximize: false }),
+    rmsprop: () =>
+      W.wasmRmspropStep(p, g, s1, null, null, {
+        lr,
+        alpha,
+        eps,
+        weightDecay: 0,
+        momentum: 0,
+        centered: false,
+        maximize: false,
+      }),
+    adam: () => W.wasmAdamStep(p, g, s1, s2, ++t, { lr, betas, eps, weightDecay: 0, maximize: false }),
+  }[rule];
+  return { run };
 }

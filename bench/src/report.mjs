@@ -16,7 +16,7 @@ const verdict = (ok) => (ok === undefined ? "n/a" : ok ? "met" : "**missed**");
  * @param {import("./workloads.mjs").Workload[]} list
  * @param {Record<string, Record<string, {median: number}>>} res  res[workload][engine]
  */
-export function tables(list, res, startup) {
+export function tables(list, res, startup, memory = []) {
   const out = [];
   const engines = ["tfjs-cpu", "tfjs-wasm", "descent-js", "descent-wasm"];
   const head = "| tfjs-cpu | tfjs-wasm | Descent (JS) | Descent (WASM) |";
@@ -77,9 +77,27 @@ export function tables(list, res, startup) {
     out.push("| | CPU time (ms) | wall time since process start (ms) | target |");
     out.push("|---|---|---|---|");
     for (const [k, v] of Object.entries(startup)) {
-      const target = k === "descent" ? `< 100 ms: ${verdict(v ? v.cpuMs < 100 : undefined)}` : "";
+      const base = startup.node?.cpuMs;
+      const target = k.startsWith("descent")
+        ? `< 100 ms: ${verdict(v ? v.cpuMs < 100 : undefined)} (${fmt(v && base ? v.cpuMs - base : undefined, 1)} ms over an empty process)`
+        : "";
       out.push(
         `| ${k === "node" ? "empty Node process" : k} | ${fmt(v?.cpuMs, 1)} | ${fmt(v?.wallMs, 1)} | ${target} |`,
+      );
+    }
+  }
+  if (memory.length) {
+    out.push(
+      "\n### Memory: steady-state training (Descent, WASM backend; heap + ArrayBuffers after a full GC)\n",
+    );
+    out.push(
+      "| workload | steps | after 10 % of the steps (MiB) | at the end (MiB) | growth (MiB) | target: no growth |",
+    );
+    out.push("|---|---|---|---|---|---|");
+    for (const m of memory) {
+      const ok = m.gcAvailable ? m.growthMiB < 1 : undefined;
+      out.push(
+        `| ${m.id} | ${m.steps} | ${fmt(m.startMiB, 1)} | ${fmt(m.endMiB, 1)} | ${fmt(m.growthMiB, 2)} | ${verdict(ok)} |`,
       );
     }
   }

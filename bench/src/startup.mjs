@@ -12,6 +12,13 @@ const SCRIPTS = {
     await import("@descent/optim");
     const a = t.tensor([[1, 2], [3, 4]]);
     a.matmul(a).sum().item();`,
+  "descent (WASM backend compiled and selected)": `
+    const t = await import("@descent/tensor");
+    await import("@descent/optim");
+    const w = t.createWasmBackend ? t : await import(${JSON.stringify(new URL("../../packages/tensor/dist/backend/wasm.js", import.meta.url).href)});
+    t.setBackend(w.createWasmBackend());
+    const a = t.randn([32, 32]);
+    a.matmul(a).sum().item();`,
   tfjs: `
     const tf = await import("@tensorflow/tfjs");
     await tf.setBackend("cpu");
