@@ -142,6 +142,9 @@ describe("autograd engine", () => {
     expect(() => x.mul(2).backward([1, 2, 3])).toThrow(
       /gradient shape \[3\] does not match tensor shape \[2\]/,
     );
+    expect(() => x.mul(2).backward(tensor([[1, 2]]))).toThrow(
+      /gradient shape \[1, 2\] does not match tensor shape \[2\]/,
+    );
     x.mul(2).backward([1, 0.5]);
     expect(x.grad?.toArray()).toEqual([2, 1]);
   });

@@ -23,7 +23,7 @@ import { argmax, argmin, type Dims, logsumexp, max, mean, min, sum } from "./ops
 import { logSoftmax, softmax } from "./ops/softmax.js";
 import { abs, clamp, exp, gelu, leakyRelu, log, neg, pow, relu, sigmoid, sqrt, tanh } from "./ops/unary.js";
 import { cast, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
-import { fmtShape, sizeOf } from "./shape.js";
+import { fmtShape, sameShape, sizeOf } from "./shape.js";
 
 export interface TensorOptions {
   /** Element type; default `"float32"` (or `"float64"` for a `Float64Array` source). */
@@ -160,8 +160,15 @@ export class Tensor {
       seed = allocate(this.dtype, 1);
       seed[0] = 1;
     } else {
-      const g = gradient instanceof Tensor ? gradient : Tensor.from(gradient, { dtype: this.dtype });
-      if (g.size !== this.size || (g.ndim !== this.ndim && g.size !== 1)) {
+      // A Tensor must have exactly this shape (as PyTorch); raw values may also be given flat.
+      const g =
+        gradient instanceof Tensor
+          ? gradient
+          : Tensor.from(gradient, {
+              dtype: this.dtype,
+              shape: ArrayBuffer.isView(gradient) ? this.shape : undefined,
+            });
+      if (!sameShape(g.shape, this.shape)) {
         throw new RangeError(
           `backward: gradient shape ${fmtShape(g.shape)} does not match tensor shape ${fmtShape(this.shape)}`,
         );

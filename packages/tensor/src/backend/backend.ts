@@ -37,10 +37,13 @@ export const Binary = {
   le: 9,
   gt: 10,
   ge: 11,
-  /** a > b ? 1 : a == b ? 0.5 : 0 — the gradient mask of maximum (ties split evenly, as in PyTorch) */
-  gtHalf: 12,
-  /** a < b ? 1 : a == b ? 0.5 : 0 */
-  ltHalf: 13,
+  /**
+   * a == b ? 0.5 : a < b ? 0 : 1 — the gradient mask of maximum (PyTorch derivatives.yaml:
+   * `where(self == other, grad / 2, grad).masked_fill_(self < other, 0)`, so NaN passes grad).
+   */
+  maxGradMask: 12,
+  /** a == b ? 0.5 : a > b ? 0 : 1 — the gradient mask of minimum. */
+  minGradMask: 13,
 } as const;
 export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 

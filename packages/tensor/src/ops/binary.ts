@@ -4,7 +4,7 @@ import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import type { Ctx, Forward, Op, OpTable } from "./op.js";
+import type { Ctx, Forward, Grads, Op, OpTable } from "./op.js";
 
 /** A tensor, or a number that acts as a 0-d tensor of the other operand's dtype (no promotion). */
 export type TensorOrNumber = Tensor | number;
@@ -20,7 +20,6 @@ export function toTensor(op: string, v: TensorOrNumber, dtype: Tensor["dtype"]):
 
 /** Broadcast `a ∘ b` into a new output-shaped array of `dtype`. */
 function broadcastBinary(
-  op: string,
   code: BinaryCode,
   a: FloatArray,
   aShape: readonly number[],
@@ -29,7 +28,6 @@ function broadcastBinary(
   outShape: readonly number[],
   dtype: Tensor["dtype"],
 ): FloatArray {
-  void op;
   const out = allocate(dtype, sizeOf(outShape));
   backend.binary(
     code,
@@ -47,7 +45,7 @@ function forwardBinary(op: string, code: BinaryCode, inputs: readonly Tensor[]):
   const [a, b] = inputs;
   const shape = broadcastShapes(op, a.shape, b.shape);
   const dtype = promote(a.dtype, b.dtype);
-  return { data: broadcastBinary(op, code, a.data, a.shape, b.data, b.shape, shape, dtype), shape };
+  return { data: broadcastBinary(code, a.data, a.shape, b.data, b.shape, shape, dtype), shape };
 }
 
 /** `g ∘ x` where `x` broadcasts to `g`'s (output) shape. Output-shaped. */
@@ -72,7 +70,8 @@ function negate(a: FloatArray): FloatArray {
  * Binary primitives (NumPy broadcasting; the engine sums broadcast gradients back):
  *   add: a + b → (g, g)              sub: a − b → (g, −g)
  *   mul: a·b → (g·b, g·a)            div: a/b → (g/b, −g·a/b²)
- *   maximum/minimum → g to the larger/smaller input, split ½–½ on ties (as in PyTorch)
+ *   maximum/minimum → g to the larger/smaller input, split ½–½ on ties; where either is NaN both
+ *   inputs receive g (PyTorch's derivatives.yaml masks only strict comparisons)
  */
 export const binaryOps = {
   add: binaryOp("add", Binary.add, (g) => [g, g]),
@@ -90,23 +89,27 @@ export const binaryOps = {
     for (let i = 0; i < gb.length; i++) gb[i] = -g[i] * gb[i];
     return [ga, gb];
   }),
-  maximum: binaryOp("maximum", Binary.maximum, (g, ctx, needs) => tieGrads(g, ctx, needs, Binary.gtHalf)),
-  minimum: binaryOp("minimum", Binary.minimum, (g, ctx, needs) => tieGrads(g, ctx, needs, Binary.ltHalf)),
+  maximum: binaryOp("maximum", Binary.maximum, (g, ctx, needs) =>
+    tieGrads(g, ctx, needs, Binary.maxGradMask),
+  ),
+  minimum: binaryOp("minimum", Binary.minimum, (g, ctx, needs) =>
+    tieGrads(g, ctx, needs, Binary.minGradMask),
+  ),
 } satisfies Partial<OpTable>;
 
-/** Gradients of maximum (mask gtHalf) or minimum (ltHalf): g·mask(a,b) and g·mask(b,a). */
-function tieGrads(g: FloatArray, ctx: Ctx<null>, needs: readonly boolean[], mask: BinaryCode): FloatArray[] {
+/** Gradients of maximum or minimum from their mask kernel: g·mask(a, b) and g·mask(b, a). */
+function tieGrads(g: FloatArray, ctx: Ctx<null>, needs: readonly boolean[], mask: BinaryCode): Grads {
   const [a, b] = ctx.inputs;
   const s = ctx.outShape;
   const dt = g instanceof Float64Array ? "float64" : "float32";
-  const res: FloatArray[] = [];
+  const res: Grads = [];
   for (let i = 0; i < 2; i++) {
     if (!needs[i]) {
-      res.push(null as unknown as FloatArray);
+      res.push(null);
       continue;
     }
     const [x, y] = i === 0 ? [a, b] : [b, a];
-    const m = broadcastBinary("maximum", mask, x.data, x.shape, y.data, y.shape, s, dt);
+    const m = broadcastBinary(mask, x.data, x.shape, y.data, y.shape, s, dt);
     for (let j = 0; j < m.length; j++) m[j] *= g[j];
     res.push(m);
   }

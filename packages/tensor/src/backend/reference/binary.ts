@@ -60,18 +60,18 @@ export function binaryRow(
     case Binary.ge:
       for (let j = 0; j < n; j++) out[o + j] = a[ai + j * as] >= b[bi + j * bs] ? 1 : 0;
       return;
-    case Binary.gtHalf:
+    case Binary.maxGradMask:
       for (let j = 0; j < n; j++) {
         const x = a[ai + j * as];
         const y = b[bi + j * bs];
-        out[o + j] = x > y ? 1 : x === y ? 0.5 : 0;
+        out[o + j] = x === y ? 0.5 : x < y ? 0 : 1;
       }
       return;
-    case Binary.ltHalf:
+    case Binary.minGradMask:
       for (let j = 0; j < n; j++) {
         const x = a[ai + j * as];
         const y = b[bi + j * bs];
-        out[o + j] = x < y ? 1 : x === y ? 0.5 : 0;
+        out[o + j] = x === y ? 0.5 : x > y ? 0 : 1;
       }
       return;
   }
