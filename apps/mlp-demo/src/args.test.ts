@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMANDS, DATASETS, helpText, OPTIMIZERS, OPTIONS, parseArgs } from "./args.js";
+import { DATASET_DEFAULTS, DATASET_LR, DEFAULT_LR } from "./config.js";
 import { UsageError } from "./errors.js";
 
 function usageError(argv: string[]): UsageError {
@@ -151,5 +152,23 @@ describe("parseArgs", () => {
     const h = helpText();
     for (const o of OPTIONS) expect(h).toContain(`--${o.name}`);
     expect(h).toContain("compare");
+  });
+});
+
+describe("help text and defaults agree", () => {
+  it("states each optimizer's default lr and each data set's defaults as configured", () => {
+    const h = helpText().replace(/\s+/g, " ");
+    for (const [name, lr] of Object.entries(DEFAULT_LR)) {
+      if (name !== "adam" && name !== "adamw") expect(h).toContain(`${name} ${lr}`);
+    }
+    expect(h).toContain(`adam/adamw ${DEFAULT_LR.adam} (${DATASET_LR.mnist?.adam} on mnist)`);
+    const m = DATASET_DEFAULTS.mnist;
+    expect(h).toContain(`mnist ${m.epochs},`);
+    expect(h).toContain(`mnist ${m.hidden.join(",")},`);
+    expect(h).toContain(`mnist ${m.batchSize},`);
+    expect(h).toContain(`mnist ${m.schedule},`);
+    expect(h).toContain(`iris ${DATASET_DEFAULTS.iris.hidden.join(",")}`);
+    expect(h).toContain(`spiral ${DATASET_DEFAULTS.spiral.hidden.join(",")}`);
+    expect(h).toContain(`sine ${DATASET_DEFAULTS.sine.epochs}`);
   });
 });

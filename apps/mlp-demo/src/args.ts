@@ -90,7 +90,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: "lr",
     kind: { type: "number", min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, maxOpen: true },
     value: "X",
-    help: "learning rate (peak lr with onecycle); default per optimizer: sgd 0.1, momentum 0.01, adagrad 0.05, rmsprop 0.001, adam/adamw 0.001 (0.002 on mnist)",
+    help: "learning rate (peak lr with onecycle); default per optimizer: sgd 0.1, momentum 0.03, adagrad 0.05, rmsprop 0.001, adam/adamw 0.001 (0.002 on mnist)",
   },
   {
     name: "momentum",
@@ -111,7 +111,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: "epochs",
     kind: { type: "int", min: 1, max: 1_000_000 },
     value: "N",
-    help: "passes over the training set (default: mnist 8, iris 100, spiral 200, moons/circles/xor 100, sine 300)",
+    help: "passes over the training set (default: mnist 8, iris 100, spiral, moons, circles, xor 100, sine 300)",
   },
   {
     name: "batch-size",

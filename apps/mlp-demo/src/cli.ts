@@ -38,7 +38,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.err(`error: ${e.message}\n`);
       return e.exitCode;
     }
-    io.err(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // File-system errors (EACCES, ENOTDIR, ENOSPC...) are the user's environment, not a bug: no stack.
+    const system = e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string";
+    io.err(`error: ${e instanceof Error ? (system ? e.message : (e.stack ?? e.message)) : String(e)}\n`);
     return 1;
   }
 }

@@ -32,7 +32,7 @@ export interface RunConfig {
 /** The learning rate each optimizer gets unless `--lr` says otherwise. */
 export const DEFAULT_LR: Readonly<Record<OptimizerName, number>> = {
   sgd: 0.1,
-  momentum: 0.01,
+  momentum: 0.03,
   adagrad: 0.05,
   rmsprop: 0.001,
   adam: 0.001,
@@ -73,7 +73,7 @@ export const DATASET_DEFAULTS: Readonly<Record<DatasetName, DatasetDefaults>> = 
   },
   iris: { epochs: 100, batchSize: 16, hidden: [16], activation: "relu", schedule: "none", threshold: 0.1 },
   spiral: {
-    epochs: 200,
+    epochs: 100,
     batchSize: 32,
     hidden: [64, 64],
     activation: "relu",

@@ -27,7 +27,7 @@ describe("optimizer and schedule factories", () => {
     const s = { momentum: 0.9 };
     const cases = [
       ["sgd", SGD, 0.1],
-      ["momentum", SGD, 0.01],
+      ["momentum", SGD, 0.03],
       ["adagrad", Adagrad, 0.05],
       ["rmsprop", RMSprop, 0.001],
       ["adam", Adam, 0.001],

@@ -34,7 +34,7 @@ export function reportHtml(d: ReportData): string {
   const rows = d.rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.optimizer)}</td><td>${fmt(r.lr, 3)}</td><td>${fmt(r.finalTrainLoss)}</td><td>${fmt(r.testLoss)}</td>` +
+        `<tr><td>${esc(r.optimizer)}</td><td>${r.lr}</td><td>${fmt(r.finalTrainLoss)}</td><td>${fmt(r.testLoss)}</td>` +
         `<td>${r.testAccuracy === null ? "—" : `${(100 * r.testAccuracy).toFixed(2)}%`}</td><td>${r.seconds.toFixed(2)}</td>` +
         `<td>${r.stepsToThreshold ?? "never"}</td></tr>`,
     )

@@ -49,8 +49,8 @@ export function lineChartSvg(spec: ChartSpec, width = 640, height = 380): string
     );
   }
   if (spec.series.length) {
-    // About 6.5 px per character at font-size 11, plus the line sample.
-    const lw = Math.max(...spec.series.map((s) => s.label.length)) * 6.5 + 30;
+    // About 7 px per character at font-size 11 (generous), plus the line sample.
+    const lw = Math.max(...spec.series.map((s) => s.label.length)) * 7 + 30;
     const lh = spec.series.length * 15;
     const [lx, ly0] = legendPosition(spec, l, lw, lh);
     parts.push(
