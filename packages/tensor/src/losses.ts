@@ -44,7 +44,6 @@ const crossEntropyOp: Op<{ targets: Int32Array; reduction: Reduction }> = {
       let m = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < c; j++)
         if (x.data[base + j] > m || Number.isNaN(x.data[base + j])) m = x.data[base + j];
-      if (m === Number.POSITIVE_INFINITY || m === Number.NEGATIVE_INFINITY) m = 0;
       let s = 0;
       for (let j = 0; j < c; j++) s += Math.exp(x.data[base + j] - m);
       const ls = Math.log(s);

@@ -189,6 +189,11 @@ describe("reductions and softmax against NumPy/SciPy", () => {
     expectClose(t.logsumexp(), [1000 + Math.LN2], { rtol: TOL.f64 });
     expectClose(t.softmax(0), [0.5, 0.5, 0], { rtol: 0 });
     expectClose(t.logSoftmax(0), [-Math.LN2, -Math.LN2, -Infinity], { rtol: TOL.f64 });
+    // A +inf logit makes the whole softmax row NaN (inf − inf), as PyTorch's CPU kernel does.
+    const inf = tensor([Infinity, 0, 1], { dtype: "float64" });
+    expect(Array.from(inf.softmax(0).data).every(Number.isNaN)).toBe(true);
+    expect(Array.from(inf.logSoftmax(0).data).every(Number.isNaN)).toBe(true);
+    expect(inf.logsumexp().item()).toBe(Infinity); // logsumexp masks infinite maxima (PyTorch)
     const all = tensor([-Infinity, -Infinity], { dtype: "float64" });
     expect(all.logsumexp().item()).toBe(-Infinity); // as PyTorch
   });

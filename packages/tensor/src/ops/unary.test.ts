@@ -139,6 +139,21 @@ describe("unary ops against float64 references", () => {
     expect(Array.from(t.sigmoid().data)).toEqual([Number.NaN, 0, 1, 0.5]);
     expect(Array.from(t.clamp(-1, 1).data)).toEqual([Number.NaN, -1, 1, -0]);
     expect(Array.from(tensor([-1, 0], { dtype: "float64" }).log().data)).toEqual([Number.NaN, -Infinity]);
+    // C pow special cases (PyTorch's kernel), where JS ** would give NaN:
+    expect(tensor([1], { dtype: "float64" }).pow(Number.NaN).item()).toBe(1);
+    expect(Array.from(tensor([1, -1], { dtype: "float64" }).pow(Infinity).data)).toEqual([1, 1]);
+    expect(tensor([-1], { dtype: "float64" }).pow(Number.NEGATIVE_INFINITY).item()).toBe(1);
+    // PyTorch uses sqrt for p = ½, so pow(−0, ½) = −0 and pow(−∞, ½) = NaN.
+    expect(Object.is(tensor([-0], { dtype: "float64" }).pow(0.5).item(), -0)).toBe(true);
+    expect(tensor([-Infinity], { dtype: "float64" }).pow(0.5).item()).toBeNaN();
+    // abs backward is grad·sgn(x) with sgn(NaN) = 0.
+    const q = tensor([Number.NaN, -2], { dtype: "float64", requiresGrad: true });
+    q.abs().sum().backward();
+    expect(Array.from(q.grad!.data)).toEqual([0, -1]);
+    // relu backward is threshold_backward(grad, result, 0): a NaN result lets the gradient through.
+    const r = tensor([Number.NaN, -1, 2], { dtype: "float64", requiresGrad: true });
+    r.relu().sum().backward();
+    expect(Array.from(r.grad!.data)).toEqual([1, 0, 1]);
   });
 
   it("rejects bad parameters", () => {

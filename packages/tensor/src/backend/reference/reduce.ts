@@ -83,7 +83,6 @@ export function softmax(
         const v = x[base + j * inner];
         if (v > m || Number.isNaN(v)) m = v;
       }
-      if (m === Number.NEGATIVE_INFINITY || m === Number.POSITIVE_INFINITY) m = 0;
       let s = 0;
       for (let j = 0; j < r; j++) s += Math.exp(x[base + j * inner] - m);
       if (log) {

@@ -70,9 +70,34 @@ export function unary(
       }
       return;
     case Unary.pow:
-      for (let i = 0; i < n; i++) out[i] = x[i] ** p0;
+      for (let i = 0; i < n; i++) out[i] = powScalar(x[i], p0);
       return;
   }
+}
+
+/**
+ * `xᵖ` as PyTorch's CPU kernel computes it: the exponents 2, 3, −1, −2, ½, −½ by products, reciprocals
+ * and square roots; otherwise C `pow`, whose special cases differ from JS `**` (C: 1ᵖ = 1 and
+ * (−1)^±∞ = 1 even for NaN/∞ exponents; JS gives NaN).
+ */
+export function powScalar(x: number, p: number): number {
+  switch (p) {
+    case 2:
+      return x * x;
+    case 3:
+      return x * x * x;
+    case -1:
+      return 1 / x;
+    case -2:
+      return 1 / (x * x);
+    case 0.5:
+      return Math.sqrt(x);
+    case -0.5:
+      return 1 / Math.sqrt(x);
+  }
+  if (x === 1 || p === 0) return 1;
+  if (x === -1 && (p === Number.POSITIVE_INFINITY || p === Number.NEGATIVE_INFINITY)) return 1;
+  return x ** p;
 }
 
 export function unaryGrad(
@@ -101,7 +126,8 @@ export function unaryGrad(
     case Unary.abs:
       for (let i = 0; i < n; i++) {
         const v = x[i];
-        out[i] = v > 0 ? g[i] : v < 0 ? -g[i] : v === 0 ? 0 : v;
+        // grad · sgn(x), and sgn(NaN) = 0 in PyTorch.
+        out[i] = v > 0 ? g[i] : v < 0 ? -g[i] : 0;
       }
       return;
     case Unary.tanh:
@@ -111,7 +137,8 @@ export function unaryGrad(
       for (let i = 0; i < n; i++) out[i] = g[i] * (1 - y[i]) * y[i];
       return;
     case Unary.relu:
-      for (let i = 0; i < n; i++) out[i] = y[i] > 0 ? g[i] : 0;
+      // threshold_backward(grad, result, 0): zero where result ≤ 0, so a NaN result passes grad.
+      for (let i = 0; i < n; i++) out[i] = y[i] <= 0 ? 0 : g[i];
       return;
     case Unary.leakyRelu:
       for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? g[i] : g[i] * p0;
@@ -144,7 +171,8 @@ export function unaryGrad(
         out.fill(0, 0, n);
         return;
       }
-      for (let i = 0; i < n; i++) out[i] = g[i] * p0 * x[i] ** (p0 - 1);
+      // pow_backward: grad · (p · x^(p−1)), zero when p = 0.
+      for (let i = 0; i < n; i++) out[i] = g[i] * (p0 * powScalar(x[i], p0 - 1));
       return;
   }
 }
