@@ -17,6 +17,20 @@ export interface KernelExports {
   ): void;
   sgemmPackA(): number;
   sgemmPackB(n: number): number;
+  dgemm(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    packA: number,
+    packB: number,
+  ): void;
+  dgemmPackA(): number;
+  dgemmPackB(n: number): number;
   adamF32(
     p: number,
     g: number,
@@ -83,12 +97,14 @@ const PAGE = 65536;
  */
 export class Kernels {
   readonly exports: KernelExports;
-  /** A view of the whole memory; replaced when the memory grows. */
+  /** Views of the whole memory; replaced when the memory grows. */
   f32: Float32Array;
+  f64: Float64Array;
 
   constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as KernelExports;
     this.f32 = new Float32Array(this.exports.memory.buffer);
+    this.f64 = new Float64Array(this.exports.memory.buffer);
   }
 
   /** Makes the memory at least `bytes` long. */
@@ -100,6 +116,7 @@ export class Kernels {
     const want = Math.max(bytes, have * 1.5);
     mem.grow(Math.ceil((want - have) / PAGE));
     this.f32 = new Float32Array(mem.buffer);
+    this.f64 = new Float64Array(mem.buffer);
   }
 }
 

@@ -11,6 +11,11 @@ import { instantiateKernels, wasmSimdSupported } from "./wasm-module.js";
  * (a wrong term is off by about |a||b|, orders of magnitude more).
  */
 const F32_UNIT_ROUNDOFF = 2 ** -24;
+/**
+ * Unit roundoff of float64. For float64 operands the float64 reference is itself rounded, so the
+ * bound is doubled (kernel error + reference error).
+ */
+const F64_UNIT_ROUNDOFF = 2 ** -53;
 /** Slack on the rounding bound for the final add into C and the float32 storage of C. */
 const ROUNDING_SLACK_TERMS = 2;
 
@@ -41,6 +46,7 @@ interface Case {
   bOff: number;
   oOff: number;
   seed: number;
+  dtype?: "float32" | "float64";
 }
 
 /**
@@ -49,11 +55,16 @@ interface Case {
  */
 function check(c: Case): void {
   const { m, k, n, transA, transB, accumulate, aOff, bOff, oOff, seed } = c;
-  const a = randomF32(aOff + m * k, seed);
-  const b = randomF32(bOff + k * n, seed + 1);
-  const init = randomF32(oOff + m * n, seed + 2);
-  const out = Float32Array.from(init);
+  const f64 = c.dtype === "float64";
+  // float64 operands get values that are not float32-representable, so every product rounds.
+  const widen = (x: Float32Array) =>
+    f64 ? Float64Array.from(x, (v, i) => v + v * 2 ** -30 * ((i % 7) - 3)) : x;
+  const a = widen(randomF32(aOff + m * k, seed));
+  const b = widen(randomF32(bOff + k * n, seed + 1));
+  const init = widen(randomF32(oOff + m * n, seed + 2));
+  const out = f64 ? Float64Array.from(init) : Float32Array.from(init);
   forced.matmul(a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
+  const u = f64 ? 2 * F64_UNIT_ROUNDOFF : F32_UNIT_ROUNDOFF;
 
   const exact = Float64Array.from(init);
   referenceBackend.matmul(
@@ -89,7 +100,7 @@ function check(c: Case): void {
   );
   for (let i = 0; i < oOff; i++) expect(out[i]).toBe(init[i]); // nothing before the output window moved
   for (let i = oOff; i < oOff + m * n; i++) {
-    const tol = (k + ROUNDING_SLACK_TERMS) * F32_UNIT_ROUNDOFF * scale[i];
+    const tol = (k + ROUNDING_SLACK_TERMS) * u * scale[i];
     const err = Math.abs(out[i] - exact[i]);
     if (!(err <= tol)) {
       throw new Error(
@@ -119,9 +130,10 @@ const caseArb = (dim: fc.Arbitrary<number>) =>
     bOff: fc.integer({ min: 0, max: 5 }),
     oOff: fc.integer({ min: 0, max: 5 }),
     seed: fc.integer({ min: 1, max: 1e9 }),
+    dtype: fc.constantFrom("float32" as const, "float64" as const),
   });
 
-describe("WASM SIMD float32 matmul against the float64 reference", () => {
+describe("WASM SIMD matmul (float32 and float64) against the float64 reference", () => {
   test("WebAssembly SIMD is available in this Node", () => {
     expect(wasmSimdSupported()).toBe(true);
     expect(wasm?.name).toBe("wasm");
@@ -148,11 +160,25 @@ describe("WASM SIMD float32 matmul against the float64 reference", () => {
     [3, 513, 130],
     [128, 256, 8],
     [5, 1, 33],
-  ])("fixed shape m=%i k=%i n=%i in all four forms", (m, k, n) => {
+  ])("fixed shape m=%i k=%i n=%i in all four forms, both dtypes", (m, k, n) => {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
         for (const accumulate of [false, true]) {
-          check({ m, k, n, transA, transB, accumulate, aOff: 3, bOff: 1, oOff: 2, seed: m * 1000 + k + n });
+          for (const dtype of ["float32", "float64"] as const) {
+            check({
+              m,
+              k,
+              n,
+              transA,
+              transB,
+              accumulate,
+              aOff: 3,
+              bOff: 1,
+              oOff: 2,
+              seed: m * 1000 + k + n,
+              dtype,
+            });
+          }
         }
       }
     }
@@ -185,10 +211,10 @@ describe("WASM SIMD float32 matmul against the float64 reference", () => {
     });
   });
 
-  test("float64 and small products go to the reference backend, bit for bit", () => {
+  test("mixed-dtype and small products go to the reference backend, bit for bit", () => {
     const be = wasm ?? referenceBackend;
     const a = Float64Array.from(randomF32(64 * 64, 3));
-    const b = Float64Array.from(randomF32(64 * 64, 4));
+    const b = randomF32(64 * 64, 4);
     const got = new Float64Array(64 * 64);
     const want = new Float64Array(64 * 64);
     be.matmul(a, 0, b, 0, got, 0, 64, 64, 64, false, true, false);

@@ -14,17 +14,18 @@ export const WASM_MATMUL_MIN_MACS = 256;
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /**
- * `C (+)= op(A)·op(B)` for float32 operands in the WASM SIMD kernel (packed, cache-blocked, f32x4
- * micro-kernel). Operands are copied into the kernel's memory (A, B, and C when accumulating),
- * the product is computed there and copied back.
+ * `C (+)= op(A)·op(B)` in the WASM SIMD kernel (`sgemm` for float32, `dgemm` for float64: packed,
+ * cache-blocked, SIMD micro-kernel). Operands are copied into the kernel's memory (A, B, and C
+ * when accumulating), the product is computed there and copied back.
  */
-function wasmMatmul(
+function wasmMatmul<T extends Float32Array | Float64Array>(
   kern: Kernels,
-  a: Float32Array,
+  f64: boolean,
+  a: T,
   aOff: number,
-  b: Float32Array,
+  b: T,
   bOff: number,
-  out: Float32Array,
+  out: T,
   oOff: number,
   m: number,
   k: number,
@@ -34,26 +35,30 @@ function wasmMatmul(
   accumulate: boolean,
 ): void {
   const x = kern.exports;
+  const es = f64 ? 8 : 4;
   const aPtr = 0;
-  const bPtr = align16(aPtr + m * k * 4);
-  const cPtr = align16(bPtr + k * n * 4);
-  const paPtr = align16(cPtr + m * n * 4);
-  const pbPtr = align16(paPtr + x.sgemmPackA());
-  kern.reserve(pbPtr + x.sgemmPackB(n));
-  const f32 = kern.f32;
-  f32.set(a.subarray(aOff, aOff + m * k), aPtr >> 2);
-  f32.set(b.subarray(bOff, bOff + k * n), bPtr >> 2);
-  const c = cPtr >> 2;
-  if (accumulate) f32.set(out.subarray(oOff, oOff + m * n), c);
-  else f32.fill(0, c, c + m * n);
-  x.sgemm(aPtr, bPtr, cPtr, m, k, n, transA, transB, paPtr, pbPtr);
-  out.set(f32.subarray(c, c + m * n), oOff);
+  const bPtr = align16(aPtr + m * k * es);
+  const cPtr = align16(bPtr + k * n * es);
+  const paPtr = align16(cPtr + m * n * es);
+  const pbPtr = align16(paPtr + (f64 ? x.dgemmPackA() : x.sgemmPackA()));
+  kern.reserve(pbPtr + (f64 ? x.dgemmPackB(n) : x.sgemmPackB(n)));
+  const mem = (f64 ? kern.f64 : kern.f32) as T;
+  const shift = f64 ? 3 : 2;
+  mem.set(a.subarray(aOff, aOff + m * k), aPtr >> shift);
+  mem.set(b.subarray(bOff, bOff + k * n), bPtr >> shift);
+  const c = cPtr >> shift;
+  if (accumulate) mem.set(out.subarray(oOff, oOff + m * n), c);
+  else mem.fill(0, c, c + m * n);
+  if (f64) x.dgemm(aPtr, bPtr, cPtr, m, k, n, transA, transB, paPtr, pbPtr);
+  else x.sgemm(aPtr, bPtr, cPtr, m, k, n, transA, transB, paPtr, pbPtr);
+  out.set(mem.subarray(c, c + m * n), oOff);
 }
 
 /**
  * A backend that runs the hot kernels in WebAssembly SIMD and everything else in the reference
- * backend. Today: float32 matmul (all transposed forms) of at least {@link WASM_MATMUL_MIN_MACS}
- * multiply-adds (`minMacs`); float64 and mixed-dtype matmuls stay in the reference backend.
+ * backend. Today: float32 and float64 matmul (all transposed forms) of at least
+ * {@link WASM_MATMUL_MIN_MACS} multiply-adds (`minMacs`); mixed-dtype matmuls and every other
+ * kernel stay in the reference backend.
  */
 export function wasmBackendFrom(kern: Kernels, minMacs = WASM_MATMUL_MIN_MACS): Backend {
   const ref = referenceBackend;
@@ -74,17 +79,18 @@ export function wasmBackendFrom(kern: Kernels, minMacs = WASM_MATMUL_MIN_MACS): 
       transB: boolean,
       accumulate: boolean,
     ): void {
-      if (
-        m * k * n >= minMacs &&
-        m * k * n > 0 &&
-        a instanceof Float32Array &&
-        b instanceof Float32Array &&
-        out instanceof Float32Array
-      ) {
-        wasmMatmul(kern, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
-      } else {
-        ref.matmul(a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
+      const macs = m * k * n;
+      if (macs >= minMacs && macs > 0) {
+        if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
+          wasmMatmul(kern, false, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
+          return;
+        }
+        if (a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array) {
+          wasmMatmul(kern, true, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
+          return;
+        }
       }
+      ref.matmul(a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
     },
   };
 }
