@@ -236,4 +236,29 @@ describe("mlp-demo CLI", () => {
     const adam = parseSeriesPaths(charts[0]).get("Adam")![0];
     expect(adam[3][1]).toBeGreaterThan(adam[0][1]);
   });
+
+  it("compare: a diverging optimizer is reported, the others still run, the report is written, exit 1", async () => {
+    const out = tmp();
+    const r = await run([
+      "compare",
+      "--dataset",
+      "moons",
+      "--epochs",
+      "2",
+      "--hidden",
+      "8",
+      "--optimizers",
+      "sgd,adam",
+      "--lr",
+      "1e6",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/sgd +diverged: sgd: .* at step \d+/);
+    expect(r.out).toMatch(/SGD +1000000 +diverged/);
+    expect(r.err).toContain("diverged (the report shows the others)");
+    expect(r.err).toContain("hint: lower the learning rate");
+    expect(existsSync(join(out, "report.html"))).toBe(true);
+  });
 });
