@@ -198,7 +198,14 @@ function run(c: Case, checkState = true): Worst {
       const name = STATE_NAMES[key];
       expect(name, `torch state key ${key}`).toBeDefined();
       if (key === "step") expect(value, `fixture step count of param ${i}`).toBe(taken[i]);
-      else worstOf(state?.[name] as FloatArray, value as number[], `final state param ${i} ${name}`, worst);
+      else {
+        const buffer = state?.[name] as FloatArray;
+        // torch keeps state in the parameter's dtype.
+        expect(buffer, `param ${i} ${name} dtype`).toBeInstanceOf(
+          c.dtype === "float64" ? Float64Array : Float32Array,
+        );
+        worstOf(buffer, value as number[], `final state param ${i} ${name}`, worst);
+      }
     }
     // No buffer that torch does not have (e.g. SGD's momentum buffer without momentum).
     for (const key of Object.keys(state ?? {})) {
