@@ -2,7 +2,6 @@ import { allocate, type FloatArray, promote } from "./dtype.js";
 import { apply } from "./engine.js";
 import { type Indices, toIndices } from "./ops/indexing.js";
 import type { Op, OpTable, Reduction } from "./ops/op.js";
-import { mean, sum } from "./ops/reduce.js";
 import { fmtShape, sameShape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
@@ -73,10 +72,15 @@ const crossEntropyOp: Op<{ targets: Int32Array; reduction: Reduction }> = {
   },
 };
 
+/** Divisor of a reduction's gradient: N for mean, 1 otherwise. */
+function gradDivisor(reduction: Reduction, n: number): number {
+  return reduction === "mean" ? n : 1;
+}
+
 /**
- * Binary cross-entropy on logits x with targets y ∈ [0, 1] (same shape):
- *   ℓ = max(x, 0) − x·y + log(1 + e^{−|x|})      (stable for any x)
- * Backward: ∂ℓ/∂x = σ(x) − y,  ∂ℓ/∂y = −x.
+ * Binary cross-entropy on logits x with targets y ∈ [0, 1] (same shape), as PyTorch computes it:
+ *   ℓ = (1 − y)·x − logσ(x),   logσ(x) = min(x, 0) − log1p(e^{−|x|})   (stable for any x)
+ * Backward: ∂ℓ/∂x = (σ(x) − y)·g / N,  ∂ℓ/∂y = (−x·g) / N  (N = numel for mean, else 1).
  */
 const bceWithLogitsOp: Op<{ reduction: Reduction }> = {
   name: "binaryCrossEntropyWithLogits",
@@ -85,7 +89,8 @@ const bceWithLogitsOp: Op<{ reduction: Reduction }> = {
     const l = allocate(promote(x.dtype, y.dtype), x.size);
     for (let i = 0; i < x.size; i++) {
       const v = x.data[i];
-      l[i] = Math.max(v, 0) - v * y.data[i] + Math.log1p(Math.exp(-Math.abs(v)));
+      const logSigmoid = Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v)));
+      l[i] = (1 - y.data[i]) * v - logSigmoid;
     }
     if (a.reduction === "none") return { data: l, shape: x.shape.slice() };
     const r = reduceRows(l, a.reduction);
@@ -98,19 +103,54 @@ const bceWithLogitsOp: Op<{ reduction: Reduction }> = {
     const dt = g instanceof Float64Array ? "float64" : "float32";
     const gx = needs[0] ? allocate(dt, n) : null;
     const gy = needs[1] ? allocate(dt, n) : null;
+    const div = gradDivisor(reduction, n);
     for (let i = 0; i < n; i++) {
-      const s = rowScale(g, reduction, i, n);
+      const gi = reduction === "none" ? g[i] : g[0];
       const v = x.data[i];
-      if (gx) gx[i] = s * (1 / (1 + Math.exp(-v)) - y.data[i]);
-      if (gy) gy[i] = -s * v;
+      if (gx) gx[i] = ((1 / (1 + Math.exp(-v)) - y.data[i]) * gi) / div;
+      if (gy) gy[i] = (-v * gi) / div;
     }
     return [gx, gy];
+  },
+};
+
+/**
+ * Mean squared error, as PyTorch's `mse_loss`: ℓ = (x − t)² reduced by mean/sum/none.
+ * Backward: ∂ℓ/∂x = (norm·(x − t))·g with norm = 2/N for mean, else 2;  ∂ℓ/∂t = −∂ℓ/∂x.
+ */
+const mseLossOp: Op<{ reduction: Reduction }> = {
+  name: "mseLoss",
+  forward(inputs, a) {
+    const [x, t] = inputs;
+    const l = allocate(promote(x.dtype, t.dtype), x.size);
+    for (let i = 0; i < x.size; i++) {
+      const d = x.data[i] - t.data[i];
+      l[i] = d * d;
+    }
+    if (a.reduction === "none") return { data: l, shape: x.shape.slice() };
+    return { data: reduceRows(l, a.reduction).data, shape: [] };
+  },
+  backward(g, ctx, needs) {
+    const [x, t] = ctx.inputs;
+    const { reduction } = ctx.attrs;
+    const n = x.size;
+    const dt = g instanceof Float64Array ? "float64" : "float32";
+    const norm = reduction === "mean" ? 2 / n : 2;
+    const gx = allocate(dt, n);
+    for (let i = 0; i < n; i++) gx[i] = norm * (x.data[i] - t.data[i]) * (reduction === "none" ? g[i] : g[0]);
+    let gt: FloatArray | null = null;
+    if (needs[1]) {
+      gt = allocate(dt, n);
+      for (let i = 0; i < n; i++) gt[i] = -gx[i];
+    }
+    return [needs[0] ? gx : null, gt];
   },
 };
 
 export const lossOps = {
   crossEntropy: crossEntropyOp,
   bceWithLogits: bceWithLogitsOp,
+  mseLoss: mseLossOp,
 } satisfies Partial<OpTable>;
 
 export interface LossOptions {
@@ -165,7 +205,5 @@ export function mseLoss(pred: Tensor, target: Tensor, opts: LossOptions = {}): T
       `mseLoss: target shape ${fmtShape(target.shape)} must match input shape ${fmtShape(pred.shape)}`,
     );
   }
-  const d = pred.sub(target);
-  const sq = d.mul(d);
-  return reduction === "mean" ? mean(sq) : reduction === "sum" ? sum(sq) : sq;
+  return apply(mseLossOp, [pred, target], { reduction });
 }

@@ -87,6 +87,7 @@ export interface OpAttrs {
   gather: { dim: number; index: Int32Array; indexShape: number[] };
   crossEntropy: { targets: Int32Array; reduction: Reduction };
   bceWithLogits: { reduction: Reduction };
+  mseLoss: { reduction: Reduction };
 }
 
 /** How a loss reduces over elements, as in PyTorch. */

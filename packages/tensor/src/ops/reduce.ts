@@ -48,12 +48,13 @@ function reduceDims(
   return data;
 }
 
-/** Broadcasts a keepdim-shaped gradient back over the input shape, times `scale`. */
-function expandGrad(g: FloatArray, x: Tensor, dims: readonly number[], scale: number): FloatArray {
+/** Broadcasts a keepdim-shaped gradient back over the input shape, divided by `divisor`. */
+function expandGrad(g: FloatArray, x: Tensor, dims: readonly number[], divisor: number): FloatArray {
   const ks = keptShape(x.shape, dims);
   const out = allocate(g instanceof Float64Array ? "float64" : "float32", x.size);
   backend.expand(g, broadcastStrides(ks, x.shape), out, x.shape);
-  if (scale !== 1) for (let i = 0; i < out.length; i++) out[i] *= scale;
+  // mean_backward: grad.expand(...) / N (a division, not a multiplication by 1/N).
+  if (divisor !== 1) for (let i = 0; i < out.length; i++) out[i] /= divisor;
   return out;
 }
 
@@ -90,7 +91,7 @@ const meanOp: Op<ReduceAttrs> = {
     return { data, shape: outShapeOf(x.shape, a) };
   },
   backward: (g, ctx) => [
-    expandGrad(g, ctx.inputs[0], ctx.attrs.dims, 1 / count(ctx.inputs[0].shape, ctx.attrs.dims)),
+    expandGrad(g, ctx.inputs[0], ctx.attrs.dims, count(ctx.inputs[0].shape, ctx.attrs.dims)),
   ],
 };
 
