@@ -194,6 +194,8 @@ describe("reductions and softmax against NumPy/SciPy", () => {
     expect(Array.from(inf.softmax(0).data).every(Number.isNaN)).toBe(true);
     expect(Array.from(inf.logSoftmax(0).data).every(Number.isNaN)).toBe(true);
     expect(inf.logsumexp().item()).toBe(Infinity); // logsumexp masks infinite maxima (PyTorch)
+    expect(tensor([]).logsumexp(0).item()).toBe(-Infinity); // log Σ over nothing, as PyTorch
+    expect(tensor([]).sum().item()).toBe(0);
     const all = tensor([-Infinity, -Infinity], { dtype: "float64" });
     expect(all.logsumexp().item()).toBe(-Infinity); // as PyTorch
   });

@@ -156,6 +156,13 @@ const logsumexpOp: Op<ReduceAttrs> = {
   name: "logsumexp",
   forward(inputs, a): Forward {
     const x = inputs[0];
+    const shape = outShapeOf(x.shape, a);
+    if (x.size === 0) {
+      // PyTorch: an empty input gives log(Σ exp(∅)) = log 0 = −∞ per output element.
+      const out = allocate(x.dtype, sizeOf(shape));
+      out.fill(Number.NEGATIVE_INFINITY);
+      return { data: out, shape };
+    }
     const ks = keptShape(x.shape, a.dims);
     const m = x.ndim === 0 ? x.data.slice() : reduceDims(Reduce.max, x.data, x.shape, a.dims, x.dtype);
     for (let i = 0; i < m.length; i++)
