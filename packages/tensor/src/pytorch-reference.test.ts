@@ -20,6 +20,7 @@ import {
   argmax,
   argmin,
   binaryCrossEntropyWithLogits,
+  cast,
   clamp,
   concat,
   crossEntropy,
@@ -52,6 +53,7 @@ import {
   mul,
   ne,
   neg,
+  noGrad,
   ones,
   permute,
   pow,
@@ -163,6 +165,7 @@ const CALL: Record<string, (xs: Tensor[], p: P) => Tensor> = {
   ge: ([a, b]) => ge(a, b),
   mulNumber: ([x], p) => x.mul(n(p, "number")),
   mulSelf: ([x]) => mul(x, x),
+  cast: ([x], p) => cast(x, p.dtype as "float32" | "float64"),
   rsubNumber: ([x], p) => sub(n(p, "number"), x),
   where: ([c, a, b]) => where(c, a, b),
   sum: ([x], p) => sum(x, dimOf(p), keep(p)),
@@ -187,7 +190,16 @@ const CALL: Record<string, (xs: Tensor[], p: P) => Tensor> = {
   gather: ([x], p) => gather(x, n(p, "dim"), p.index as number[][]),
   indexSelect: ([x], p) => indexSelect(x, n(p, "dim"), p.index as number[]),
   rows: ([x], p) => rows(x, p.index as number[]),
-  crossEntropy: ([x], p) => crossEntropy(x, p.targets as number[] | number, red(p)),
+  crossEntropy: ([x], p) => {
+    const tg = p.targets as number[] | number;
+    const targets =
+      p.targetsAs === "tensor"
+        ? tensor(tg as number[], F64)
+        : p.targetsAs === "int32"
+          ? Int32Array.from(tg as number[])
+          : tg;
+    return crossEntropy(x, targets, red(p));
+  },
   bceWithLogits: ([x, y], p) => binaryCrossEntropyWithLogits(x, y, red(p)),
   mseLoss: ([x, y], p) => mseLoss(x, y, red(p)),
   arange: (_, p) => {
@@ -289,5 +301,35 @@ describe("creation defaults (deliberate differences from PyTorch, as documented)
     const a = arange(0, 1, 0.1);
     expect(a.size).toBe(10);
     for (let i = 0; i < 10; i++) expect(a.data[i]).toBe(Math.fround(i * 0.1));
+  });
+});
+
+describe("autograd semantics (PyTorch)", () => {
+  const x = () => tensor(new Float64Array([1.5, -2, 0.25]), { requiresGrad: true });
+  it("gradients accumulate across backward calls until reset", () => {
+    const a = x();
+    a.mul(a).sum().backward();
+    a.mul(3).sum().backward();
+    expect(Array.from(a.grad!.data)).toEqual([2 * 1.5 + 3, 2 * -2 + 3, 2 * 0.25 + 3]);
+    a.grad = null;
+    a.sum().backward();
+    expect(Array.from(a.grad!.data)).toEqual([1, 1, 1]);
+  });
+  it("retainGraph allows a second backward through the same graph (grads add up)", () => {
+    const a = x();
+    const y = a.exp().sum();
+    y.backward(undefined, { retainGraph: true });
+    y.backward();
+    expect(Array.from(a.grad!.data)).toEqual([1.5, -2, 0.25].map((v) => 2 * Math.exp(v)));
+  });
+  it("only leaves get .grad; detach() and noGrad cut the graph", () => {
+    const a = x();
+    const h = a.mul(2);
+    const d = h.detach();
+    expect(d.requiresGrad).toBe(false);
+    expect(noGrad(() => a.mul(2)).requiresGrad).toBe(false);
+    h.mul(d).sum().backward(); // d is a constant: grad = 2·d = 4a
+    expect(h.grad).toBeNull();
+    expect(Array.from(a.grad!.data)).toEqual([6, -8, 1]);
   });
 });
