@@ -222,7 +222,14 @@ describe("mlp-demo CLI", () => {
     expect(r.out).toMatch(
       /optimizer\s+lr\s+final train loss\s+test loss\s+test acc\s+seconds\s+steps to loss < 0\.1/,
     );
-    expect(readdirSync(out).sort()).toEqual(["report.html", "test-accuracy.png", "train-loss.png"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "report.html",
+      "results.json",
+      "test-accuracy.png",
+      "train-loss.png",
+    ]);
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    expect(results.runs.map((x: { history: unknown[] }) => x.history.length)).toEqual([4, 4, 4, 4, 4]);
     const html = readFileSync(join(out, "report.html"), "utf8");
     const charts = html.split('<svg xmlns="http://www.w3.org/2000/svg" class="chart"').slice(1);
     expect(charts).toHaveLength(2);

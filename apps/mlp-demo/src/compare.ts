@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import type { OptimizerName } from "./args.js";
+import { writeFileAtomic } from "./atomic.js";
 import type { RunConfig } from "./config.js";
 import { type Dataset, isPlanar, loadDataset } from "./datasets/index.js";
 import { RunError } from "./errors.js";
@@ -36,7 +38,8 @@ export interface CompareResult {
 /**
  * `compare`: trains the same network (same seed ⇒ the same initial weights) with each optimizer,
  * over the same batch order, prints a table (final train loss, test loss and accuracy, time, steps
- * to reach the loss threshold), a terminal chart of the losses, and writes `report.html` + PNGs.
+ * to reach the loss threshold), a terminal chart of the losses, and writes `report.html`, the PNG
+ * charts and `results.json` (the table and every epoch record).
  * A run whose loss becomes non-finite is reported as diverged; the others still run, and the
  * command then fails with exit code 1.
  */
@@ -143,7 +146,22 @@ export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult>
     charts,
     boundaries,
   });
-  const where = `report: ${files.at(-1)}\ncharts: ${files.slice(0, -1).join(", ")}\n`;
+  const resultsPath = join(cfg.out, "results.json");
+  writeFileAtomic(
+    resultsPath,
+    `${JSON.stringify(
+      {
+        dataset: ds.name,
+        threshold: cfg.threshold,
+        rows,
+        runs: runs.map((r) => ({ optimizer: r.name, diverged: r.diverged, history: r.trainer.history })),
+      },
+      (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
+      1,
+    )}\n`,
+  );
+  files.splice(files.length - 1, 0, resultsPath);
+  const where = `report: ${files.at(-1)}\nalso: ${files.slice(0, -1).join(", ")}\n`;
   if (cfg.json) {
     if (!cfg.quiet) io.err(where);
   } else io.out(`\n${where}`);

@@ -47,6 +47,7 @@ describe("chart geometry", () => {
     expect(niceTicks(1, 30, 6)).toEqual([5, 10, 15, 20, 25, 30]);
     expect(logTicks(0.05, 2)).toEqual([0.05, 0.1, 0.2, 0.5, 1, 2]);
     expect(logTicks(0.001, 10)).toEqual([0.001, 0.01, 0.1, 1, 10]);
+    expect(logTicks(0.02, 5)).toEqual([0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5]);
     expect(snapLog(0.0113, Math.floor)).toBe(0.01);
     expect(snapLog(0.3, Math.ceil)).toBe(0.5);
     expect(snapLog(2, Math.ceil)).toBe(2);
@@ -159,5 +160,30 @@ describe("legend placement", () => {
       ],
     };
     expect(legendPosition(falling, layout(falling, 640, 380), 100, 40)).toEqual([l.right - 108, l.top + 8]);
+  });
+});
+
+describe("linear axis range", () => {
+  it("widens to whole tick steps so both ends are labelled", () => {
+    const spec2: ChartSpec = {
+      title: "acc",
+      xLabel: "epoch",
+      yLabel: "accuracy",
+      series: [
+        {
+          label: "a",
+          color: "#000000",
+          points: [
+            [1, 0.44],
+            [8, 0.9595],
+          ],
+        },
+      ],
+    };
+    const l = layout(spec2, 640, 380);
+    // niceTicks(0.44, 0.9595) steps by 0.1 → range [0.4, 1]; then ticks every 0.2 over [0.4, 1].
+    expect(l.yTicks.map((t) => t.value)).toEqual([0.4, 0.6, 0.8, 1]);
+    expect(l.y(0.4)).toBe(l.bottom);
+    expect(Math.abs(l.y(1) - l.top)).toBeLessThan(1e-9);
   });
 });

@@ -56,12 +56,12 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-/** Ticks for a log axis: powers of ten, plus 2× and 5× when the range spans under two decades. */
+/** Ticks for a log axis: powers of ten, plus 2× and 5× when the range spans at most three decades. */
 export function logTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
   const k0 = Math.floor(Math.log10(lo));
   const k1 = Math.ceil(Math.log10(hi));
-  const mults = Math.log10(hi / lo) <= 2 ? [1, 2, 5] : [1];
+  const mults = Math.log10(hi / lo) <= 3 ? [1, 2, 5] : [1];
   for (let k = k0; k <= k1; k++) {
     for (const m of mults) {
       const v = Number((m * 10 ** k).toPrecision(12));
@@ -132,11 +132,16 @@ export function layout(spec: ChartSpec, width: number, height: number): Layout {
     yTicks = logTicks(y0, y1);
     ty = Math.log10;
   } else {
-    yTicks = niceTicks(y0, y1, 5);
     if (!spec.yRange) {
-      y0 = Math.min(y0, yTicks[0]);
-      y1 = Math.max(y1, yTicks[yTicks.length - 1]);
+      // Widen the range to whole tick steps, so the axis starts and ends on a labelled tick.
+      const t = niceTicks(y0, y1, 5);
+      const step = t.length > 1 ? t[1] - t[0] : 0;
+      if (step > 0) {
+        y0 = Number((Math.floor(y0 / step + 1e-9) * step).toPrecision(12));
+        y1 = Number((Math.ceil(y1 / step - 1e-9) * step).toPrecision(12));
+      }
     }
+    yTicks = niceTicks(y0, y1, 5);
     ty = (v) => v;
   }
   const ly0 = ty(y0);
