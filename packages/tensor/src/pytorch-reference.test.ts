@@ -82,8 +82,8 @@ const TOL = {
   /** Relative tolerance on every float64 value and gradient (the brief: ≤ 1e-12 relative). */
   rel: 1e-12,
   /**
-   * Absolute floor for expected values that are (mathematically) exact zeros reached through
-   * cancellation, e.g. a gradient `w·(σ − y)` with σ = y up to rounding: a few float64 ulps of 1.
+   * Absolute tolerance used only where the expected value is exactly 0 (a relative error is
+   * undefined there), e.g. a sum that cancels to 0: a few float64 ulps of 1.
    */
   absZero: 1e-15,
 } as const;
@@ -241,7 +241,7 @@ function expectMatches(actual: Tensor, expected: TensorJson, exact: boolean, wha
       worst.rel = rel;
       worst.where = `${what}[${i}] (got ${a}, expected ${x})`;
     }
-    if (err > TOL.rel * Math.abs(x) + TOL.absZero) {
+    if (x === 0 ? err > TOL.absZero : rel > TOL.rel) {
       expect.fail(`${what}[${i}]: got ${a}, expected ${x} (relative error ${rel.toExponential(2)})`);
     }
   }
