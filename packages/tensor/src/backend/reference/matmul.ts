@@ -3,12 +3,20 @@ import type { FloatArray } from "../../dtype.js";
 /**
  * C (m×n) (+)= op(A) (m×k) · op(B) (k×n), each loop order chosen so that the innermost loop runs
  * over contiguous memory and no transpose is materialised:
- *   NN: i-p-j, 4 rows of C at a time (each row of B loaded once per 4 rows)
+ *   NN: i-p-j, 4 rows of C at a time (each row of B loaded once per 4 rows) into a float64 scratch
  *   TN: p-i-j, likewise (A read down its columns)
  *   NT: i-j-p, 4 dot products at a time sharing the loads of A's row
  *   TT: i-j-p strided dot (rare)
  * No shortcut skips zeros: 0·∞ must still give NaN, as in PyTorch.
  */
+let scratchBuf = new Float64Array(1024);
+
+/** A reusable float64 work buffer of at least `n` elements (the kernel is synchronous). */
+function scratch(n: number): Float64Array {
+  if (scratchBuf.length < n) scratchBuf = new Float64Array(Math.max(n, 2 * scratchBuf.length));
+  return scratchBuf;
+}
+
 export function matmul(
   a: FloatArray,
   aOff: number,
@@ -28,35 +36,29 @@ export function matmul(
     // A element (i, p) sits at aOff + i·sa + p·sp.
     const sa = transA ? 1 : k;
     const sp = transA ? m : 1;
+    // Four rows of C accumulate in a float64 scratch (exact-ish sums for float32 too), then land in C.
+    const acc = scratch(4 * n);
     let i = 0;
-    for (; i + 3 < m; i += 4) {
-      const c0 = oOff + i * n;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
+    for (; i < m; i += 4) {
+      const rows = Math.min(4, m - i);
+      acc.fill(0, 0, 4 * n);
       for (let p = 0; p < k; p++) {
         const ap = aOff + i * sa + p * sp;
         const a0 = a[ap];
-        const a1 = a[ap + sa];
-        const a2 = a[ap + 2 * sa];
-        const a3 = a[ap + 3 * sa];
+        const a1 = rows > 1 ? a[ap + sa] : 0;
+        const a2 = rows > 2 ? a[ap + 2 * sa] : 0;
+        const a3 = rows > 3 ? a[ap + 3 * sa] : 0;
         const bp = bOff + p * n;
         for (let j = 0; j < n; j++) {
           const bv = b[bp + j];
-          out[c0 + j] += a0 * bv;
-          out[c1 + j] += a1 * bv;
-          out[c2 + j] += a2 * bv;
-          out[c3 + j] += a3 * bv;
+          acc[j] += a0 * bv;
+          acc[n + j] += a1 * bv;
+          acc[2 * n + j] += a2 * bv;
+          acc[3 * n + j] += a3 * bv;
         }
       }
-    }
-    for (; i < m; i++) {
       const c0 = oOff + i * n;
-      for (let p = 0; p < k; p++) {
-        const a0 = a[aOff + i * sa + p * sp];
-        const bp = bOff + p * n;
-        for (let j = 0; j < n; j++) out[c0 + j] += a0 * b[bp + j];
-      }
+      for (let j = 0; j < rows * n; j++) out[c0 + j] += acc[j];
     }
   } else if (!transA) {
     for (let i = 0; i < m; i++) {
