@@ -257,15 +257,18 @@ async function main() {
       !published_exports.includes("@descent/source"),
       published_exports,
     );
-    const packed = tryRun("npm", ["pack", "--dry-run", "--json", "@descent/tensor"], { cwd: root, env });
-    const packedFiles = packed.ok ? JSON.parse(packed.out)[0].files.map((f) => f.path) : [];
-    check(
-      "the tarball ships dist and src but no tests or build info",
-      packedFiles.some((f) => f.startsWith("dist/") && f.endsWith(".js")) &&
-        packedFiles.some((f) => f.startsWith("dist/") && f.endsWith(".d.ts")) &&
-        !packedFiles.some((f) => /\.test\.|tsbuildinfo/.test(f)),
-      packedFiles.join(", "),
-    );
+    for (const p of publicPackages) {
+      const packed = tryRun("npm", ["pack", "--dry-run", "--json", `@descent/${p}`], { cwd: root, env });
+      const packedFiles = packed.ok ? JSON.parse(packed.out)[0].files.map((f) => f.path) : [];
+      check(
+        `@descent/${p}'s tarball ships dist and src but no tests or build info`,
+        packedFiles.some((f) => f.startsWith("dist/") && f.endsWith(".js")) &&
+          packedFiles.some((f) => f.startsWith("dist/") && f.endsWith(".d.ts")) &&
+          !packedFiles.some((f) => /\.test\.|testutil|tsbuildinfo|fixtures\//.test(f)),
+        packedFiles.filter((f) => /\.test\.|testutil|tsbuildinfo|fixtures\//.test(f)).join(", ") ||
+          packed.out,
+      );
+    }
 
     for (const [name, source] of Object.entries(userScripts())) {
       writeFileSync(join(user, name), source);
