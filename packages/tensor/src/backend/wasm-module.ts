@@ -89,6 +89,8 @@ export interface KernelExports {
 }
 
 const PAGE = 65536;
+/** The largest memory a 32-bit WebAssembly module can address. */
+const MAX_BYTES = 65536 * PAGE;
 
 /**
  * The kernels plus a scratch arena in their linear memory. Operands are copied into the arena,
@@ -107,16 +109,29 @@ export class Kernels {
     this.f64 = new Float64Array(this.exports.memory.buffer);
   }
 
-  /** Makes the memory at least `bytes` long. */
-  reserve(bytes: number): void {
+  /**
+   * Makes the memory at least `bytes` long; false when it cannot grow that far (a 32-bit
+   * WebAssembly memory ends at 4 GiB, and the engine may refuse earlier).
+   */
+  reserve(bytes: number): boolean {
     const mem = this.exports.memory;
     const have = mem.buffer.byteLength;
-    if (bytes <= have) return;
+    if (bytes <= have) return true;
+    if (bytes > MAX_BYTES) return false;
     // Grow geometrically so a slowly increasing demand does not grow on every call.
-    const want = Math.max(bytes, have * 1.5);
-    mem.grow(Math.ceil((want - have) / PAGE));
+    const want = Math.min(MAX_BYTES, Math.max(bytes, have * 1.5));
+    try {
+      mem.grow(Math.ceil((want - have) / PAGE));
+    } catch {
+      try {
+        mem.grow(Math.ceil((bytes - have) / PAGE));
+      } catch {
+        return false;
+      }
+    }
     this.f32 = new Float32Array(mem.buffer);
     this.f64 = new Float64Array(mem.buffer);
+    return true;
   }
 }
 

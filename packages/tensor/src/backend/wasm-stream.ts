@@ -23,7 +23,8 @@ export function streamChunks(
 ): void {
   const C = STREAM_CHUNK;
   const k = arrays.length;
-  kern.reserve(k * C * 4);
+  if (!kern.reserve(k * C * 4))
+    throw new RangeError("WASM kernels: cannot grow memory to the 80 KiB of scratch");
   const ptrs = arrays.map((_, i) => i * C * 4);
   const f = kern.f32;
   for (let s = 0; s < n; s += C) {

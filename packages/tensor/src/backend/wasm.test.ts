@@ -229,6 +229,45 @@ describe("WASM SIMD matmul (float32 and float64) against the float64 reference",
     expect(out).toEqual(out2);
   });
 
+  test("NaN and ±Infinity propagate as in IEEE arithmetic and PyTorch (0·∞ = NaN)", () => {
+    // torch.tensor([[0., 1.]]) @ torch.tensor([[inf], [1.]]) is tensor([[nan]]); likewise here.
+    for (const F of [Float32Array, Float64Array]) {
+      const out = new F(2);
+      forced.matmul(
+        F.of(0, 1, 2, 1),
+        0,
+        F.of(Number.POSITIVE_INFINITY, 1),
+        0,
+        out,
+        0,
+        2,
+        2,
+        1,
+        false,
+        false,
+        false,
+      );
+      expect(out[0]).toBeNaN();
+      expect(out[1]).toBe(Number.POSITIVE_INFINITY);
+      const nan = new F(1);
+      forced.matmul(F.of(Number.NaN, 1), 0, F.of(0, 1), 0, nan, 0, 1, 2, 1, false, false, false);
+      expect(nan[0]).toBeNaN();
+    }
+  });
+
+  test("operands too large for the WebAssembly memory fall back to the reference backend", () => {
+    const kern = instantiateKernels();
+    kern.reserve = () => false; // as if the memory could not grow
+    const be = wasmBackendFrom(kern, 0);
+    const a = randomF32(40 * 30, 21);
+    const b = randomF32(30 * 20, 22);
+    const got = new Float32Array(40 * 20);
+    const want = new Float32Array(40 * 20);
+    be.matmul(a, 0, b, 0, got, 0, 40, 30, 20, false, true, false);
+    referenceBackend.matmul(a, 0, b, 0, want, 0, 40, 30, 20, false, true, false);
+    expect(got).toEqual(want);
+  });
+
   test("a wrong product is caught by the tolerance (the check can fail)", () => {
     const a = randomF32(9, 11);
     const b = randomF32(9, 12);

@@ -16,7 +16,8 @@ const align16 = (bytes: number): number => (bytes + 15) & ~15;
 /**
  * `C (+)= op(A)·op(B)` in the WASM SIMD kernel (`sgemm` for float32, `dgemm` for float64: packed,
  * cache-blocked, SIMD micro-kernel). Operands are copied into the kernel's memory (A, B, and C
- * when accumulating), the product is computed there and copied back.
+ * when accumulating), the product is computed there and copied back. Returns false, having done
+ * nothing, when the operands do not fit in the WebAssembly memory.
  */
 function wasmMatmul<T extends Float32Array | Float64Array>(
   kern: Kernels,
@@ -33,7 +34,7 @@ function wasmMatmul<T extends Float32Array | Float64Array>(
   transA: boolean,
   transB: boolean,
   accumulate: boolean,
-): void {
+): boolean {
   const x = kern.exports;
   const es = f64 ? 8 : 4;
   const aPtr = 0;
@@ -41,7 +42,7 @@ function wasmMatmul<T extends Float32Array | Float64Array>(
   const cPtr = align16(bPtr + k * n * es);
   const paPtr = align16(cPtr + m * n * es);
   const pbPtr = align16(paPtr + (f64 ? x.dgemmPackA() : x.sgemmPackA()));
-  kern.reserve(pbPtr + (f64 ? x.dgemmPackB(n) : x.sgemmPackB(n)));
+  if (!kern.reserve(pbPtr + (f64 ? x.dgemmPackB(n) : x.sgemmPackB(n)))) return false;
   const mem = (f64 ? kern.f64 : kern.f32) as T;
   const shift = f64 ? 3 : 2;
   mem.set(a.subarray(aOff, aOff + m * k), aPtr >> shift);
@@ -52,6 +53,7 @@ function wasmMatmul<T extends Float32Array | Float64Array>(
   if (f64) x.dgemm(aPtr, bPtr, cPtr, m, k, n, transA, transB, paPtr, pbPtr);
   else x.sgemm(aPtr, bPtr, cPtr, m, k, n, transA, transB, paPtr, pbPtr);
   out.set(mem.subarray(c, c + m * n), oOff);
+  return true;
 }
 
 /**
@@ -82,12 +84,12 @@ export function wasmBackendFrom(kern: Kernels, minMacs = WASM_MATMUL_MIN_MACS): 
       const macs = m * k * n;
       if (macs >= minMacs && macs > 0) {
         if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
-          wasmMatmul(kern, false, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
-          return;
+          if (wasmMatmul(kern, false, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate))
+            return;
         }
         if (a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array) {
-          wasmMatmul(kern, true, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
-          return;
+          if (wasmMatmul(kern, true, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate))
+            return;
         }
       }
       ref.matmul(a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
