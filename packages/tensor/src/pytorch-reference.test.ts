@@ -12,13 +12,14 @@
  * registered as skipped (with the reason in the test name) until the package is fixed.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   abs,
   add,
   arange,
   argmax,
   argmin,
+  type Backend,
   binaryCrossEntropyWithLogits,
   cast,
   clamp,
@@ -34,6 +35,7 @@ import {
   gather,
   ge,
   gelu,
+  getBackend,
   gt,
   indexSelect,
   le,
@@ -58,9 +60,11 @@ import {
   permute,
   pow,
   type Reduction,
+  referenceBackend,
   relu,
   reshape,
   rows,
+  setBackend,
   sigmoid,
   softmax,
   sqrt,
@@ -216,10 +220,19 @@ const CALL: Record<string, (xs: Tensor[], p: P) => Tensor> = {
 /** `DESCENT_RUN_DISCREPANCIES=1` also runs the cases flagged as known discrepancies (to check a fix). */
 const RUN_DISCREPANCIES = process.env.DESCENT_RUN_DISCREPANCIES === "1";
 
-/** Largest relative deviation seen over all compared values (reported by the last test). */
-const worst = { rel: 0, where: "" };
+/** Largest relative deviation seen over the compared values of one suite. */
+interface Worst {
+  rel: number;
+  where: string;
+}
 
-function expectMatches(actual: Tensor, expected: TensorJson, exact: boolean, what: string): void {
+function expectMatches(
+  actual: Tensor,
+  expected: TensorJson,
+  exact: boolean,
+  what: string,
+  worst: Worst,
+): void {
   expect(actual.shape, `${what}: shape`).toEqual(expected.shape);
   expect(actual.dtype, `${what}: dtype`).toBe(expected.dtype);
   const e = expected.data.map(decode);
@@ -247,44 +260,61 @@ function expectMatches(actual: Tensor, expected: TensorJson, exact: boolean, wha
   }
 }
 
-describe(`PyTorch semantics, float64 fixtures (${fixtures.meta.source})`, () => {
-  it("has a call for every fixture op", () => {
-    const missing = [...new Set(fixtures.cases.map((c) => c.op))].filter((op) => !(op in CALL));
-    expect(missing).toEqual([]);
-    expect(fixtures.cases.length).toBeGreaterThan(100);
-  });
+/**
+ * The fixtures run under the default backend and, when that is another one, under the
+ * reference backend too (every backend must give PyTorch's values).
+ */
+const BACKENDS: Backend[] = [getBackend(), ...(getBackend() === referenceBackend ? [] : [referenceBackend])];
 
-  for (const c of fixtures.cases) {
-    const title = c.discrepancy ? `${c.name} — KNOWN DISCREPANCY: ${c.discrepancy}` : c.name;
-    (c.discrepancy && !RUN_DISCREPANCIES ? it.skip : it)(title, () => {
-      const xs = c.inputs.map(toTensor);
-      const y = CALL[c.op](xs, c.params);
-      expectMatches(y, c.output, c.exact === true, `${c.name} forward`);
-      if (!c.upstream || !c.grads) {
-        for (const x of xs) expect(x.grad).toBeNull();
-        return;
-      }
-      expect(y.requiresGrad, `${c.name}: output requires grad`).toBe(true);
-      y.backward(toTensor({ ...c.upstream, dtype: y.dtype }));
-      c.grads.forEach((g, i) => {
-        if (g === null) {
-          expect(xs[i].grad, `${c.name}: input ${i} gets no grad`).toBeNull();
+for (const be of BACKENDS) {
+  describe(`PyTorch semantics, float64 fixtures (${fixtures.meta.source}), ${be.name} backend`, () => {
+    const worst: Worst = { rel: 0, where: "" };
+    let previous: Backend;
+    beforeAll(() => {
+      previous = setBackend(be);
+    });
+    afterAll(() => {
+      setBackend(previous);
+    });
+
+    it("has a call for every fixture op", () => {
+      const missing = [...new Set(fixtures.cases.map((c) => c.op))].filter((op) => !(op in CALL));
+      expect(missing).toEqual([]);
+      expect(fixtures.cases.length).toBeGreaterThan(100);
+    });
+
+    for (const c of fixtures.cases) {
+      const title = c.discrepancy ? `${c.name} — KNOWN DISCREPANCY: ${c.discrepancy}` : c.name;
+      (c.discrepancy && !RUN_DISCREPANCIES ? it.skip : it)(title, () => {
+        const xs = c.inputs.map(toTensor);
+        const y = CALL[c.op](xs, c.params);
+        expectMatches(y, c.output, c.exact === true, `${c.name} forward`, worst);
+        if (!c.upstream || !c.grads) {
+          for (const x of xs) expect(x.grad).toBeNull();
           return;
         }
-        const gi = xs[i].grad;
-        expect(gi, `${c.name}: input ${i} has a grad`).not.toBeNull();
-        expectMatches(gi!, g, c.exact === true, `${c.name} grad[${i}]`);
+        expect(y.requiresGrad, `${c.name}: output requires grad`).toBe(true);
+        y.backward(toTensor({ ...c.upstream, dtype: y.dtype }));
+        c.grads.forEach((g, i) => {
+          if (g === null) {
+            expect(xs[i].grad, `${c.name}: input ${i} gets no grad`).toBeNull();
+            return;
+          }
+          const gi = xs[i].grad;
+          expect(gi, `${c.name}: input ${i} has a grad`).not.toBeNull();
+          expectMatches(gi!, g, c.exact === true, `${c.name} grad[${i}]`, worst);
+        });
       });
-    });
-  }
+    }
 
-  it("largest relative deviation over all compared values stays within TOL.rel", () => {
-    console.info(
-      `largest relative deviation from the fixtures: ${worst.rel.toExponential(2)} at ${worst.where}`,
-    );
-    expect(worst.rel, worst.where).toBeLessThanOrEqual(TOL.rel);
+    it("largest relative deviation over all compared values stays within TOL.rel", () => {
+      console.info(
+        `${be.name} backend: largest relative deviation from the fixtures: ${worst.rel.toExponential(2)} at ${worst.where}`,
+      );
+      expect(worst.rel, worst.where).toBeLessThanOrEqual(TOL.rel);
+    });
   });
-});
+}
 
 describe("creation defaults (deliberate differences from PyTorch, as documented)", () => {
   it("integer data and integer arange/full arguments give float32 tensors (PyTorch: int64)", () => {
