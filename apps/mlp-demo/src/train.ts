@@ -108,7 +108,10 @@ export class Trainer {
       try {
         this.optimizer.step();
       } catch (e) {
-        throw this.divergence(Number.NaN, epoch, b, e);
+        // The optimizer refuses NaN/±Infinity gradients (its default policy); other errors are bugs.
+        if (params.some((p) => p.grad !== null && !allFinite(p.grad.data)))
+          throw this.divergence(Number.NaN, epoch, b, e);
+        throw e;
       }
       this.scheduler?.step();
       this.steps++;
@@ -196,6 +199,11 @@ export class Trainer {
     this.model.train();
     return out;
   }
+}
+
+function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
 }
 
 /** Index of the largest of row `i` of a row-major `[*, k]` matrix (first one on ties, like torch.argmax). */
