@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { decodeSafetensors, encodeSafetensors } from "@descent/nn";
+import { decodeSafetensors, saveSafetensors } from "@descent/nn";
 import type { OptimizerStateDict, SchedulerState } from "@descent/optim";
 import type { CliArgs } from "./args.js";
 import { writeDirAtomic } from "./atomic.js";
@@ -94,12 +94,7 @@ const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 /** The checkpoint files of a trainer's current state. */
 export function checkpointFiles(t: Trainer): Record<string, Uint8Array | string> {
-  const sd = t.model.stateDict();
-  const tensors: Record<string, { dtype: "F32" | "F64"; shape: number[]; data: ArrayLike<number> }> = {};
-  for (const [name, v] of Object.entries(sd)) {
-    tensors[name] = { dtype: v.dtype === "float64" ? "F64" : "F32", shape: [...v.shape], data: v.data };
-  }
-  const weights = encodeSafetensors(tensors, { format: "pt" });
+  const weights = saveSafetensors(t.model);
   const state: CheckpointState = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
