@@ -190,14 +190,17 @@ describe("Adagrad validation and defaults", () => {
     });
   });
 
-  it("a group's own initialAccumulatorValue fills its sum", () => {
+  it("every sum starts from the constructor's initialAccumulatorValue, as in PyTorch", () => {
     const a = { data: new Float64Array(2), grad: { data: new Float64Array(2) } };
     const b = { data: new Float32Array(2), grad: { data: new Float32Array(2) } };
     const opt = new Adagrad([{ params: [a] }, { params: [b], initialAccumulatorValue: 0.5 }], {
       initialAccumulatorValue: 0.25,
     });
+    // The state exists before the first step (PyTorch's Adagrad creates it in __init__).
+    expect(opt.state.get(b)?.step).toBe(0);
     opt.step();
     expect([...(opt.state.get(a)?.sum ?? [])]).toEqual([0.25, 0.25]);
-    expect(opt.state.get(b)?.sum).toEqual(new Float32Array([0.5, 0.5]));
+    // PyTorch ignores the group's own initial_accumulator_value (torch/optim/adagrad.py, __init__).
+    expect(opt.state.get(b)?.sum).toEqual(new Float32Array([0.25, 0.25]));
   });
 });

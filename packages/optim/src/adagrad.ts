@@ -98,10 +98,12 @@ export function adagradStep(
  *   `g / √(s + ε)`. PyTorch's ε is 1e-10; theirs is 1e-7.
  * - `lrDecay` is PyTorch's; the others have no built-in decay (use a schedule).
  *
- * PyTorch creates Adagrad's state eagerly in the constructor and, for parameters of groups added
- * later, fills the sum from the constructor's `initial_accumulator_value` (ignoring the group's).
- * Here state is created at a parameter's first step, like every other rule, from its own group's
- * `initialAccumulatorValue`; the trajectories are the same.
+ * The accumulator of every parameter starts at the optimizer's default `initialAccumulatorValue`
+ * (the constructor option), not its group's: like PyTorch, the constructor creates the state of
+ * every parameter it is given (`step = 0`, `sum` filled from the constructor argument, ignoring a
+ * group's own `initial_accumulator_value`), so `stateDict()` holds it from the start. A group added
+ * later with `addParamGroup` gets its state at its first step, from the same default (PyTorch has no
+ * state for it and fails at that step).
  */
 export class Adagrad extends Optimizer<AdagradHyperparameters, AdagradState> {
   get kind(): string {
@@ -118,6 +120,9 @@ export class Adagrad extends Optimizer<AdagradHyperparameters, AdagradState> {
       maximize: false,
     });
     super(params, defaults, rest);
+    for (const group of this.paramGroups) {
+      for (const p of group.params) this.state.set(p, this.initState(p.data));
+    }
   }
 
   protected validate(h: AdagradHyperparameters): void {
@@ -133,9 +138,10 @@ export class Adagrad extends Optimizer<AdagradHyperparameters, AdagradState> {
     return { required: ["sum"], optional: [] };
   }
 
-  protected initState(p: FloatArray, group: ParamGroup & AdagradHyperparameters): AdagradState {
+  protected initState(p: FloatArray): AdagradState {
     const sum = zerosLike(p);
-    if (group.initialAccumulatorValue !== 0) sum.fill(group.initialAccumulatorValue);
+    const initial = this.defaults.initialAccumulatorValue;
+    if (initial !== 0) sum.fill(initial);
     return { step: 0, sum };
   }
 

@@ -223,12 +223,8 @@ function run(c: Case, checkState = true): Worst {
  * Cases kept out of the assertions because the package differs from PyTorch there (reported to the
  * lead with the PyTorch source line and a minimal case; remove the entry once fixed).
  */
-const KNOWN_DISCREPANCIES: Record<string, string> = {
-  "adagrad/group-initial-accumulator":
-    "torch's Adagrad.__init__ fills every constructor group's `sum` from the constructor's " +
-    "initial_accumulator_value (`init_value = ... else initial_accumulator_value`), ignoring the " +
-    "group's; adagrad.ts initState uses group.initialAccumulatorValue",
-};
+/** Cases where the package knowingly differs from torch.optim, with the reason; none today. */
+const KNOWN_DISCREPANCIES: Record<string, string> = {};
 
 const summary: { name: string; deviation: number; where: string }[] = [];
 
