@@ -44,6 +44,7 @@ describe("Tensor basics", () => {
     expect(() => zeros([2, -1])).toThrow(/invalid shape \[2, -1\]/);
     expect(() => zeros([1.5])).toThrow(/invalid shape/);
     expect(() => new Tensor(new Float32Array(3), [2, 2])).toThrow(/needs 4 elements, got 3/);
+    expect(() => new Tensor(new Float32Array(3), [1.5, 2])).toThrow(/invalid shape \[1.5, 2\]/);
     expect(() => tensor([1, 2]).item()).toThrow(/single-element/);
   });
 

@@ -67,6 +67,12 @@ export class Tensor {
       );
     }
     const s = shape ?? [data.length];
+    for (let i = 0; i < s.length; i++) {
+      const d = s[i];
+      if (!Number.isInteger(d) || d < 0) {
+        throw new RangeError(`Tensor: invalid shape ${fmtShape(s)}: sizes must be non-negative integers`);
+      }
+    }
     if (sizeOf(s) !== data.length) {
       throw new RangeError(`Tensor: shape ${fmtShape(s)} needs ${sizeOf(s)} elements, got ${data.length}`);
     }
