@@ -13,7 +13,7 @@ import { memoryGrowth } from "./src/memory.mjs";
 import { tables } from "./src/report.mjs";
 import { startup } from "./src/startup.mjs";
 import { tfjsEngine } from "./src/tfjs.mjs";
-import { time } from "./src/timing.mjs";
+import { time, timeInterleaved } from "./src/timing.mjs";
 import { workloads } from "./src/workloads.mjs";
 
 const args = process.argv.slice(2);
@@ -33,24 +33,38 @@ for (const make of [
 }
 const notes = engines.filter((e) => e.note).map((e) => `${e.name}: ${e.note}`);
 
-// Workload by workload, every engine in turn: on a shared machine the load drifts over minutes,
-// so the engines compared in one row are measured seconds apart, not minutes.
+// Workload by workload. tfjs-cpu runs alone (TF.js has one active backend, and its tensors live on
+// one backend); then, with TF.js on its wasm backend, tfjs-wasm and the Descent engines run in
+// alternation, one repetition each per round, so the ratios that matter are measured under the
+// same load even on a shared machine.
 const res = {};
+const log = (name, id, t) =>
+  console.error(
+    `${name.padEnd(13)} ${id.padEnd(22)} ${t.median.toFixed(3).padStart(10)} ms (${t.reps} reps)`,
+  );
 for (const w of list) {
-  for (const engine of engines) {
-    await engine.activate?.();
-    const job = engine.setup(w);
-    if (!job) continue;
-    const heavy = w.group === "optim" && w.size >= 1e7;
-    const opts = heavy
-      ? { warmup: 1, minReps: 3, budgetMs: 1000 }
-      : { warmup: 3, minReps: 5, budgetMs: 1500 };
-    const t = time(job.run, opts);
-    job.dispose?.();
-    (res[w.id] ??= {})[engine.name] = t;
-    console.error(
-      `${engine.name.padEnd(13)} ${w.id.padEnd(22)} ${t.median.toFixed(3).padStart(10)} ms (${t.reps} reps)`,
-    );
+  const heavy = w.group === "optim" && w.size >= 1e7;
+  const opts = heavy ? { warmup: 1, minReps: 3, budgetMs: 1000 } : { warmup: 3, minReps: 5, budgetMs: 1500 };
+  const [cpu, ...rest] = engines;
+  await cpu.activate();
+  const cpuJob = cpu.setup(w);
+  if (cpuJob) {
+    const t = time(cpuJob.run, opts);
+    cpuJob.dispose?.();
+    (res[w.id] ??= {})[cpu.name] = t;
+    log(cpu.name, w.id, t);
+  }
+  await rest[0].activate();
+  const jobs = [];
+  for (const e of rest) {
+    const job = e.setup(w);
+    if (job) jobs.push({ name: e.name, ...job });
+  }
+  const times = timeInterleaved(jobs, opts);
+  for (const j of jobs) {
+    j.dispose?.();
+    (res[w.id] ??= {})[j.name] = times[j.name];
+    log(j.name, w.id, times[j.name]);
   }
   globalThis.gc?.();
 }

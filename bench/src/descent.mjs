@@ -21,12 +21,26 @@ export async function descentEngine(which) {
         : 'backend "reference": plain TypeScript',
     setup: (w) => {
       T.setBackend(backend);
-      if (w.group === "train") return mlp(T, O, w);
-      if (w.group === "matmul") return which === "js" && w.n > 512 ? null : matmul(T, w.n);
-      if (w.group === "optim") return which === "js" ? optim(O, w) : wasmOptim(W, w);
-      return null;
+      const job = setup(T, O, W, which, w);
+      if (!job) return null;
+      // Engines run in alternation and share Descent's one active backend: select ours first.
+      const run = job.run;
+      return {
+        ...job,
+        run: () => {
+          T.setBackend(backend);
+          run();
+        },
+      };
     },
   };
+}
+
+function setup(T, O, W, which, w) {
+  if (w.group === "train") return mlp(T, O, w);
+  if (w.group === "matmul") return which === "js" && w.n > 512 ? null : matmul(T, w.n);
+  if (w.group === "optim") return which === "js" ? optim(O, w) : wasmOptim(W, w);
+  return null;
 }
 
 function mlp(T, O, { sizes, act, loss, batch }) {

@@ -20,10 +20,7 @@ export function time(fn, { warmup = 3, minReps = 5, maxReps = 200, budgetMs = 15
     fn();
     samples.push(performance.now() - t0);
   }
-  samples.sort((a, b) => a - b);
-  const mid = samples.length >> 1;
-  const median = samples.length % 2 ? samples[mid] : (samples[mid - 1] + samples[mid]) / 2;
-  return { median, min: samples[0], reps: samples.length };
+  return summarize(samples);
 }
 
 /** Deterministic uniform numbers in [-1, 1): mulberry32. */
@@ -44,4 +41,34 @@ export function randomArray(n, seed, scale = 1) {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = r() * scale;
   return a;
+}
+
+/**
+ * Times several jobs in alternation: each round runs every job once, so a change in the machine's
+ * load hits all of them alike and their ratios stay meaningful on a shared machine.
+ *
+ * @param {{ name: string, run: () => void }[]} jobs
+ * @returns {Record<string, Timing>}
+ */
+export function timeInterleaved(jobs, { warmup = 3, minReps = 5, maxReps = 200, budgetMs = 1500 } = {}) {
+  for (const j of jobs) for (let i = 0; i < warmup; i++) j.run();
+  globalThis.gc?.();
+  const samples = jobs.map(() => []);
+  const start = performance.now();
+  const budget = budgetMs * jobs.length;
+  for (let r = 0; r < maxReps && (r < minReps || performance.now() - start < budget); r++) {
+    jobs.forEach((j, i) => {
+      const t0 = performance.now();
+      j.run();
+      samples[i].push(performance.now() - t0);
+    });
+  }
+  return Object.fromEntries(jobs.map((j, i) => [j.name, summarize(samples[i])]));
+}
+
+function summarize(samples) {
+  samples.sort((a, b) => a - b);
+  const mid = samples.length >> 1;
+  const median = samples.length % 2 ? samples[mid] : (samples[mid - 1] + samples[mid]) / 2;
+  return { median, min: samples[0], reps: samples.length };
 }
