@@ -8,7 +8,7 @@
  *     erf(c + h) = erf(c) + (2/√π)·e^{−c²}·Σ_{n≥1} (−1)^{n−1} H_{n−1}(c) hⁿ/n!
  *     (dⁿ/dxⁿ e^{−x²} = (−1)ⁿ Hₙ(x) e^{−x²}, physicists' Hermite polynomials,
  *      H₀ = 1, H₁ = 2c, H_{k+1} = 2c·H_k − 2k·H_{k−1}); likewise erfc(c + h) = erfc(c) − (same sum).
- *   x ≥ 2.5 (erfc): the Laplace continued fraction
+ *   x ≥ 5.875 (erfc): the Laplace continued fraction
  *     erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))
  *     by the modified Lentz method, with x² split exactly into hi + lo (Dekker) for the exponential.
  *
@@ -104,7 +104,7 @@ function expNegSquare(x: number): number {
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
   if (x < 0.5) return 1 - erf(x);
-  if (x < 2.5) {
+  if (x < 5.875) {
     const k = Math.round(x * 4);
     return ERFC_AT[k] - taylorCorrection(k, x - k / 4);
   }
