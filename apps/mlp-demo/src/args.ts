@@ -125,7 +125,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: "hidden",
     kind: { type: "sizes" },
     value: "N,N,..",
-    help: 'hidden layer widths, e.g. 128,64; "" for none (default: mnist 256,128, iris 16, spiral 64,64, others 32,32)',
+    help: 'hidden layer widths, e.g. 128,64; "" for none (default: mnist 1024,256, iris 16, spiral 64,64, others 32,32)',
   },
   {
     name: "activation",

@@ -66,7 +66,7 @@ export const DATASET_DEFAULTS: Readonly<Record<DatasetName, DatasetDefaults>> = 
   mnist: {
     epochs: 8,
     batchSize: 64,
-    hidden: [256, 128],
+    hidden: [1024, 256],
     activation: "relu",
     schedule: "onecycle",
     threshold: 0.2,
