@@ -67,6 +67,13 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // A reader that stops early (`descent-demo --json | head -1`) closes the pipe: stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(0);
+      throw e;
+    });
+  }
   main(process.argv.slice(2), processIo()).then((code) => {
     process.exitCode = code;
   });
