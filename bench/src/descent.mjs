@@ -17,8 +17,8 @@ export async function descentEngine(which) {
     name: `descent-${which}`,
     note:
       which === "wasm"
-        ? `backend "${backend.name}": WASM SIMD matmul, the rest in JS`
-        : 'backend "reference": plain TypeScript',
+        ? `backend "${backend.name}": WASM SIMD matmul (float32 and float64), the rest in JS; optimizer rows: the fused \`wasm*Step\` kernels`
+        : 'backend "reference": plain TypeScript; optimizer rows: `@descent/optim`',
     setup: (w) => {
       T.setBackend(backend);
       const job = setup(T, O, W, which, w);
@@ -37,13 +37,14 @@ export async function descentEngine(which) {
 }
 
 function setup(T, O, W, which, w) {
-  if (w.group === "train") return mlp(T, O, w);
+  if (w.group === "train") return mlp(T, O, w, which === "wasm" && w.fusedAdam ? T : null);
   if (w.group === "matmul") return which === "js" && w.n > 512 ? null : matmul(T, w.n);
   if (w.group === "optim") return which === "js" ? optim(O, w) : wasmOptim(W, w);
   return null;
 }
 
-function mlp(T, O, { sizes, act, loss, batch }) {
+/** One training step; with `fused` (the tensor package), the update is `wasmAdamStep` per parameter. */
+function mlp(T, O, { sizes, act, loss, batch }, fused) {
   const params = [];
   const layers = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -59,7 +60,9 @@ function mlp(T, O, { sizes, act, loss, batch }) {
   const out = sizes[sizes.length - 1];
   const labels = Int32Array.from({ length: batch }, (_, i) => (i * 7) % out);
   const y = new T.Tensor(randomArray(batch, 2), [batch, 1]);
-  const opt = new O.Adam(params, { lr: HYPER.lr, betas: HYPER.betas, eps: HYPER.eps });
+  const opt = fused
+    ? fusedAdam(fused, params)
+    : new O.Adam(params, { lr: HYPER.lr, betas: HYPER.betas, eps: HYPER.eps });
   return {
     run: () => {
       opt.zeroGrad();
@@ -71,6 +74,24 @@ function mlp(T, O, { sizes, act, loss, batch }) {
       const L = loss === "ce" ? T.crossEntropy(h, labels) : T.mseLoss(h, y);
       L.backward();
       opt.step();
+    },
+  };
+}
+
+/** Adam over tensors with the fused WASM kernel: what `@descent/optim` could call for float32. */
+function fusedAdam(T, params) {
+  const state = params.map((p) => ({ m: new Float32Array(p.size), v: new Float32Array(p.size) }));
+  const h = { lr: HYPER.lr, betas: HYPER.betas, eps: HYPER.eps, weightDecay: 0, maximize: false };
+  let t = 0;
+  return {
+    zeroGrad: () => {
+      for (const p of params) p.grad = null;
+    },
+    step: () => {
+      t++;
+      for (let i = 0; i < params.length; i++) {
+        T.wasmAdamStep(params[i].data, params[i].grad.data, state[i].m, state[i].v, t, h);
+      }
     },
   };
 }

@@ -37,7 +37,7 @@ export function tables(list, res, startup, memory = []) {
           ? wasm / b >= need
           : Math.min(cpu / b, wasm / b) >= need;
     const cells = engines.map((e) => fmt(r[e]?.median, 3));
-    const target = w.id === "mlp-mnist" ? "≥5× vs tfjs-wasm" : "≥8× vs both";
+    const target = mnist ? "≥5× vs tfjs-wasm" : "≥8× vs both";
     out.push(
       `| ${w.label} | ${cells.join(" | ")} | ${ratio(cpu, b)} | ${ratio(wasm, b)} | ${target} | ${verdict(ok)} |`,
     );
