@@ -89,8 +89,11 @@ export interface KernelExports {
 }
 
 const PAGE = 65536;
-/** The largest memory a 32-bit WebAssembly module can address. */
-const MAX_BYTES = 65536 * PAGE;
+/**
+ * The largest memory the kernels use: 2 GiB, so every byte offset they compute in 32-bit integer
+ * arithmetic stays positive (a 32-bit WebAssembly memory could grow to 4 GiB).
+ */
+export const MAX_KERNEL_BYTES = 32768 * PAGE;
 
 /**
  * The kernels plus a scratch arena in their linear memory. Operands are copied into the arena,
@@ -110,16 +113,16 @@ export class Kernels {
   }
 
   /**
-   * Makes the memory at least `bytes` long; false when it cannot grow that far (a 32-bit
-   * WebAssembly memory ends at 4 GiB, and the engine may refuse earlier).
+   * Makes the memory at least `bytes` long; false when it cannot grow that far (past
+   * {@link MAX_KERNEL_BYTES}, or when the engine refuses).
    */
   reserve(bytes: number): boolean {
     const mem = this.exports.memory;
     const have = mem.buffer.byteLength;
     if (bytes <= have) return true;
-    if (bytes > MAX_BYTES) return false;
+    if (bytes > MAX_KERNEL_BYTES) return false;
     // Grow geometrically so a slowly increasing demand does not grow on every call.
-    const want = Math.min(MAX_BYTES, Math.max(bytes, have * 1.5));
+    const want = Math.min(MAX_KERNEL_BYTES, Math.max(bytes, have * 1.5));
     try {
       mem.grow(Math.ceil((want - have) / PAGE));
     } catch {

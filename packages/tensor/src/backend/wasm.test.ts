@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { referenceBackend } from "./reference.js";
 import { createWasmBackend, WASM_MATMUL_MIN_MACS, wasmBackendFrom } from "./wasm.js";
-import { instantiateKernels, wasmSimdSupported } from "./wasm-module.js";
+import { instantiateKernels, MAX_KERNEL_BYTES, wasmSimdSupported } from "./wasm-module.js";
 
 /**
  * Unit roundoff of float32. A float32 dot product of length k, however it is ordered, is within
@@ -266,6 +266,15 @@ describe("WASM SIMD matmul (float32 and float64) against the float64 reference",
     be.matmul(a, 0, b, 0, got, 0, 40, 30, 20, false, true, false);
     referenceBackend.matmul(a, 0, b, 0, want, 0, 40, 30, 20, false, true, false);
     expect(got).toEqual(want);
+  });
+
+  test("the arena refuses to grow past 2 GiB (32-bit offsets in the kernels) without growing at all", () => {
+    const kern = instantiateKernels();
+    const before = kern.exports.memory.buffer.byteLength;
+    expect(kern.reserve(MAX_KERNEL_BYTES + 1)).toBe(false);
+    expect(kern.exports.memory.buffer.byteLength).toBe(before);
+    expect(kern.reserve(1 << 20)).toBe(true);
+    expect(kern.exports.memory.buffer.byteLength).toBeGreaterThanOrEqual(1 << 20);
   });
 
   test("a wrong product is caught by the tolerance (the check can fail)", () => {

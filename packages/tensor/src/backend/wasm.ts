@@ -11,7 +11,8 @@ import { instantiateKernels, type Kernels, loadKernels, wasmSimdSupported } from
  */
 export const WASM_MATMUL_MIN_MACS = 256;
 
-const align16 = (bytes: number): number => (bytes + 15) & ~15;
+/** `bytes` rounded up to a multiple of 16 (in float64 arithmetic: sizes may exceed 2³¹). */
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /**
  * `C (+)= op(A)·op(B)` in the WASM SIMD kernel (`sgemm` for float32, `dgemm` for float64: packed,
