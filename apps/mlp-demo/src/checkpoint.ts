@@ -5,7 +5,7 @@ import { decodeSafetensors, saveSafetensors } from "@descent/nn";
 import type { OptimizerStateDict, SchedulerState } from "@descent/optim";
 import type { CliArgs } from "./args.js";
 import { writeDirAtomic } from "./atomic.js";
-import type { RunConfig } from "./config.js";
+import { DATASET_DEFAULTS, type RunConfig } from "./config.js";
 import { RunError } from "./errors.js";
 import { learningRate } from "./optimizers.js";
 import type { EpochRecord } from "./record.js";
@@ -240,6 +240,7 @@ export function resumeConfig(cfg: RunConfig, args: CliArgs, ck: LoadedCheckpoint
     clip: (saved.clip as number | null) ?? undefined,
     seed: saved.seed as number,
     limit: (saved.limit as number | null) ?? undefined,
+    threshold: args.threshold ?? DATASET_DEFAULTS[saved.dataset as RunConfig["dataset"]].threshold,
     epochs,
   };
 }

@@ -268,4 +268,28 @@ describe("mlp-demo CLI", () => {
     expect(r.err).toContain("hint: lower the learning rate");
     expect(existsSync(join(out, "report.html"))).toBe(true);
   });
+
+  it("--resume alone continues with the checkpoint's settings", async () => {
+    const ck = join(tmp(), "ck");
+    const first = await run([
+      "--dataset",
+      "moons",
+      "--hidden",
+      "8",
+      "--lr",
+      "0.01",
+      "--epochs",
+      "1",
+      "--json",
+      "--quiet",
+      "--save",
+      ck,
+    ]);
+    expect(first.code).toBe(0);
+    const next = await run(["--resume", ck, "--epochs", "2", "--json", "--quiet"]);
+    expect(next.code).toBe(0);
+    const line = JSON.parse(next.out);
+    // moons: 800 samples / batch 32 = 25 steps per epoch; the lr is the checkpoint's, not adam's default.
+    expect([line.epoch, line.steps, line.lr]).toEqual([2, 50, 0.01]);
+  });
 });
