@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadSafetensors } from "@descent/nn";
 import { Adagrad, Adam, AdamW, RMSprop, SGD } from "@descent/optim";
 import { describe, expect, it } from "vitest";
 import { parseArgs } from "./args.js";
@@ -96,6 +97,8 @@ describe("Trainer", () => {
     );
     const w0 = weightBytes(trainers[0]);
     for (const t of trainers) expect(Buffer.compare(weightBytes(t), w0)).toBe(0);
+    // ... and the same batch order: the batch generators start in the same state.
+    for (const t of trainers) expect(t.batchRng.getState()).toEqual(trainers[0].batchRng.getState());
     for (const t of trainers) t.runEpoch();
     expect(Buffer.compare(weightBytes(trainers[0]), weightBytes(trainers[4]))).not.toBe(0);
   });
@@ -165,5 +168,19 @@ describe("Trainer", () => {
     expect(t.stepsToThreshold).not.toBeNull();
     expect(t.stepsToThreshold!).toBeGreaterThan(20);
     expect(t.history.at(-1)!.trainLoss).toBeLessThan(0.3);
+  });
+
+  it("checkpoint weights are plain safetensors: a fresh model loads them and predicts the same", () => {
+    const ds = loadDataset("circles", 1);
+    const cfg = cfgOf(["--dataset", "circles", "--epochs", "2", "--hidden", "8,8"]);
+    const t = new Trainer(ds, cfg, "rmsprop");
+    t.runEpoch();
+    const bytes = checkpointFiles(t)["model.safetensors"] as Uint8Array;
+    const other = new Trainer(ds, cfgOf(["--dataset", "circles", "--hidden", "8,8", "--seed", "99"]), "sgd");
+    expect(Buffer.compare(weightBytes(other), weightBytes(t))).not.toBe(0);
+    loadSafetensors(other.model, bytes);
+    expect(Buffer.compare(weightBytes(other), weightBytes(t))).toBe(0);
+    const grid = Float32Array.from({ length: 200 }, (_, i) => Math.sin(i));
+    expect(other.predict(grid, 100)).toEqual(t.predict(grid, 100));
   });
 });
