@@ -87,6 +87,8 @@ const start = only
   : Object.fromEntries(
       ["node", "descent", "descent (WASM backend compiled and selected)", "tfjs"].map((k) => [k, startup(k)]),
     );
+// The raw medians, so a failure while formatting never loses a run that took minutes.
+console.error(`bench: raw results ${JSON.stringify({ res, start, memory })}`);
 const machine = describeMachine();
 const body = [
   `Measured ${machine.date} by \`pnpm bench\`${quick ? " --quick" : ""} on: ${machine.cpu} (${machine.simd}), ` +

@@ -29,13 +29,9 @@ export function tables(list, res, startup, memory = []) {
     const b = best(r);
     const cpu = r["tfjs-cpu"]?.median;
     const wasm = r["tfjs-wasm"]?.median;
-    const need = w.id === "mlp-mnist" ? 5 : 8;
-    const ok =
-      b === undefined
-        ? undefined
-        : w.id === "mlp-mnist"
-          ? wasm / b >= need
-          : Math.min(cpu / b, wasm / b) >= need;
+    const mnist = w.id.startsWith("mlp-mnist");
+    const need = mnist ? 5 : 8;
+    const ok = b === undefined ? undefined : mnist ? wasm / b >= need : Math.min(cpu / b, wasm / b) >= need;
     const cells = engines.map((e) => fmt(r[e]?.median, 3));
     const target = mnist ? "≥5× vs tfjs-wasm" : "≥8× vs both";
     out.push(
