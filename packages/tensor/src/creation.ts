@@ -1,7 +1,8 @@
+import { checkOptions, checkTensor } from "./check.js";
 import { allocate, checkDType, type DType } from "./dtype.js";
 import type { TensorData } from "./nested.js";
 import { defaultGenerator, Generator } from "./random.js";
-import { checkShape, sizeOf } from "./shape.js";
+import { checkNumel, checkShape, sizeOf } from "./shape.js";
 import { Tensor, type TensorOptions } from "./tensor.js";
 
 /** Options of the creation functions. */
@@ -27,7 +28,7 @@ export function tensor(values: TensorData, opts: TensorOptions = {}): Tensor {
 
 function make(op: string, shape: readonly number[], opts: CreateOptions, fill: number): Tensor {
   const s = checkShape(op, shape);
-  const data = allocate(checkDType(op, opts.dtype ?? "float32"), sizeOf(s));
+  const data = allocate(checkDType(op, checkOptions(op, opts).dtype ?? "float32"), sizeOf(s));
   if (fill !== 0) data.fill(fill);
   return new Tensor(data, s, { requiresGrad: opts.requiresGrad === true });
 }
@@ -51,12 +52,14 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
 
 /** Zeros with the shape and (by default) dtype of `x`. */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return zeros(x.shape, { dtype: x.dtype, ...opts });
+  checkTensor("zerosLike", "input", x);
+  return zeros(x.shape, { dtype: x.dtype, ...checkOptions("zerosLike", opts) });
 }
 
 /** Ones with the shape and (by default) dtype of `x`. */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
-  return ones(x.shape, { dtype: x.dtype, ...opts });
+  checkTensor("onesLike", "input", x);
+  return ones(x.shape, { dtype: x.dtype, ...checkOptions("onesLike", opts) });
 }
 
 function finite(op: string, name: string, v: unknown): number {
@@ -83,8 +86,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
       `arange: upper bound and step sign are inconsistent (start=${start}, end=${end}, step=${step})`,
     );
   }
-  const n = Math.ceil((end - start) / step);
-  const data = allocate(checkDType("arange", opts.dtype ?? "float32"), n);
+  const n = checkNumel("arange", Math.ceil((end - start) / step), `arange(${start}, ${end}, ${step})`);
+  const data = allocate(checkDType("arange", checkOptions("arange", opts).dtype ?? "float32"), n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return new Tensor(data, [n], { requiresGrad: opts.requiresGrad === true });
 }
@@ -176,8 +179,9 @@ export function randint(
 
 /** A random permutation of `0..n-1` (Fisher–Yates), as a float64 tensor of integers. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`randperm: n must be a non-negative integer, got ${String(n)}`);
+  checkNumel("randperm", n, `randperm(${n})`);
   const g = generatorOf("randperm", opts);
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = i;
@@ -192,7 +196,7 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
 }
 
 function generatorOf(op: string, opts: RandomOptions): Generator {
-  const g = opts.generator ?? defaultGenerator;
+  const g = checkOptions(op, opts).generator ?? defaultGenerator;
   if (!(g instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator`);
   return g;
 }

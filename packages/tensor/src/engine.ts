@@ -1,4 +1,5 @@
 import { backend } from "./backend/index.js";
+import { checkBoolean, checkFunction } from "./check.js";
 import { allocate, castArray, type FloatArray } from "./dtype.js";
 import type { Ctx, Op } from "./ops/op.js";
 import { broadcastStrides, fmtShape, sizeOf } from "./shape.js";
@@ -28,6 +29,7 @@ export function isGradEnabled(): boolean {
 
 /** Runs `fn` without recording a graph: outputs do not require grad (like `torch.no_grad()`). */
 export function noGrad<T>(fn: () => T): T {
+  checkFunction("noGrad", "fn", fn);
   const prev = gradEnabled;
   gradEnabled = false;
   try {
@@ -43,6 +45,7 @@ export function noGrad<T>(fn: () => T): T {
  * `torch.autograd.detect_anomaly`). Slower: every output is scanned.
  */
 export function detectAnomaly<T>(fn: () => T): T {
+  checkFunction("detectAnomaly", "fn", fn);
   const prev = anomalyEnabled;
   anomalyEnabled = true;
   try {
@@ -54,6 +57,7 @@ export function detectAnomaly<T>(fn: () => T): T {
 
 /** Turns anomaly mode on or off globally; returns the previous setting. */
 export function setDetectAnomaly(enabled: boolean): boolean {
+  checkBoolean("setDetectAnomaly", "enabled", enabled);
   const prev = anomalyEnabled;
   anomalyEnabled = enabled;
   return prev;
@@ -129,7 +133,7 @@ export function runBackward(root: Tensor, seed: FloatArray, opts: BackwardOption
     const t = stack[top];
     const node = t._node;
     if (node?.freed) {
-      throw new Error(
+      throw new TypeError(
         `backward: trying to backward through the graph a second time (op '${node.op.name}' already freed); ` +
           "pass { retainGraph: true } to the first backward call",
       );

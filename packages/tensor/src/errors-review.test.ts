@@ -151,9 +151,17 @@ describe("dims out of range name the op, the dim and the rank", () => {
     });
   }
   // unsqueeze/stack insert a dim: the valid range is that of a rank-3 result, [-3, 2].
-  it("unsqueeze (dim 3) and stack (dim 3) give the valid range [-3, 2]", () => {
-    messageOf(() => unsqueeze(x, 3), "unsqueeze:", "3", "[-3, 2]");
-    messageOf(() => stack([x, x], 3), "stack:", "3", "[-3, 2]");
+  it("unsqueeze (dim 3) and stack (dim 3) give the valid range [-3, 2] and the input's rank", () => {
+    const u = messageOf(() => unsqueeze(x, 3), "unsqueeze:", "3", "[-3, 2]", "2-D input");
+    expect(u).toBe(
+      "unsqueeze: dim 3 out of range [-3, 2] for a 2-D input (unsqueeze accepts ndim + 1 positions)",
+    );
+    const s = messageOf(() => stack([x, x], 3), "stack:", "3", "[-3, 2]", "2-D inputs");
+    expect(s).not.toMatch(/3-D/);
+    messageOf(() => unsqueeze(x, -4), "unsqueeze:", "-4", "[-3, 2]");
+    expect(unsqueeze(x, -3).shape).toEqual([1, 2, 3]);
+    expect(unsqueeze(x, 2).shape).toEqual([2, 3, 1]);
+    expect(stack([x, x], -1).shape).toEqual([2, 3, 2]);
   });
   it("a repeated dim and a non-integer dim", () => {
     messageOf(() => sum(x, [1, -1]), "sum:", "more than once");
@@ -308,7 +316,10 @@ describe("losses and indexing", () => {
     messageOf(() => gather(x, 1, [0, 1]), "gather:", "[2]", "[2, 3]");
     messageOf(() => gather(x, 1, [[0], [1], [2]]), "gather:", "[3, 1]", "[2, 3]");
     messageOf(() => indexSelect(x, 1, [5]), "indexSelect:", "5", "size 3");
-    messageOf(() => rows(x, [2]), "indexSelect:", "2", "size 2");
+    messageOf(() => rows(x, [2]), "rows:", "2", "size 2", "[-2, 1]");
+    messageOf(() => rows(x, [-3]), "rows:", "-3", "size 2", "[-2, 1]");
+    messageOf(() => indexSelect(x, 0, [-1]), "indexSelect:", "-1", "[0, 1]", "negative");
+    messageOf(() => gather(x, 1, [[0, -1]]), "gather:", "-1", "[0, 2]", "negative");
   });
   it("concat / stack: mismatched shapes and empty lists", () => {
     messageOf(() => concat([t([2, 3]), t([3, 3])], 1), "concat:", "[3, 3]", "[2, 3]");

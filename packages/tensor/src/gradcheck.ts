@@ -1,3 +1,4 @@
+import { checkFunction, checkOptions, checkTensor, describeValue } from "./check.js";
 import { noGrad } from "./engine.js";
 import { fmtShape } from "./shape.js";
 import { Tensor } from "./tensor.js";
@@ -29,9 +30,14 @@ export function gradcheck(
   inputs: readonly Tensor[],
   opts: GradcheckOptions = {},
 ): boolean {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = opts;
+  checkFunction("gradcheck", "fn", fn);
+  if (!Array.isArray(inputs)) {
+    throw new TypeError(`gradcheck: inputs must be an array of tensors, got ${describeValue(inputs)}`);
+  }
+  for (let i = 0; i < inputs.length; i++) checkTensor("gradcheck", `inputs[${i}]`, inputs[i]);
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = checkOptions("gradcheck", opts);
   const diff = inputs.filter((t) => t.requiresGrad);
-  if (diff.length === 0) throw new Error("gradcheck: no input requires grad");
+  if (diff.length === 0) throw new TypeError("gradcheck: no input requires grad");
   for (const t of diff) {
     if (t.dtype !== "float64") {
       throw new TypeError(`gradcheck: input of shape ${fmtShape(t.shape)} is ${t.dtype}; use float64 inputs`);

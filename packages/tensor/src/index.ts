@@ -61,5 +61,5 @@ export { OPS } from "./ops/table.js";
 export { abs, clamp, exp, gelu, leakyRelu, log, neg, pow, relu, sigmoid, sqrt, tanh } from "./ops/unary.js";
 export { cast, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
 export { defaultGenerator, Generator, type GeneratorState, manualSeed } from "./random.js";
-export type { Shape } from "./shape.js";
+export { MAX_ELEMENTS, type Shape } from "./shape.js";
 export { Tensor, type TensorOptions } from "./tensor.js";

@@ -1,3 +1,4 @@
+import { checkOptions, checkTensor } from "./check.js";
 import { allocate, type FloatArray, promote } from "./dtype.js";
 import { apply } from "./engine.js";
 import { type Indices, toIndices } from "./ops/indexing.js";
@@ -163,7 +164,8 @@ export interface LossOptions {
  * index), as `torch.nn.functional.cross_entropy` with class-index targets. Stable for huge logits.
  */
 export function crossEntropy(logits: Tensor, targets: Indices | number, opts: LossOptions = {}): Tensor {
-  const reduction = checkReduction("crossEntropy", opts.reduction ?? "mean");
+  checkTensor("crossEntropy", "input", logits);
+  const reduction = checkReduction("crossEntropy", checkOptions("crossEntropy", opts).reduction ?? "mean");
   if (logits.ndim !== 1 && logits.ndim !== 2) {
     throw new RangeError(`crossEntropy: logits must be [N, C] or [C], got ${fmtShape(logits.shape)}`);
   }
@@ -185,7 +187,10 @@ export function binaryCrossEntropyWithLogits(
   targets: Tensor,
   opts: LossOptions = {},
 ): Tensor {
-  const reduction = checkReduction("binaryCrossEntropyWithLogits", opts.reduction ?? "mean");
+  const op = "binaryCrossEntropyWithLogits";
+  checkTensor(op, "input", logits);
+  checkTensor(op, "target", targets);
+  const reduction = checkReduction(op, checkOptions(op, opts).reduction ?? "mean");
   if (!sameShape(logits.shape, targets.shape)) {
     throw new RangeError(
       `binaryCrossEntropyWithLogits: target shape ${fmtShape(targets.shape)} must match logits shape ${fmtShape(logits.shape)}`,
@@ -199,7 +204,9 @@ export function binaryCrossEntropyWithLogits(
  * exactly (PyTorch broadcasts with a warning; here that is an error).
  */
 export function mseLoss(pred: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
-  const reduction = checkReduction("mseLoss", opts.reduction ?? "mean");
+  checkTensor("mseLoss", "input", pred);
+  checkTensor("mseLoss", "target", target);
+  const reduction = checkReduction("mseLoss", checkOptions("mseLoss", opts).reduction ?? "mean");
   if (!sameShape(pred.shape, target.shape)) {
     throw new RangeError(
       `mseLoss: target shape ${fmtShape(target.shape)} must match input shape ${fmtShape(pred.shape)}`,

@@ -1,5 +1,31 @@
+import { describeValue } from "./check.js";
+
 /** A tensor shape: sizes of each dimension, outermost first. `[]` is a 0-d (scalar) tensor. */
 export type Shape = readonly number[];
+
+/**
+ * Largest number of elements a tensor may hold: 2³¹ − 1 (flat offsets and indices are kept in
+ * `Int32Array`s; JS engines also cap typed arrays near 2³² elements).
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * `n` if a tensor of `n` elements can be allocated, else a RangeError naming the op and the count
+ * (`what` describes the tensor, e.g. `a tensor of shape [1000000, 1000000]`).
+ */
+export function checkNumel(op: string, n: number, what = "the result"): number {
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(
+      `${op}: ${what} would have ${n} elements, too large for a tensor (at most ${MAX_ELEMENTS})`,
+    );
+  }
+  return n;
+}
+
+/** Number of elements of `shape`, checked against {@link MAX_ELEMENTS}. */
+export function checkedSizeOf(op: string, shape: Shape): number {
+  return checkNumel(op, sizeOf(shape), `a tensor of shape ${fmtShape(shape)}`);
+}
 
 /** Number of elements of a shape (1 for `[]`). */
 export function sizeOf(shape: Shape): number {
@@ -21,7 +47,7 @@ export function contiguousStrides(shape: Shape): number[] {
 
 /** `[2, 3]` — how shapes appear in error messages. */
 export function fmtShape(shape: Shape): string {
-  return `[${shape.join(", ")}]`;
+  return Array.isArray(shape) ? `[${shape.join(", ")}]` : describeValue(shape);
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
@@ -33,12 +59,13 @@ export function sameShape(a: Shape, b: Shape): boolean {
 /** Validates a user-supplied shape: an array of non-negative integers. */
 export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape))
-    throw new TypeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+    throw new TypeError(`${op}: shape must be an array of integers, got ${describeValue(shape)}`);
   for (const d of shape) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
       throw new RangeError(`${op}: invalid shape ${fmtShape(shape)}: sizes must be non-negative integers`);
     }
   }
+  checkedSizeOf(op, shape);
   return shape.slice();
 }
 
@@ -61,6 +88,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
       );
     }
   }
+  checkedSizeOf(op, out);
   return out;
 }
 
@@ -82,6 +110,8 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 
 /** Normalises a possibly negative dim into `[0, ndim)`; a 0-d tensor accepts `0` and `-1`. */
 export function normalizeDim(op: string, dim: number, ndim: number): number {
+  if (typeof dim !== "number")
+    throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
   const n = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
     throw new RangeError(
@@ -97,6 +127,11 @@ export function normalizeDims(
   dim: number | readonly number[] | undefined,
   ndim: number,
 ): number[] {
+  if (dim !== undefined && typeof dim !== "number" && !Array.isArray(dim)) {
+    throw new TypeError(
+      `${op}: dim must be an integer, a list of integers or undefined (all dims), got ${describeValue(dim)}`,
+    );
+  }
   if (dim === undefined || (typeof dim !== "number" && dim.length === 0)) {
     return Array.from({ length: ndim }, (_, i) => i);
   }
@@ -108,4 +143,20 @@ export function normalizeDims(
     out.push(nd);
   }
   return ndim === 0 ? [] : out.sort((x, y) => x - y);
+}
+
+/**
+ * Normalises the position of a NEW dim (`unsqueeze`, `stack`): an input of rank `ndim` has
+ * `ndim + 1` insertion points, `[-ndim - 1, ndim]`.
+ */
+export function normalizeNewDim(op: string, dim: number, ndim: number, what = `a ${ndim}-D input`): number {
+  if (typeof dim !== "number")
+    throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
+  if (!Number.isInteger(dim) || dim < -ndim - 1 || dim > ndim) {
+    throw new RangeError(
+      `${op}: dim ${dim} out of range [${-ndim - 1}, ${ndim}] for ${what} ` +
+        `(${op} accepts ndim + 1 positions)`,
+    );
+  }
+  return dim < 0 ? dim + ndim + 1 : dim;
 }

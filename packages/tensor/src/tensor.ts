@@ -1,3 +1,4 @@
+import { checkBoolean, checkOptions, describeValue } from "./check.js";
 import { allocate, checkDType, type DType, dtypeOf, type FloatArray } from "./dtype.js";
 import { type BackwardOptions, type Node, runBackward } from "./engine.js";
 import { formatTensor } from "./format.js";
@@ -67,6 +68,9 @@ export class Tensor {
       );
     }
     const s = shape ?? [data.length];
+    if (!Array.isArray(s)) {
+      throw new TypeError(`Tensor: shape must be an array of integers, got ${describeValue(s)}`);
+    }
     for (let i = 0; i < s.length; i++) {
       const d = s[i];
       if (!Number.isInteger(d) || d < 0) {
@@ -83,6 +87,7 @@ export class Tensor {
 
   /** Like {@link tensor}: builds a tensor from nested arrays, a flat array with `shape`, or a typed array. */
   static from(values: TensorData, opts: TensorOptions = {}): Tensor {
+    checkOptions("tensor", opts);
     const dtype = checkDType(
       "tensor",
       opts.dtype ?? (values instanceof Float64Array ? "float64" : "float32"),
@@ -108,10 +113,13 @@ export class Tensor {
     return this.#requiresGrad;
   }
   set requiresGrad(v: boolean) {
+    checkBoolean("requiresGrad", "the value", v);
     if (this._node !== null && !v) {
-      throw new Error("requiresGrad: can only be changed on leaf tensors; use detach() for a non-grad copy");
+      throw new TypeError(
+        "requiresGrad: can only be changed on leaf tensors; use detach() for a non-grad copy",
+      );
     }
-    this.#requiresGrad = v === true;
+    this.#requiresGrad = v;
   }
   /** True for tensors not produced by a recorded op. */
   get isLeaf(): boolean {
@@ -150,15 +158,16 @@ export class Tensor {
    * is required unless the tensor has a single element.
    */
   backward(gradient?: Tensor | TensorData, opts: BackwardOptions = {}): void {
+    checkOptions("backward", opts);
     if (!this.requiresGrad) {
-      throw new Error(
+      throw new TypeError(
         `backward: tensor of shape ${fmtShape(this.shape)} does not require grad and has no grad_fn`,
       );
     }
     let seed: FloatArray;
     if (gradient === undefined || gradient === null) {
       if (this.size !== 1) {
-        throw new Error(
+        throw new RangeError(
           `backward: gradient can be implicitly created only for single-element tensors; got shape ${fmtShape(this.shape)}` +
             " (pass a gradient of the same shape)",
         );
@@ -167,6 +176,11 @@ export class Tensor {
       seed[0] = 1;
     } else {
       // A Tensor must have exactly this shape (as PyTorch); raw values may also be given flat.
+      if (!(gradient instanceof Tensor) && typeof gradient !== "number" && typeof gradient !== "object") {
+        throw new TypeError(
+          `backward: gradient must be a Tensor, a number or an array, got ${describeValue(gradient)}`,
+        );
+      }
       const g =
         gradient instanceof Tensor
           ? gradient
@@ -353,9 +367,17 @@ export class Tensor {
   transpose(dim0 = -2, dim1 = -1): Tensor {
     return transpose(this, dim0, dim1);
   }
-  /** Transpose of a 2-D tensor (`x.T` in PyTorch). */
+  /**
+   * All dims reversed, as PyTorch's `x.T`: the transpose of a 2-D tensor; `x.permute(n−1, …, 0)`
+   * for n ≥ 3 (PyTorch deprecates that use but still reverses); 0-D and 1-D tensors unchanged.
+   * A copy for n ≥ 2 (as `permute`).
+   */
   get T(): Tensor {
-    return transpose(this, 0, this.ndim > 1 ? 1 : 0);
+    const n = this.ndim;
+    if (n < 2) return transpose(this, 0, 0);
+    const perm = new Array<number>(n);
+    for (let i = 0; i < n; i++) perm[i] = n - 1 - i;
+    return permute(this, perm);
   }
   permute(perm: readonly number[]): Tensor {
     return permute(this, perm);

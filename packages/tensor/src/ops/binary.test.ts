@@ -10,7 +10,9 @@ describe("binary ops", () => {
     expect(x.mul(0.1).data[0]).toBe(Math.fround(Math.fround(0.1) * 1));
     expect(add(x, 1).dtype).toBe("float32");
     expect(mul(2, 3).item()).toBe(6);
-    expect(() => add(x, "1" as never)).toThrow("add: expected a Tensor or a number, got string");
+    expect(() => add(x, "1" as never)).toThrow(
+      `add: argument 'other' must be a Tensor or a number, got string "1"`,
+    );
   });
 
   it("maximum / minimum split the gradient on ties, as PyTorch", () => {

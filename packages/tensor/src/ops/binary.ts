@@ -1,5 +1,6 @@
 import { Binary, type BinaryCode } from "../backend/backend.js";
 import { backend } from "../backend/index.js";
+import { describeValue } from "../check.js";
 import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from "../shape.js";
@@ -9,10 +10,12 @@ import type { Ctx, Forward, Grads, Op, OpTable } from "./op.js";
 /** A tensor, or a number that acts as a 0-d tensor of the other operand's dtype (no promotion). */
 export type TensorOrNumber = Tensor | number;
 
-/** Turns numbers into 0-d tensors of `dtype`. */
-export function toTensor(op: string, v: TensorOrNumber, dtype: Tensor["dtype"]): Tensor {
+/** Turns numbers into 0-d tensors of `dtype`; `name` is the argument, for error messages. */
+export function toTensor(op: string, v: TensorOrNumber, dtype: Tensor["dtype"], name = "other"): Tensor {
   if (v instanceof Tensor) return v;
-  if (typeof v !== "number") throw new TypeError(`${op}: expected a Tensor or a number, got ${typeof v}`);
+  if (typeof v !== "number") {
+    throw new TypeError(`${op}: argument '${name}' must be a Tensor or a number, got ${describeValue(v)}`);
+  }
   const data = dtype === "float64" ? new Float64Array(1) : new Float32Array(1);
   data[0] = v;
   return new Tensor(data, []);
@@ -119,7 +122,7 @@ function tieGrads(g: FloatArray, ctx: Ctx<null>, needs: readonly boolean[], mask
 function binaryFn(op: Op<null>) {
   return (a: TensorOrNumber, b: TensorOrNumber): Tensor => {
     const dt = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : "float32";
-    return apply(op, [toTensor(op.name, a, dt), toTensor(op.name, b, dt)], null);
+    return apply(op, [toTensor(op.name, a, dt, "input"), toTensor(op.name, b, dt, "other")], null);
   };
 }
 
@@ -139,8 +142,8 @@ export const minimum = binaryFn(binaryOps.minimum);
 function compareFn(name: string, code: BinaryCode) {
   return (a: TensorOrNumber, b: TensorOrNumber): Tensor => {
     const dt = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : "float32";
-    const ta = toTensor(name, a, dt);
-    const tb = toTensor(name, b, dt);
+    const ta = toTensor(name, a, dt, "input");
+    const tb = toTensor(name, b, dt, "other");
     const f = forwardBinary(name, code, [ta, tb]);
     return new Tensor(f.data, f.shape);
   };
@@ -203,6 +206,6 @@ export function expandTo(x: Tensor, shape: readonly number[]): FloatArray {
 /** Elementwise select: `cond ≠ 0 ? a : b`, broadcasting all three. */
 export function where(cond: TensorOrNumber, a: TensorOrNumber, b: TensorOrNumber): Tensor {
   const dt = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : "float32";
-  const c = toTensor("where", cond, dt);
-  return apply(whereOp, [c, toTensor("where", a, dt), toTensor("where", b, dt)], null);
+  const c = toTensor("where", cond, dt, "condition");
+  return apply(whereOp, [c, toTensor("where", a, dt, "input"), toTensor("where", b, dt, "other")], null);
 }

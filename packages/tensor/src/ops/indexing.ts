@@ -1,15 +1,24 @@
+import { checkTensor, describeValue } from "../check.js";
 import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
 import type { NestedArray } from "../nested.js";
-import { fmtShape, normalizeDim, sameShape, sizeOf } from "../shape.js";
+import { checkedSizeOf, fmtShape, normalizeDim, normalizeNewDim, sameShape, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Op, OpTable } from "./op.js";
 
 /** Integer indices: a plain array, an integer typed array, or a tensor holding integers. */
 export type Indices = readonly NestedArray[] | ArrayLike<number> | Tensor;
 
-/** Validates indices into `[0, bound)` and returns them as an Int32Array (plus their shape). */
-export function toIndices(op: string, idx: Indices, bound: number): { index: Int32Array; shape: number[] } {
+/**
+ * Validates indices into `[0, bound)` and returns them as an Int32Array (plus their shape). With
+ * `wrap`, negative indices in `[-bound, -1]` count from the end (`i + bound`), as Python indexing.
+ */
+export function toIndices(
+  op: string,
+  idx: Indices,
+  bound: number,
+  wrap = false,
+): { index: Int32Array; shape: number[] } {
   let values: ArrayLike<number>;
   let shape: number[];
   if (idx instanceof Tensor) {
@@ -28,18 +37,30 @@ export function toIndices(op: string, idx: Indices, bound: number): { index: Int
     shape = [values.length];
   } else {
     throw new TypeError(
-      `${op}: indices must be an array, an integer typed array or a Tensor, got ${String(idx)}`,
+      `${op}: indices must be an array, an integer typed array or a Tensor, got ${describeValue(idx)}`,
     );
   }
+  const low = wrap ? -bound : 0;
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v) || v < 0 || v >= bound) {
-      throw new RangeError(`${op}: index ${v} at position ${i} is out of range for size ${bound}`);
+    if (typeof v !== "number") {
+      throw new TypeError(`${op}: index at position ${i} must be an integer, got ${describeValue(v)}`);
     }
-    out[i] = v;
+    if (!Number.isInteger(v) || v < low || v >= bound) {
+      throw new RangeError(
+        `${op}: index ${v} at position ${i} is out of range for size ${bound} (${validRange(op, bound, wrap)})`,
+      );
+    }
+    out[i] = v < 0 ? v + bound : v;
   }
   return { index: out, shape };
+}
+
+function validRange(op: string, bound: number, wrap: boolean): string {
+  if (bound === 0) return "a dim of size 0 has no valid index";
+  if (wrap) return `expected an integer in [${-bound}, ${bound - 1}]`;
+  return `expected an integer in [0, ${bound - 1}]; ${op} does not accept negative indices`;
 }
 
 /**
@@ -196,21 +217,29 @@ export const indexOps = {
 
 /** Selects entries `indices` (1-D) along `dim`, as `torch.index_select`. */
 export function indexSelect(x: Tensor, dim: number, indices: Indices): Tensor {
-  const d = normalizeDim("indexSelect", dim, x.ndim);
-  if (x.ndim === 0) throw new RangeError("indexSelect: cannot index a 0-d tensor");
-  const { index, shape } = toIndices("indexSelect", indices, x.shape[d]);
-  if (shape.length > 1)
-    throw new RangeError(`indexSelect: indices must be 1-D, got shape ${fmtShape(shape)}`);
-  return apply(indexSelectOp, [x], { dim: d, index });
+  return select("indexSelect", x, dim, indices, false);
 }
 
-/** Rows `indices` of `x` (dim 0): the batching primitive, `x[indices]` in PyTorch. */
+/**
+ * Rows `indices` of `x` (dim 0): the batching primitive, `x[indices]` in PyTorch. As there,
+ * negative indices count from the end (`-1` is the last row); `indexSelect` rejects them.
+ */
 export function rows(x: Tensor, indices: Indices): Tensor {
-  return indexSelect(x, 0, indices);
+  return select("rows", x, 0, indices, true);
+}
+
+function select(op: string, x: Tensor, dim: number, indices: Indices, wrap: boolean): Tensor {
+  checkTensor(op, "input", x);
+  const d = normalizeDim(op, dim, x.ndim);
+  if (x.ndim === 0) throw new RangeError(`${op}: cannot index a 0-d tensor`);
+  const { index, shape } = toIndices(op, indices, x.shape[d], wrap);
+  if (shape.length > 1) throw new RangeError(`${op}: indices must be 1-D, got shape ${fmtShape(shape)}`);
+  return apply(indexSelectOp, [x], { dim: d, index });
 }
 
 /** `torch.gather(x, dim, index)`. */
 export function gather(x: Tensor, dim: number, indices: Indices): Tensor {
+  checkTensor("gather", "input", x);
   const d = normalizeDim("gather", dim, x.ndim);
   const { index, shape } = toIndices("gather", indices, x.ndim === 0 ? 1 : x.shape[d]);
   const ishape = x.ndim === 0 && shape.length === 1 && shape[0] === 1 ? [] : shape;
@@ -231,8 +260,7 @@ export function gather(x: Tensor, dim: number, indices: Indices): Tensor {
 
 /** Joins tensors along an existing `dim` (`torch.cat`). */
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0)
-    throw new RangeError("concat: expected a non-empty list of tensors");
+  checkTensorList("concat", tensors);
   const first = tensors[0];
   if (first.ndim === 0) throw new RangeError("concat: zero-dimensional tensors cannot be concatenated");
   const d = normalizeDim("concat", dim, first.ndim);
@@ -246,13 +274,16 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
       );
     }
   }
+  const shape = first.shape.slice();
+  shape[d] = 0;
+  for (const t of tensors) shape[d] += t.shape[d];
+  checkedSizeOf("concat", shape);
   return apply(concatOp, tensors, { dim: d });
 }
 
 /** Stacks same-shaped tensors along a new `dim` (`torch.stack`). */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0)
-    throw new RangeError("stack: expected a non-empty list of tensors");
+  checkTensorList("stack", tensors);
   const first = tensors[0];
   for (let k = 1; k < tensors.length; k++) {
     if (!sameShape(tensors[k].shape, first.shape)) {
@@ -261,9 +292,24 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
       );
     }
   }
-  const d = normalizeDim("stack", dim, first.ndim + 1);
+  const d = normalizeNewDim("stack", dim, first.ndim, `${first.ndim}-D inputs`);
   return concat(
     tensors.map((t) => t.unsqueeze(d)),
     d,
   );
+}
+
+/** A non-empty array of Tensors (else an error naming the op and the first bad element). */
+function checkTensorList(op: string, tensors: readonly Tensor[]): void {
+  if (!Array.isArray(tensors)) {
+    throw new TypeError(`${op}: expected a list of tensors, got ${describeValue(tensors)}`);
+  }
+  if (tensors.length === 0) throw new RangeError(`${op}: expected a non-empty list of tensors`);
+  for (let k = 0; k < tensors.length; k++) {
+    if (!(tensors[k] instanceof Tensor)) {
+      throw new TypeError(
+        `${op}: element ${k} of the list must be a Tensor, got ${describeValue(tensors[k])}`,
+      );
+    }
+  }
 }

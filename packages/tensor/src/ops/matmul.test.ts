@@ -95,3 +95,37 @@ describe("linear", () => {
     );
   });
 });
+
+describe("mixed dtypes (a deliberate difference: PyTorch raises, here float32 ∘ float64 → float64)", () => {
+  it("matmul(float32, float64) promotes; values are the float64 product of the float32-rounded inputs", () => {
+    const a = tensor([[0.1, 0.2, 0.3]], { requiresGrad: true }); // float32
+    const b = tensor(new Float64Array([0.7, -1.3, 2.9]), { shape: [3, 1], requiresGrad: true });
+    const y = matmul(a, b);
+    expect(y.dtype).toBe("float64");
+    const ref = Math.fround(0.1) * 0.7 + Math.fround(0.2) * -1.3 + Math.fround(0.3) * 2.9;
+    expectClose(y, [[ref]], { rtol: TOL.f64 });
+    y.backward([[1]]);
+    // Gradients come back in each input's own dtype: dA = dC·Bᵀ (rounded to float32), dB = Aᵀ·dC.
+    expect(a.grad!.dtype).toBe("float32");
+    expect(Array.from(a.grad!.data)).toEqual([0.7, -1.3, 2.9].map(Math.fround));
+    expect(b.grad!.dtype).toBe("float64");
+    expect(Array.from(b.grad!.data)).toEqual([0.1, 0.2, 0.3].map(Math.fround));
+    expect(matmul(b.detach().reshape([1, 3]), a.detach().reshape([3, 1])).dtype).toBe("float64");
+  });
+});
+
+describe("linear with zero input features (PyTorch: the output is the bias)", () => {
+  it("x [2, 0], W [3, 0], b [3] → [2, 3] filled with b; dW has shape [3, 0]", () => {
+    const x = tensor([], { shape: [2, 0], dtype: "float64" });
+    const w = tensor([], { shape: [3, 0], dtype: "float64", requiresGrad: true });
+    const b = tensor([1, 2, 3], { dtype: "float64", requiresGrad: true });
+    const y = linear(x, w, b);
+    expect(y.toArray()).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    y.sum().backward();
+    expect(w.grad!.shape).toEqual([3, 0]);
+    expect(b.grad!.toArray()).toEqual([2, 2, 2]);
+  });
+});

@@ -1,9 +1,10 @@
 import { Reduce } from "../backend/backend.js";
 import { backend } from "../backend/index.js";
+import { checkTensor, describeValue } from "../check.js";
 import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
-import { broadcastShapes, broadcastStrides, fmtShape, sizeOf } from "../shape.js";
-import type { Tensor } from "../tensor.js";
+import { broadcastShapes, broadcastStrides, checkedSizeOf, checkNumel, fmtShape, sizeOf } from "../shape.js";
+import { Tensor } from "../tensor.js";
 import type { Ctx, Forward, Op, OpTable } from "./op.js";
 
 /**
@@ -56,6 +57,7 @@ function plan(a: Tensor, b: Tensor): Plan {
   const outShape = [...batch];
   if (a.ndim > 1) outShape.push(m);
   if (b.ndim > 1) outShape.push(n);
+  checkedSizeOf("matmul", outShape);
   return { m, k, n, batch, aIdx, bIdx, outShape };
 }
 
@@ -171,7 +173,8 @@ const linearOp: Op<null> = {
       );
     }
     const inF = w.shape[1];
-    const rows = x.size / inF;
+    const rows = sizeOf(x.shape.slice(0, -1));
+    checkNumel("linear", rows * outF, `the output [..., ${outF}] for input ${fmtShape(x.shape)}`);
     let dtype = promote(x.dtype, w.dtype);
     if (bias !== undefined) dtype = promote(dtype, bias.dtype);
     const out = allocate(dtype, rows * outF);
@@ -185,7 +188,7 @@ const linearOp: Op<null> = {
     const [x, w] = ctx.inputs;
     const outF = w.shape[0];
     const inF = w.shape[1];
-    const rows = x.size / inF;
+    const rows = sizeOf(x.shape.slice(0, -1));
     const dt = g instanceof Float64Array ? "float64" : "float32";
     let gx: FloatArray | null = null;
     let gw: FloatArray | null = null;
@@ -210,10 +213,19 @@ export const matmulOps = { matmul: matmulOp, linear: linearOp } satisfies Partia
 
 /** Matrix product with `torch.matmul` semantics: 1-D, 2-D and batched (broadcast) operands. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor("matmul", "input", a);
+  checkTensor("matmul", "other", b);
   return apply(matmulOp, [a, b], null);
 }
 
 /** `x·Wᵀ + b` as in PyTorch's `F.linear` (`W` is `[out, in]`). */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor("linear", "input", x);
+  checkTensor("linear", "weight", weight);
+  if (bias !== undefined && bias !== null && !(bias instanceof Tensor)) {
+    throw new TypeError(
+      `linear: argument 'bias' must be a Tensor, null or undefined, got ${describeValue(bias)}`,
+    );
+  }
   return apply(linearOp, bias ? [x, weight, bias] : [x, weight], null);
 }

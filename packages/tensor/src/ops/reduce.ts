@@ -1,5 +1,6 @@
 import { Reduce, type ReduceCode } from "../backend/backend.js";
 import { backend } from "../backend/index.js";
+import { checkBoolean, checkTensor } from "../check.js";
 import { allocate, type DType, type FloatArray } from "../dtype.js";
 import { apply } from "../engine.js";
 import { broadcastStrides, normalizeDim, normalizeDims, sizeOf } from "../shape.js";
@@ -202,8 +203,8 @@ export const reduceOps = {
 export type Dims = number | readonly number[] | undefined;
 
 function attrs(op: string, x: Tensor, dim: Dims, keepdim: boolean): ReduceAttrs {
-  if (typeof keepdim !== "boolean")
-    throw new TypeError(`${op}: keepdim must be a boolean, got ${String(keepdim)}`);
+  checkTensor(op, "input", x);
+  checkBoolean(op, "keepdim", keepdim);
   return { dims: normalizeDims(op, dim, x.ndim), keepdim };
 }
 
@@ -219,6 +220,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /** Maximum over all elements, or the values of `torch.max(x, dim)` (use `argmax` for indices). */
 export function max(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkTensor("max", "input", x);
   if (dim === undefined) return apply(reduceOps.max, [x], attrs("max", x, undefined, false));
   if (x.ndim === 0) return apply(reduceOps.max, [x], attrs("max", x, dim, false));
   return apply(reduceOps.maxDim, [x], attrs("max", x, dim, keepdim));
@@ -226,6 +228,7 @@ export function max(x: Tensor, dim?: number, keepdim = false): Tensor {
 
 /** Minimum over all elements, or the values of `torch.min(x, dim)` (use `argmin` for indices). */
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkTensor("min", "input", x);
   if (dim === undefined) return apply(reduceOps.min, [x], attrs("min", x, undefined, false));
   if (x.ndim === 0) return apply(reduceOps.min, [x], attrs("min", x, dim, false));
   return apply(reduceOps.minDim, [x], attrs("min", x, dim, keepdim));
@@ -243,6 +246,8 @@ function argExtremum(
   dim: number | undefined,
   keepdim: boolean,
 ): Tensor {
+  checkTensor(name, "input", x);
+  checkBoolean(name, "keepdim", keepdim);
   if (x.size === 0) throw new RangeError(`${name}: cannot reduce an empty tensor`);
   let outer = 1;
   let r = x.size;

@@ -1,4 +1,5 @@
 import { backend } from "../backend/index.js";
+import { checkTensor } from "../check.js";
 import { allocate } from "../dtype.js";
 import { apply } from "../engine.js";
 import { normalizeDim, sizeOf } from "../shape.js";
@@ -42,12 +43,14 @@ export const softmaxOps = {
 
 /** Softmax along `dim` (required, as in PyTorch). */
 export function softmax(x: Tensor, dim: number): Tensor {
+  checkTensor("softmax", "input", x);
   if (dim === undefined) throw new TypeError("softmax: dim is required");
   return apply(softmaxOps.softmax, [x], { dim: normalizeDim("softmax", dim, x.ndim) });
 }
 
 /** Log-softmax along `dim` (required), numerically stable. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  checkTensor("logSoftmax", "input", x);
   if (dim === undefined) throw new TypeError("logSoftmax: dim is required");
   return apply(softmaxOps.logSoftmax, [x], { dim: normalizeDim("logSoftmax", dim, x.ndim) });
 }

@@ -1,5 +1,6 @@
 import { Unary, type UnaryCode } from "../backend/backend.js";
 import { backend } from "../backend/index.js";
+import { checkOptions, checkTensor, describeValue } from "../check.js";
 import { allocate } from "../dtype.js";
 import { apply } from "../engine.js";
 import type { Tensor } from "../tensor.js";
@@ -53,19 +54,20 @@ export const unaryOps = {
 
 const NONE: UnaryAttrs = { p0: 0, p1: 0 };
 
-export const neg = (x: Tensor): Tensor => apply(unaryOps.neg, [x], NONE);
-export const exp = (x: Tensor): Tensor => apply(unaryOps.exp, [x], NONE);
-export const log = (x: Tensor): Tensor => apply(unaryOps.log, [x], NONE);
-export const sqrt = (x: Tensor): Tensor => apply(unaryOps.sqrt, [x], NONE);
-export const abs = (x: Tensor): Tensor => apply(unaryOps.abs, [x], NONE);
-export const tanh = (x: Tensor): Tensor => apply(unaryOps.tanh, [x], NONE);
-export const sigmoid = (x: Tensor): Tensor => apply(unaryOps.sigmoid, [x], NONE);
-export const relu = (x: Tensor): Tensor => apply(unaryOps.relu, [x], NONE);
+export const neg = (x: Tensor): Tensor => apply(unaryOps.neg, [checkTensor("neg", "input", x)], NONE);
+export const exp = (x: Tensor): Tensor => apply(unaryOps.exp, [checkTensor("exp", "input", x)], NONE);
+export const log = (x: Tensor): Tensor => apply(unaryOps.log, [checkTensor("log", "input", x)], NONE);
+export const sqrt = (x: Tensor): Tensor => apply(unaryOps.sqrt, [checkTensor("sqrt", "input", x)], NONE);
+export const abs = (x: Tensor): Tensor => apply(unaryOps.abs, [checkTensor("abs", "input", x)], NONE);
+export const tanh = (x: Tensor): Tensor => apply(unaryOps.tanh, [checkTensor("tanh", "input", x)], NONE);
+export const sigmoid = (x: Tensor): Tensor =>
+  apply(unaryOps.sigmoid, [checkTensor("sigmoid", "input", x)], NONE);
+export const relu = (x: Tensor): Tensor => apply(unaryOps.relu, [checkTensor("relu", "input", x)], NONE);
 
 function checkNumber(op: string, name: string, v: unknown, allowInfinite = false): number {
   if (typeof v !== "number" || Number.isNaN(v) || (!allowInfinite && !Number.isFinite(v))) {
     throw new TypeError(
-      `${op}: ${name} must be a ${allowInfinite ? "non-NaN" : "finite"} number, got ${String(v)}`,
+      `${op}: ${name} must be a ${allowInfinite ? "non-NaN" : "finite"} number, got ${typeof v === "number" ? v : describeValue(v)}`,
     );
   }
   return v;
@@ -73,13 +75,15 @@ function checkNumber(op: string, name: string, v: unknown, allowInfinite = false
 
 /** LeakyReLU with `negativeSlope` (PyTorch default 0.01). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkTensor("leakyRelu", "input", x);
   checkNumber("leakyRelu", "negativeSlope", negativeSlope);
   return apply(unaryOps.leakyRelu, [x], { p0: negativeSlope, p1: 0 });
 }
 
 /** GELU: exact `x·Φ(x)` by default, or the tanh approximation with `{ approximate: "tanh" }`. */
 export function gelu(x: Tensor, opts: { approximate?: "none" | "tanh" } = {}): Tensor {
-  const { approximate = "none" } = opts;
+  checkTensor("gelu", "input", x);
+  const { approximate = "none" } = checkOptions("gelu", opts);
   if (approximate === "tanh") return apply(unaryOps.geluTanh, [x], NONE);
   if (approximate !== "none") {
     throw new TypeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
@@ -89,6 +93,7 @@ export function gelu(x: Tensor, opts: { approximate?: "none" | "tanh" } = {}): T
 
 /** Clamps into `[min, max]`; either bound may be `undefined`/`null` (none). */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  checkTensor("clamp", "input", x);
   const lo =
     min === undefined || min === null ? Number.NEGATIVE_INFINITY : checkNumber("clamp", "min", min, true);
   const hi =
@@ -101,9 +106,10 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 /** Elementwise power with a number exponent: `xᵖ`. */
 export function pow(x: Tensor, exponent: number): Tensor {
+  checkTensor("pow", "input", x);
   if (typeof exponent !== "number") {
     throw new TypeError(
-      `pow: exponent must be a number, got ${typeof exponent} (tensor exponents are not supported)`,
+      `pow: exponent must be a number, got ${describeValue(exponent)} (tensor exponents are not supported)`,
     );
   }
   return apply(unaryOps.pow, [x], { p0: exponent, p1: 0 });

@@ -1,7 +1,8 @@
 import { backend } from "../backend/index.js";
+import { checkTensor, describeValue } from "../check.js";
 import { allocate, checkDType, type DType } from "../dtype.js";
 import { apply } from "../engine.js";
-import { fmtShape, normalizeDim, sizeOf } from "../shape.js";
+import { fmtShape, normalizeDim, normalizeNewDim, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { Op, OpTable } from "./op.js";
 
@@ -49,7 +50,8 @@ export const viewOps = { reshape: reshapeOp, permute: permuteOp, cast: castOp } 
 
 /** Resolves a target shape with at most one `-1` against `size` elements. */
 function resolveShape(op: string, from: readonly number[], shape: readonly number[]): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of integers`);
+  if (!Array.isArray(shape))
+    throw new TypeError(`${op}: shape must be an array of integers, got ${describeValue(shape)}`);
   const size = sizeOf(from);
   let infer = -1;
   let known = 1;
@@ -80,14 +82,19 @@ function resolveShape(op: string, from: readonly number[], shape: readonly numbe
 
 /** Same data, new shape (one dim may be -1). Shares storage with `x`. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor("reshape", "input", x);
   return apply(reshapeOp, [x], { shape: resolveShape("reshape", x.shape, shape) });
 }
 
 /** Reorders dims: `out.shape[i] = x.shape[perm[i]]`. */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
-  if (!Array.isArray(perm) || perm.length !== x.ndim) {
+  checkTensor("permute", "input", x);
+  if (!Array.isArray(perm)) {
+    throw new TypeError(`permute: dims must be an array of integers, got ${describeValue(perm)}`);
+  }
+  if (perm.length !== x.ndim) {
     throw new RangeError(
-      `permute: permutation ${fmtShape(perm ?? [])} does not match a ${x.ndim}-D tensor ${fmtShape(x.shape)}`,
+      `permute: permutation ${fmtShape(perm)} does not match a ${x.ndim}-D tensor ${fmtShape(x.shape)}`,
     );
   }
   const p = perm.map((d) => normalizeDim("permute", d, x.ndim));
@@ -98,6 +105,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
 
 /** Swaps two dims (a copy; 0-d and 1-D tensors are returned as is, as in PyTorch). */
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  checkTensor("transpose", "input", x);
   const a = normalizeDim("transpose", dim0, x.ndim);
   const b = normalizeDim("transpose", dim1, x.ndim);
   if (x.ndim < 2 || a === b) return reshape(x, x.shape);
@@ -109,6 +117,7 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
 
 /** Removes `dim` if its size is 1 (or every size-1 dim when omitted). A view. */
 export function squeeze(x: Tensor, dim?: number): Tensor {
+  checkTensor("squeeze", "input", x);
   if (dim === undefined)
     return reshape(
       x,
@@ -122,9 +131,10 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   );
 }
 
-/** Inserts a size-1 dim at `dim` (in `[-ndim-1, ndim]`). A view. */
+/** Inserts a size-1 dim at `dim` (in `[-ndim-1, ndim]`: ndim + 1 positions). A view. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim("unsqueeze", dim, x.ndim + 1);
+  checkTensor("unsqueeze", "input", x);
+  const d = normalizeNewDim("unsqueeze", dim, x.ndim);
   const s = x.shape.slice();
   s.splice(d, 0, 1);
   return reshape(x, s);
@@ -132,14 +142,16 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Flattens dims `startDim..endDim` (inclusive) into one. A view. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.ndim === 0) return reshape(x, [1]);
+  checkTensor("flatten", "input", x);
   const s = normalizeDim("flatten", startDim, x.ndim);
   const e = normalizeDim("flatten", endDim, x.ndim);
+  if (x.ndim === 0) return reshape(x, [1]);
   if (s > e) throw new RangeError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
   return reshape(x, [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
 }
 
 /** A copy converted to `dtype` (differentiable; the gradient is cast back). */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  checkTensor("cast", "input", x);
   return apply(castOp, [x], { dtype: checkDType("cast", dtype) });
 }

@@ -1,0 +1,363 @@
+/**
+ * Argument checks at the public entry points (`check.ts`): callers that bypass the types (plain
+ * JavaScript) get an error naming the op and the bad argument, never an engine error such as
+ * "Cannot read properties of undefined"; sizes beyond a tensor's limit are named; and every misuse
+ * is a TypeError or a RangeError, as the README promises.
+ */
+import { describe, expect, it } from "vitest";
+import * as T from "./index.js";
+import { MAX_ELEMENTS } from "./shape.js";
+
+const x = T.zeros([2, 3], { dtype: "float64" });
+const never = <V>(v: V) => v as never;
+
+/** Calls `fn` and returns what it threw (failing the test when it does not throw). */
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  return expect.fail("expected an error");
+}
+
+/** Engine-internal messages that must never reach a caller. */
+const LEAKS =
+  /Cannot read propert|is not a function|is not iterable|undefined \(reading|Invalid typed array length/;
+
+describe("plain-JavaScript calls that bypass the types name the op and the argument", () => {
+  // [call, error class, exact message]
+  const cases: [string, () => unknown, typeof TypeError | typeof RangeError, string][] = [
+    [
+      "matmul(x, 2)",
+      () => T.matmul(x, never(2)),
+      TypeError,
+      "matmul: argument 'other' must be a Tensor, got number 2",
+    ],
+    [
+      "matmul(2, x)",
+      () => T.matmul(never(2), x),
+      TypeError,
+      "matmul: argument 'input' must be a Tensor, got number 2",
+    ],
+    [
+      "x.matmul(null)",
+      () => x.matmul(never(null)),
+      TypeError,
+      "matmul: argument 'other' must be a Tensor, got null",
+    ],
+    [
+      "linear(x, 2)",
+      () => T.linear(x, never(2)),
+      TypeError,
+      "linear: argument 'weight' must be a Tensor, got number 2",
+    ],
+    [
+      "linear(x, w, 0)",
+      () => T.linear(x, T.zeros([4, 3]), never(0)),
+      TypeError,
+      "linear: argument 'bias' must be a Tensor, null or undefined, got number 0",
+    ],
+    [
+      "mseLoss(x, 1)",
+      () => T.mseLoss(x, never(1)),
+      TypeError,
+      "mseLoss: argument 'target' must be a Tensor, got number 1",
+    ],
+    [
+      "binaryCrossEntropyWithLogits(x, 0)",
+      () => T.binaryCrossEntropyWithLogits(x, never(0)),
+      TypeError,
+      "binaryCrossEntropyWithLogits: argument 'target' must be a Tensor, got number 0",
+    ],
+    [
+      "crossEntropy([1, 2], [0])",
+      () => T.crossEntropy(never([1, 2]), [0]),
+      TypeError,
+      "crossEntropy: argument 'input' must be a Tensor, got an array of length 2",
+    ],
+    [
+      "mseLoss(x, x, 'sum')",
+      () => T.mseLoss(x, x, never("sum")),
+      TypeError,
+      'mseLoss: options must be an object, got string "sum"',
+    ],
+    [
+      "permute(x, 1)",
+      () => T.permute(x, never(1)),
+      TypeError,
+      "permute: dims must be an array of integers, got number 1",
+    ],
+    [
+      "reshape(x, 'a')",
+      () => T.reshape(x, never("a")),
+      TypeError,
+      'reshape: shape must be an array of integers, got string "a"',
+    ],
+    [
+      "tensor(undefined)",
+      () => T.tensor(never(undefined)),
+      TypeError,
+      "tensor: expected a number, nested arrays of numbers or a typed array, got undefined",
+    ],
+    [
+      "tensor([1], null)",
+      () => T.tensor([1], never(null)),
+      TypeError,
+      "tensor: options must be an object, got null",
+    ],
+    [
+      "new Tensor(data, 'a')",
+      () => new T.Tensor(new Float64Array(1), never("a")),
+      TypeError,
+      'Tensor: shape must be an array of integers, got string "a"',
+    ],
+    [
+      "x.add('a')",
+      () => x.add(never("a")),
+      TypeError,
+      `add: argument 'other' must be a Tensor or a number, got string "a"`,
+    ],
+    [
+      "add(undefined, x)",
+      () => T.add(never(undefined), x),
+      TypeError,
+      "add: argument 'input' must be a Tensor or a number, got undefined",
+    ],
+    [
+      "where(x, x, [1])",
+      () => T.where(x, x, never([1])),
+      TypeError,
+      "where: argument 'other' must be a Tensor or a number, got an array of length 1",
+    ],
+    [
+      "x.sum('0')",
+      () => x.sum(never("0")),
+      TypeError,
+      'sum: dim must be an integer, a list of integers or undefined (all dims), got string "0"',
+    ],
+    [
+      "sum(undefined)",
+      () => T.sum(never(undefined)),
+      TypeError,
+      "sum: argument 'input' must be a Tensor, got undefined",
+    ],
+    [
+      "x.max('0')",
+      () => x.max(never("0")),
+      TypeError,
+      'max: dim must be an integer, a list of integers or undefined (all dims), got string "0"',
+    ],
+    [
+      "x.argmax(0, 1)",
+      () => x.argmax(0, never(1)),
+      TypeError,
+      "argmax: keepdim must be a boolean, got number 1",
+    ],
+    [
+      "x.softmax('1')",
+      () => x.softmax(never("1")),
+      TypeError,
+      'softmax: dim must be an integer, got string "1"',
+    ],
+    [
+      "x.transpose('a')",
+      () => x.transpose(never("a")),
+      TypeError,
+      'transpose: dim must be an integer, got string "a"',
+    ],
+    [
+      "x.unsqueeze(undefined)",
+      () => x.unsqueeze(never(undefined)),
+      TypeError,
+      "unsqueeze: dim must be an integer, got undefined",
+    ],
+    ["neg(2)", () => T.neg(never(2)), TypeError, "neg: argument 'input' must be a Tensor, got number 2"],
+    [
+      "x.gelu('tanh')",
+      () => x.gelu(never("tanh")),
+      TypeError,
+      'gelu: options must be an object, got string "tanh"',
+    ],
+    [
+      "concat([x, 2])",
+      () => T.concat([x, never(2)]),
+      TypeError,
+      "concat: element 1 of the list must be a Tensor, got number 2",
+    ],
+    [
+      "stack(x)",
+      () => T.stack(never(x)),
+      TypeError,
+      "stack: expected a list of tensors, got a Tensor of shape [2, 3]",
+    ],
+    [
+      "rows(x, 1)",
+      () => T.rows(x, never(1)),
+      TypeError,
+      "rows: indices must be an array, an integer typed array or a Tensor, got number 1",
+    ],
+    [
+      "rows(x, ['1'])",
+      () => T.rows(x, never(["1"])),
+      TypeError,
+      'rows: index at position 0 must be an integer, got string "1"',
+    ],
+    [
+      "zerosLike([1])",
+      () => T.zerosLike(never([1])),
+      TypeError,
+      "zerosLike: argument 'input' must be a Tensor, got an array of length 1",
+    ],
+    [
+      "noGrad(1)",
+      () => T.noGrad(never(1)),
+      TypeError,
+      "noGrad: argument 'fn' must be a function, got number 1",
+    ],
+    [
+      "gradcheck(f, x)",
+      () => T.gradcheck((a) => a, never(x)),
+      TypeError,
+      "gradcheck: inputs must be an array of tensors, got a Tensor of shape [2, 3]",
+    ],
+    [
+      "x.backward('a')",
+      () => T.tensor([1], { requiresGrad: true }).backward(never("a")),
+      TypeError,
+      'backward: gradient must be a Tensor, a number or an array, got string "a"',
+    ],
+  ];
+  for (const [call, fn, cls, message] of cases) {
+    it(call, () => {
+      const e = thrown(fn);
+      expect(e.message).not.toMatch(LEAKS);
+      expect(e.message).toBe(message);
+      expect(e).toBeInstanceOf(cls);
+    });
+  }
+});
+
+describe("tensors too large to allocate: the element count is named", () => {
+  const big = 1e12;
+  const cases: [string, () => unknown, string][] = [
+    [
+      "arange(0, 1e12)",
+      () => T.arange(0, big),
+      "arange: arange(0, 1000000000000, 1) would have 1000000000000 elements",
+    ],
+    [
+      "arange(1e12)",
+      () => T.arange(big),
+      "arange: arange(0, 1000000000000, 1) would have 1000000000000 elements",
+    ],
+    [
+      "zeros([1e6, 1e6])",
+      () => T.zeros([1e6, 1e6]),
+      "zeros: a tensor of shape [1000000, 1000000] would have 1000000000000 elements",
+    ],
+    ["ones", () => T.ones([1e6, 1e6]), "ones: a tensor of shape [1000000, 1000000] would have"],
+    ["full", () => T.full([1e6, 1e6], 1), "full: a tensor of shape [1000000, 1000000] would have"],
+    ["rand", () => T.rand([1e6, 1e6]), "rand: a tensor of shape [1000000, 1000000] would have"],
+    ["randn", () => T.randn([1e6, 1e6]), "randn: a tensor of shape [1000000, 1000000] would have"],
+    [
+      "randint",
+      () => T.randint(0, 2, [1e6, 1e6]),
+      "randint: a tensor of shape [1000000, 1000000] would have",
+    ],
+    [
+      "eye(1e6)",
+      () => T.eye(1e6),
+      "eye: a tensor of shape [1000000, 1000000] would have 1000000000000 elements",
+    ],
+    [
+      "randperm(1e12)",
+      () => T.randperm(big),
+      "randperm: randperm(1000000000000) would have 1000000000000 elements",
+    ],
+    [
+      "tensor(flat, { shape })",
+      () => T.tensor([1], { shape: [1e6, 1e6] }),
+      "tensor: a tensor of shape [1000000, 1000000] would have",
+    ],
+    [
+      "add broadcasting to [1e5, 1e5]",
+      () => T.add(T.zeros([1e5, 1]), T.zeros([1, 1e5])),
+      "add: a tensor of shape [100000, 100000] would have 10000000000 elements",
+    ],
+    [
+      "matmul to [1e5, 1e5]",
+      () => T.matmul(T.zeros([1e5, 1]), T.zeros([1, 1e5])),
+      "matmul: a tensor of shape [100000, 100000] would have 10000000000 elements",
+    ],
+  ];
+  for (const [call, fn, start] of cases) {
+    it(call, () => {
+      const e = thrown(fn);
+      expect(e).toBeInstanceOf(RangeError);
+      expect(e.message.startsWith(start), e.message).toBe(true);
+      expect(e.message).toContain(`too large for a tensor (at most ${MAX_ELEMENTS})`);
+    });
+  }
+  it("the limit itself is 2³¹ − 1 elements (Int32 offsets)", () => {
+    expect(MAX_ELEMENTS).toBe(2147483647);
+    expect(thrown(() => T.zeros([2 ** 31])).message).toContain("2147483648 elements");
+  });
+});
+
+describe("error classes: every misuse is a TypeError or a RangeError (README, 'Errors')", () => {
+  const leaf = () => T.tensor([1, 2], { requiresGrad: true, dtype: "float64" });
+  const cases: [string, () => unknown, typeof TypeError | typeof RangeError][] = [
+    ["backward on a tensor without grad", () => x.sum().backward(), TypeError],
+    ["backward without gradient on a non-scalar", () => leaf().mul(2).backward(), RangeError],
+    ["backward with a gradient of another shape", () => leaf().mul(2).backward([1, 2, 3]), RangeError],
+    [
+      "backward through a freed graph",
+      () => {
+        const y = leaf().mul(2).sum();
+        y.backward();
+        y.backward();
+      },
+      TypeError,
+    ],
+    [
+      "backward with options that are not an object",
+      () => leaf().sum().backward(undefined, never(true)),
+      TypeError,
+    ],
+    [
+      "requiresGrad = false on a non-leaf",
+      () => {
+        leaf().mul(2).requiresGrad = false;
+      },
+      TypeError,
+    ],
+    [
+      "requiresGrad = 1 (not a boolean)",
+      () => {
+        x.requiresGrad = never(1);
+      },
+      TypeError,
+    ],
+    ["gradcheck without an input that requires grad", () => T.gradcheck((a) => a.sum(), [x]), TypeError],
+    ["setDetectAnomaly('yes')", () => T.setDetectAnomaly(never("yes")), TypeError],
+    ["item on a 2-element tensor", () => leaf().item(), RangeError],
+    ["dim out of range", () => x.sum(2), RangeError],
+    ["broadcast mismatch", () => x.add(T.zeros([2])), RangeError],
+  ];
+  for (const [what, fn, cls] of cases) {
+    it(what, () => {
+      const e = thrown(fn);
+      expect(e.constructor, e.message).toBe(cls);
+    });
+  }
+  it("a rejected requiresGrad assignment leaves the flag unchanged", () => {
+    const t = T.zeros([1]);
+    expect(() => {
+      t.requiresGrad = never("true");
+    }).toThrow('requiresGrad: the value must be a boolean, got string "true"');
+    expect(t.requiresGrad).toBe(false);
+    t.requiresGrad = true;
+    expect(t.requiresGrad).toBe(true);
+  });
+});
