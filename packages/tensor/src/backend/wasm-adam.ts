@@ -24,7 +24,7 @@ export interface WasmAdamHyperparameters {
  * Every operation rounds to float32 as PyTorch's float32 CPU kernels do, so results match
  * PyTorch bit for bit; `@descent/optim`'s `adamStep` computes in float64 and rounds once, which
  * differs by at most a few float32 ulps. The arrays are streamed through the kernels' memory in
- * chunks ({@link streamChunks}): one pass over main memory.
+ * L2-sized chunks (`streamChunks`): one pass over main memory.
  *
  * @param t the step number, counting this step (1 at the first step).
  * @throws Error when WebAssembly SIMD is unavailable, RangeError on mismatched lengths.
