@@ -146,7 +146,7 @@ describe("plain-JavaScript calls that bypass the types name the op and the argum
       "x.max('0')",
       () => x.max(never("0")),
       TypeError,
-      'max: dim must be an integer, a list of integers or undefined (all dims), got string "0"',
+      'max: dim must be an integer or undefined (all elements), got string "0"',
     ],
     [
       "x.argmax(0, 1)",
@@ -220,6 +220,48 @@ describe("plain-JavaScript calls that bypass the types name the op and the argum
       () => T.gradcheck((a) => a, never(x)),
       TypeError,
       "gradcheck: inputs must be an array of tensors, got a Tensor of shape [2, 3]",
+    ],
+    [
+      "tensor('abc')",
+      () => T.tensor(never("abc")),
+      TypeError,
+      'tensor: expected a number, nested arrays of numbers or a typed array, got string "abc"',
+    ],
+    [
+      "new Tensor(data, [1], null)",
+      () => new T.Tensor(new Float64Array(1), [1], never(null)),
+      TypeError,
+      "Tensor: options must be an object, got null",
+    ],
+    [
+      "zeros([2, '3'])",
+      () => T.zeros(never([2, "3"])),
+      TypeError,
+      'zeros: shape must be an array of integers, got string "3" at position 1',
+    ],
+    [
+      "reshape(x, [2, '3'])",
+      () => T.reshape(x, never([2, "3"])),
+      TypeError,
+      'reshape: shape must be an array of integers, got string "3" at position 1',
+    ],
+    [
+      "arange('5')",
+      () => T.arange(never("5")),
+      TypeError,
+      'arange: end must be a finite number, got string "5"',
+    ],
+    [
+      "setBackend(undefined)",
+      () => T.setBackend(never(undefined)),
+      TypeError,
+      "setBackend: expected a Backend object, got undefined",
+    ],
+    [
+      "setBackend({ name: 'x' })",
+      () => T.setBackend(never({ name: "x" })),
+      TypeError,
+      "setBackend: backend x has no kernel 'matmul' (expected a function)",
     ],
     [
       "x.backward('a')",
@@ -360,4 +402,127 @@ describe("error classes: every misuse is a TypeError or a RangeError (README, 'E
     t.requiresGrad = true;
     expect(t.requiresGrad).toBe(true);
   });
+});
+
+type Entry = [string, (...a: never[]) => unknown, () => unknown[]];
+/** Entries for several functions that take the same valid arguments. */
+const named = (fs: [string, (...a: never[]) => unknown][], args: () => unknown[]): Entry[] =>
+  fs.map(([k, f]) => [k, f, args]);
+
+describe("sweep: every argument of every public function replaced by a bad value", () => {
+  const v = () => T.tensor([1, 2, 3], { dtype: "float64" });
+  const m = () => T.tensor([[1, 2, 3]], { dtype: "float64" });
+  // [name, function, valid arguments]
+  const fns: Entry[] = [
+    ...named(
+      [
+        ["add", T.add],
+        ["sub", T.sub],
+        ["mul", T.mul],
+        ["div", T.div],
+        ["maximum", T.maximum],
+        ["minimum", T.minimum],
+        ["eq", T.eq],
+        ["ne", T.ne],
+        ["lt", T.lt],
+        ["le", T.le],
+        ["gt", T.gt],
+        ["ge", T.ge],
+      ],
+      () => [v(), v()],
+    ),
+    ...named(
+      [
+        ["neg", T.neg],
+        ["exp", T.exp],
+        ["log", T.log],
+        ["sqrt", T.sqrt],
+        ["abs", T.abs],
+        ["tanh", T.tanh],
+        ["sigmoid", T.sigmoid],
+        ["relu", T.relu],
+      ],
+      () => [v()],
+    ),
+    ["where", T.where, () => [v(), v(), v()]],
+    ["leakyRelu", T.leakyRelu, () => [v(), 0.1]],
+    ["gelu", T.gelu, () => [v(), { approximate: "tanh" }]],
+    ["clamp", T.clamp, () => [v(), 0, 1]],
+    ["pow", T.pow, () => [v(), 2]],
+    ["matmul", T.matmul, () => [m(), v()]],
+    ["linear", T.linear, () => [m(), m(), T.tensor([0], { dtype: "float64" })]],
+    ...named(
+      [
+        ["sum", T.sum],
+        ["mean", T.mean],
+        ["logsumexp", T.logsumexp],
+      ],
+      () => [m(), 1, true],
+    ),
+    ...named(
+      [
+        ["max", T.max],
+        ["min", T.min],
+        ["argmax", T.argmax],
+        ["argmin", T.argmin],
+      ],
+      () => [m(), 1, true],
+    ),
+    ["softmax", T.softmax, () => [m(), 1]],
+    ["logSoftmax", T.logSoftmax, () => [m(), 1]],
+    ["reshape", T.reshape, () => [m(), [3, 1]]],
+    ["permute", T.permute, () => [m(), [1, 0]]],
+    ["transpose", T.transpose, () => [m(), 0, 1]],
+    ["squeeze", T.squeeze, () => [m(), 0]],
+    ["unsqueeze", T.unsqueeze, () => [m(), 0]],
+    ["flatten", T.flatten, () => [m(), 0, 1]],
+    ["cast", T.cast, () => [m(), "float32"]],
+    ["indexSelect", T.indexSelect, () => [m(), 1, [0, 2]]],
+    ["rows", T.rows, () => [m(), [0]]],
+    ["gather", T.gather, () => [m(), 1, [[0, 2]]]],
+    ["concat", T.concat, () => [[m(), m()], 0]],
+    ["stack", T.stack, () => [[m(), m()], 0]],
+    ["crossEntropy", T.crossEntropy, () => [m(), [1], { reduction: "sum" }]],
+    ["binaryCrossEntropyWithLogits", T.binaryCrossEntropyWithLogits, () => [m(), m(), { reduction: "sum" }]],
+    ["mseLoss", T.mseLoss, () => [m(), m(), { reduction: "sum" }]],
+    ["tensor", T.tensor, () => [[1, 2], { dtype: "float64" }]],
+    ["zeros", T.zeros, () => [[2], { dtype: "float64" }]],
+    ["ones", T.ones, () => [[2], { dtype: "float64" }]],
+    ["full", T.full, () => [[2], 1, { dtype: "float64" }]],
+    ["zerosLike", T.zerosLike, () => [m(), { dtype: "float64" }]],
+    ["onesLike", T.onesLike, () => [m(), { dtype: "float64" }]],
+    ["arange", T.arange, () => [0, 3, 1, { dtype: "float64" }]],
+    ["eye", T.eye, () => [2, 3, { dtype: "float64" }]],
+    ["rand", T.rand, () => [[2], { dtype: "float64" }]],
+    ["randn", T.randn, () => [[2], { dtype: "float64" }]],
+    ["randint", T.randint, () => [0, 3, [2], { dtype: "float64" }]],
+    ["randperm", T.randperm, () => [3, { dtype: "float64" }]],
+    [
+      "gradcheck",
+      T.gradcheck,
+      () => [(a: T.Tensor) => a.sum(), [T.tensor([1], { dtype: "float64", requiresGrad: true })], {}],
+    ],
+  ];
+  const bad: unknown[] = [undefined, null, 2, Number.NaN, "a", true, {}, [], [[1]], () => 1];
+  for (const [name, f, args] of fns) {
+    it(`${name}: errors name the op, never an engine internal`, () => {
+      expect(() => f(...(args() as never[])), `${name} with valid arguments`).not.toThrow();
+      const n = args().length;
+      for (let i = 0; i < n; i++) {
+        for (const b of bad) {
+          const a = args();
+          a[i] = b;
+          try {
+            f(...(a as never[]));
+          } catch (e) {
+            const msg = (e as Error).message;
+            const where = `${name} with argument ${i} = ${String(b)}: ${msg}`;
+            expect(msg, where).not.toMatch(LEAKS);
+            expect(e instanceof TypeError || e instanceof RangeError, where).toBe(true);
+            expect(msg.startsWith(`${name}:`) || msg.startsWith("tensor:"), where).toBe(true);
+          }
+        }
+      }
+    });
+  }
 });

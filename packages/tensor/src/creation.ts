@@ -1,4 +1,4 @@
-import { checkOptions, checkTensor } from "./check.js";
+import { checkOptions, checkTensor, describeValue } from "./check.js";
 import { allocate, checkDType, type DType } from "./dtype.js";
 import type { TensorData } from "./nested.js";
 import { defaultGenerator, Generator } from "./random.js";
@@ -63,8 +63,9 @@ export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
 }
 
 function finite(op: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v))
-    throw new RangeError(`${op}: ${name} must be a finite number, got ${String(v)}`);
+  if (typeof v !== "number")
+    throw new TypeError(`${op}: ${name} must be a finite number, got ${describeValue(v)}`);
+  if (!Number.isFinite(v)) throw new RangeError(`${op}: ${name} must be a finite number, got ${String(v)}`);
   return v;
 }
 
@@ -94,13 +95,14 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 /** `n × m` identity-like matrix (ones on the main diagonal); `m` defaults to `n`. */
 export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor {
-  const t = zeros(checkShape("eye", [n, m]), opts);
+  const t = zeros(checkShape("eye", [n, m]), checkOptions("eye", opts));
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
 }
 
 /** Uniform values in [0, 1). */
 export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  checkOptions("rand", opts);
   const t = make("rand", shape, { dtype: opts.dtype }, 0);
   const g = generatorOf("rand", opts);
   const d = t.data;
@@ -115,6 +117,7 @@ export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor
 
 /** Standard normal values. */
 export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  checkOptions("randn", opts);
   const t = make("randn", shape, { dtype: opts.dtype }, 0);
   const g = generatorOf("randn", opts);
   const d = t.data;
@@ -166,6 +169,7 @@ export function randint(
     shape = c as readonly number[];
     opts = d ?? {};
   }
+  checkOptions("randint", opts);
   if (high === undefined || !Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
     throw new RangeError(`randint: need integers low < high, got low=${low}, high=${high}`);
   }

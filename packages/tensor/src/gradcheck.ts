@@ -44,6 +44,9 @@ export function gradcheck(
     }
   }
   const out0 = noGrad(() => fn(...inputs));
+  if (!(out0 instanceof Tensor)) {
+    throw new TypeError(`gradcheck: fn must return a Tensor, got ${describeValue(out0)}`);
+  }
   const nOut = out0.size;
 
   // Numerical Jacobians: num[k][j * nOut + i]

@@ -1,3 +1,4 @@
+import { describeValue } from "./check.js";
 import { allocate, type DType, type FloatArray } from "./dtype.js";
 import { checkShape, fmtShape, sizeOf } from "./shape.js";
 
@@ -26,7 +27,7 @@ export function parseNested(
   }
   if (!Array.isArray(values)) {
     throw new TypeError(
-      `${op}: expected a number, nested arrays of numbers or a typed array, got ${typeof values}`,
+      `${op}: expected a number, nested arrays of numbers or a typed array, got ${describeValue(values)}`,
     );
   }
   // Shape from the first element at each depth.

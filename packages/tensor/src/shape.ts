@@ -60,8 +60,14 @@ export function sameShape(a: Shape, b: Shape): boolean {
 export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape))
     throw new TypeError(`${op}: shape must be an array of integers, got ${describeValue(shape)}`);
-  for (const d of shape) {
-    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d !== "number") {
+      throw new TypeError(
+        `${op}: shape must be an array of integers, got ${describeValue(d)} at position ${i}`,
+      );
+    }
+    if (!Number.isInteger(d) || d < 0) {
       throw new RangeError(`${op}: invalid shape ${fmtShape(shape)}: sizes must be non-negative integers`);
     }
   }

@@ -62,6 +62,7 @@ export class Tensor {
    * Wraps `data` (NOT copied) with `shape` (default: 1-D). Prefer {@link tensor} for user data.
    */
   constructor(data: FloatArray, shape?: readonly number[], opts: { requiresGrad?: boolean } = {}) {
+    checkOptions("Tensor", opts);
     if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
       throw new TypeError(
         "Tensor: data must be a Float32Array or Float64Array (use tensor() for other input)",

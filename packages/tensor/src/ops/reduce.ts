@@ -1,6 +1,6 @@
 import { Reduce, type ReduceCode } from "../backend/backend.js";
 import { backend } from "../backend/index.js";
-import { checkBoolean, checkTensor } from "../check.js";
+import { checkBoolean, checkTensor, describeValue } from "../check.js";
 import { allocate, type DType, type FloatArray } from "../dtype.js";
 import { apply } from "../engine.js";
 import { broadcastStrides, normalizeDim, normalizeDims, sizeOf } from "../shape.js";
@@ -221,6 +221,9 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 /** Maximum over all elements, or the values of `torch.max(x, dim)` (use `argmax` for indices). */
 export function max(x: Tensor, dim?: number, keepdim = false): Tensor {
   checkTensor("max", "input", x);
+  if (dim !== undefined && typeof dim !== "number") {
+    throw new TypeError(`max: dim must be an integer or undefined (all elements), got ${describeValue(dim)}`);
+  }
   if (dim === undefined) return apply(reduceOps.max, [x], attrs("max", x, undefined, false));
   if (x.ndim === 0) return apply(reduceOps.max, [x], attrs("max", x, dim, false));
   return apply(reduceOps.maxDim, [x], attrs("max", x, dim, keepdim));
@@ -229,6 +232,9 @@ export function max(x: Tensor, dim?: number, keepdim = false): Tensor {
 /** Minimum over all elements, or the values of `torch.min(x, dim)` (use `argmin` for indices). */
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor {
   checkTensor("min", "input", x);
+  if (dim !== undefined && typeof dim !== "number") {
+    throw new TypeError(`min: dim must be an integer or undefined (all elements), got ${describeValue(dim)}`);
+  }
   if (dim === undefined) return apply(reduceOps.min, [x], attrs("min", x, undefined, false));
   if (x.ndim === 0) return apply(reduceOps.min, [x], attrs("min", x, dim, false));
   return apply(reduceOps.minDim, [x], attrs("min", x, dim, keepdim));

@@ -60,6 +60,10 @@ function resolveShape(op: string, from: readonly number[], shape: readonly numbe
     if (d === -1) {
       if (infer >= 0) throw new RangeError(`${op}: only one dimension can be -1 in ${fmtShape(shape)}`);
       infer = i;
+    } else if (typeof d !== "number") {
+      throw new TypeError(
+        `${op}: shape must be an array of integers, got ${describeValue(d)} at position ${i}`,
+      );
     } else if (!Number.isInteger(d) || d < 0) {
       throw new RangeError(`${op}: invalid size ${d} in shape ${fmtShape(shape)}`);
     } else known *= d;
