@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { referenceBackend } from "./reference.js";
-import { createWasmBackend, WASM_MATMUL_MIN_MACS, wasmBackendFrom } from "./wasm.js";
+import { createWasmBackend, loadWasmBackend, WASM_MATMUL_MIN_MACS, wasmBackendFrom } from "./wasm.js";
 import { instantiateKernels, MAX_KERNEL_BYTES, wasmSimdSupported } from "./wasm-module.js";
 
 /**
@@ -137,6 +137,20 @@ describe("WASM SIMD matmul (float32 and float64) against the float64 reference",
   test("WebAssembly SIMD is available in this Node", () => {
     expect(wasmSimdSupported()).toBe(true);
     expect(wasm?.name).toBe("wasm");
+  });
+
+  test("the asynchronous loader yields the same backend (one shared instance of the kernels)", async () => {
+    expect(await loadWasmBackend()).toBe(createWasmBackend());
+  });
+
+  test("without WebAssembly, SIMD is reported unavailable (the JS backend stays in place)", () => {
+    vi.stubGlobal("WebAssembly", undefined);
+    try {
+      expect(wasmSimdSupported()).toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(wasmSimdSupported()).toBe(true);
   });
 
   test("every size 1..17 in each dimension, all transpose forms, accumulate, offsets", () => {
