@@ -332,6 +332,11 @@ describe("tensors too large to allocate: the element count is named", () => {
       () => T.matmul(T.zeros([1e5, 1]), T.zeros([1, 1e5])),
       "matmul: a tensor of shape [100000, 100000] would have 10000000000 elements",
     ],
+    [
+      "linear to [1e5, 1e5]",
+      () => T.linear(T.zeros([1e5, 1]), T.zeros([1e5, 1])),
+      "linear: the output [..., 100000] for input [100000, 1] would have 10000000000 elements",
+    ],
   ];
   for (const [call, fn, start] of cases) {
     it(call, () => {

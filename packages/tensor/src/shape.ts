@@ -24,7 +24,8 @@ export function checkNumel(op: string, n: number, what = "the result"): number {
 
 /** Number of elements of `shape`, checked against {@link MAX_ELEMENTS}. */
 export function checkedSizeOf(op: string, shape: Shape): number {
-  return checkNumel(op, sizeOf(shape), `a tensor of shape ${fmtShape(shape)}`);
+  const n = sizeOf(shape);
+  return n > MAX_ELEMENTS ? checkNumel(op, n, `a tensor of shape ${fmtShape(shape)}`) : n;
 }
 
 /** Number of elements of a shape (1 for `[]`). */

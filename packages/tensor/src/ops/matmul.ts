@@ -3,7 +3,15 @@ import { backend } from "../backend/index.js";
 import { checkTensor, describeValue } from "../check.js";
 import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
-import { broadcastShapes, broadcastStrides, checkedSizeOf, checkNumel, fmtShape, sizeOf } from "../shape.js";
+import {
+  broadcastShapes,
+  broadcastStrides,
+  checkedSizeOf,
+  checkNumel,
+  fmtShape,
+  MAX_ELEMENTS,
+  sizeOf,
+} from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Ctx, Forward, Op, OpTable } from "./op.js";
 
@@ -174,7 +182,8 @@ const linearOp: Op<null> = {
     }
     const inF = w.shape[1];
     const rows = sizeOf(x.shape.slice(0, -1));
-    checkNumel("linear", rows * outF, `the output [..., ${outF}] for input ${fmtShape(x.shape)}`);
+    if (rows * outF > MAX_ELEMENTS)
+      checkNumel("linear", rows * outF, `the output [..., ${outF}] for input ${fmtShape(x.shape)}`);
     let dtype = promote(x.dtype, w.dtype);
     if (bias !== undefined) dtype = promote(dtype, bias.dtype);
     const out = allocate(dtype, rows * outF);
