@@ -85,6 +85,23 @@ function packB(b: usize, k: i32, n: i32, transB: bool, pc: i32, kc: i32, pb: usi
         src += <usize>n * 4;
         dst += NR * 4;
       }
+    } else if (transB && cols === NR) {
+      // B is stored n×k: each of the panel's 8 columns of op(B) is a contiguous row of B.
+      // Transpose 4×4 blocks: 4 k-values from each of 4 rows become 4 rows of the panel.
+      const src = b + <usize>(j * k + pc) * 4;
+      const ld = <usize>k * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const s = src + <usize>(p * 4);
+        transpose4(dst, s, s + ld, s + 2 * ld, s + 3 * ld, NR * 4);
+        transpose4(dst + 16, s + 4 * ld, s + 5 * ld, s + 6 * ld, s + 7 * ld, NR * 4);
+        dst += 4 * NR * 4;
+      }
+      for (; p < kc; p++) {
+        for (let q = 0; q < NR; q++)
+          store<f32>(dst + <usize>(q * 4), load<f32>(src + <usize>q * ld + <usize>(p * 4)));
+        dst += NR * 4;
+      }
     } else {
       for (let p = 0; p < kc; p++) {
         for (let q = 0; q < NR; q++) {
@@ -116,14 +133,21 @@ function packA(a: usize, m: i32, k: i32, transA: bool, ic: i32, mc: i32, pc: i32
         dst += MR * 4;
       }
     } else if (!transA && rows === MR) {
+      // A is stored m×k: the panel's 4 rows are contiguous; transpose 4×4 blocks of them.
       const r0 = a + <usize>((row * k + pc) * 4);
-      const stride = <usize>k * 4;
-      for (let p = 0; p < kc; p++) {
+      const ld = <usize>k * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const s = r0 + <usize>(p * 4);
+        transpose4(dst, s, s + ld, s + 2 * ld, s + 3 * ld, MR * 4);
+        dst += 4 * MR * 4;
+      }
+      for (; p < kc; p++) {
         const s = r0 + <usize>(p * 4);
         store<f32>(dst, load<f32>(s));
-        store<f32>(dst, load<f32>(s + stride), 4);
-        store<f32>(dst, load<f32>(s + 2 * stride), 8);
-        store<f32>(dst, load<f32>(s + 3 * stride), 12);
+        store<f32>(dst, load<f32>(s + ld), 4);
+        store<f32>(dst, load<f32>(s + 2 * ld), 8);
+        store<f32>(dst, load<f32>(s + 3 * ld), 12);
         dst += MR * 4;
       }
     } else {
@@ -141,6 +165,25 @@ function packA(a: usize, m: i32, k: i32, transA: bool, ic: i32, mc: i32, pc: i32
       }
     }
   }
+}
+
+/**
+ * Reads 4 floats at each of `s0..s3` (rows of a 4×4 block) and stores the block transposed:
+ * `dst + i·stride` receives `[s0[i], s1[i], s2[i], s3[i]]`.
+ */
+function transpose4(dst: usize, s0: usize, s1: usize, s2: usize, s3: usize, stride: usize): void {
+  const v0 = v128.load(s0);
+  const v1 = v128.load(s1);
+  const v2 = v128.load(s2);
+  const v3 = v128.load(s3);
+  const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + stride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
 /** C[0..4][0..8] (row stride `ldc` bytes) += Apanel (kc×4) ᵀ· Bpanel (kc×8), in registers. */
