@@ -129,6 +129,12 @@ export function createWasmBackend(): Backend | null {
 /** Like {@link createWasmBackend}, compiling asynchronously (for a browser's main thread). */
 export async function loadWasmBackend(): Promise<Backend | null> {
   if (cached) return cached;
-  if (kernels === undefined) kernels = wasmSimdSupported() ? await loadKernels() : null;
+  if (kernels === undefined) {
+    try {
+      kernels = wasmSimdSupported() ? await loadKernels() : null;
+    } catch {
+      kernels = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
+    }
+  }
   return createWasmBackend();
 }
