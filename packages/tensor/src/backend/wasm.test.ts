@@ -153,6 +153,27 @@ describe("WASM SIMD matmul (float32 and float64) against the float64 reference",
     expect(wasmSimdSupported()).toBe(true);
   });
 
+  test("the kernels are compiled once, when a product first needs them; if they cannot be, JS runs", () => {
+    let compiles = 0;
+    const lazy = wasmBackendFrom(() => {
+      compiles++;
+      return instantiateKernels();
+    });
+    const small = randomF32(4, 1);
+    lazy.matmul(small, 0, small, 0, new Float32Array(4), 0, 2, 2, 2, false, false, false);
+    expect(compiles).toBe(0);
+    const a = randomF32(32 * 32, 2);
+    const got = new Float32Array(32 * 32);
+    lazy.matmul(a, 0, a, 0, got, 0, 32, 32, 32, false, false, false);
+    lazy.matmul(a, 0, a, 0, got, 0, 32, 32, 32, false, true, false);
+    expect(compiles).toBe(1);
+    const refused = wasmBackendFrom(() => null);
+    const want = new Float32Array(32 * 32);
+    refused.matmul(a, 0, a, 0, got, 0, 32, 32, 32, false, true, false);
+    referenceBackend.matmul(a, 0, a, 0, want, 0, 32, 32, 32, false, true, false);
+    expect(got).toEqual(want);
+  });
+
   test("every size 1..17 in each dimension, all transpose forms, accumulate, offsets", () => {
     fc.assert(
       fc.property(caseArb(small), (c) => check(c)),

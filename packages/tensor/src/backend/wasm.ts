@@ -61,10 +61,16 @@ function wasmMatmul<T extends Float32Array | Float64Array>(
  * A backend that runs the hot kernels in WebAssembly SIMD and everything else in the reference
  * backend. Today: float32 and float64 matmul (all transposed forms) of at least
  * {@link WASM_MATMUL_MIN_MACS} multiply-adds (`minMacs`); mixed-dtype matmuls and every other
- * kernel stay in the reference backend.
+ * kernel stay in the reference backend. `kernels` is the compiled module, or a function that
+ * compiles it when a product first needs it (null: it cannot, and the reference runs everything).
  */
-export function wasmBackendFrom(kern: Kernels, minMacs = WASM_MATMUL_MIN_MACS): Backend {
+export function wasmBackendFrom(
+  kernels: Kernels | (() => Kernels | null),
+  minMacs = WASM_MATMUL_MIN_MACS,
+): Backend {
   const ref = referenceBackend;
+  let kern: Kernels | null | undefined = typeof kernels === "function" ? undefined : kernels;
+  const compile = typeof kernels === "function" ? kernels : () => kernels;
   return {
     ...ref,
     name: "wasm",
@@ -83,7 +89,7 @@ export function wasmBackendFrom(kern: Kernels, minMacs = WASM_MATMUL_MIN_MACS): 
       accumulate: boolean,
     ): void {
       const macs = m * k * n;
-      if (macs >= minMacs && macs > 0) {
+      if (macs >= minMacs && macs > 0 && (kern ??= compile()) !== null) {
         if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
           if (wasmMatmul(kern, false, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate))
             return;
@@ -116,19 +122,19 @@ export function sharedKernels(): Kernels | null {
 }
 
 /**
- * The WASM SIMD backend, compiled synchronously on first use, or `null` where WebAssembly SIMD
- * is unavailable (use the reference backend there). Pass it to `setBackend`.
+ * The WASM SIMD backend, or `null` where WebAssembly SIMD is unavailable (use the reference
+ * backend there). Pass it to `setBackend`. Creating it costs a feature test only: the kernels are
+ * compiled (synchronously, about a millisecond) when a product first needs them.
  */
 export function createWasmBackend(): Backend | null {
   if (cached) return cached;
-  const kern = sharedKernels();
-  cached = kern && wasmBackendFrom(kern);
+  if (!wasmSimdSupported()) return null;
+  cached = wasmBackendFrom(sharedKernels);
   return cached;
 }
 
-/** Like {@link createWasmBackend}, compiling asynchronously (for a browser's main thread). */
+/** Like {@link createWasmBackend}, with the kernels compiled asynchronously now (for a browser's main thread). */
 export async function loadWasmBackend(): Promise<Backend | null> {
-  if (cached) return cached;
   if (kernels === undefined) {
     try {
       kernels = wasmSimdSupported() ? await loadKernels() : null;
@@ -136,5 +142,5 @@ export async function loadWasmBackend(): Promise<Backend | null> {
       kernels = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
     }
   }
-  return createWasmBackend();
+  return kernels === null ? null : createWasmBackend();
 }
