@@ -61,10 +61,37 @@ export function adamStep(
   t: number,
   h: AdamHyperparameters,
 ): void {
+  adamKernel("adamStep", false, p, grad, m, v, vmax, t, h);
+}
+
+/**
+ * The loop of {@link adamStep} and `adamwStep`, which differ only in where weight decay λ goes:
+ * coupled (`g ← g + λ·p`, Adam) or decoupled (`p ← p·(1 − γ·λ)` before the update, AdamW).
+ * PyTorch's `_single_tensor_adam` is also one function with a `decoupled_weight_decay` flag.
+ */
+export function adamKernel(
+  kernel: string,
+  decoupled: boolean,
+  p: FloatArray,
+  grad: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  vmax: FloatArray | null,
+  t: number,
+  h: AdamHyperparameters,
+): void {
   const n = p.length;
   const { lr, eps, weightDecay, amsgrad, maximize } = h;
   const [beta1, beta2] = h.betas;
-  checkAdamArrays("adamStep", n, grad, m, v, vmax, amsgrad);
+  checkLength(kernel, "grad", grad, n);
+  checkLength(kernel, "exp_avg (m)", m, n);
+  checkLength(kernel, "exp_avg_sq (v)", v, n);
+  if (amsgrad) {
+    if (vmax === null) throw new TypeError(`${kernel}: amsgrad needs a vmax buffer`);
+    checkLength(kernel, "max_exp_avg_sq (vmax)", vmax, n);
+  }
+  const l2 = decoupled ? 0 : weightDecay;
+  const decay = decoupled && weightDecay !== 0 ? 1 - lr * weightDecay : 1;
   const bc1 = 1 - beta1 ** t;
   const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
   const negStepSize = -(lr / bc1);
@@ -72,7 +99,9 @@ export function adamStep(
   const w2 = 1 - beta2;
   for (let i = 0; i < n; i++) {
     let g = maximize ? -grad[i] : grad[i];
-    if (weightDecay !== 0) g = g + weightDecay * p[i];
+    let pi = p[i];
+    if (l2 !== 0) g = g + l2 * pi;
+    if (decay !== 1) pi = pi * decay;
     const mi = lerp(m[i], g, w1);
     m[i] = mi;
     let vi = v[i] * beta2 + w2 * g * g;
@@ -81,48 +110,62 @@ export function adamStep(
       vi = Math.max((vmax as FloatArray)[i], vi);
       (vmax as FloatArray)[i] = vi;
     }
-    p[i] = p[i] + (negStepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+    p[i] = pi + (negStepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
   }
-}
-
-/** Length checks shared by {@link adamStep} and `adamwStep`. */
-export function checkAdamArrays(
-  kernel: string,
-  n: number,
-  grad: FloatArray,
-  m: FloatArray,
-  v: FloatArray,
-  vmax: FloatArray | null,
-  amsgrad: boolean,
-): void {
-  checkLength(kernel, "grad", grad, n);
-  checkLength(kernel, "exp_avg (m)", m, n);
-  checkLength(kernel, "exp_avg_sq (v)", v, n);
-  if (amsgrad) {
-    if (vmax === null) throw new TypeError(`${kernel}: amsgrad needs a vmax buffer`);
-    checkLength(kernel, "max_exp_avg_sq (vmax)", vmax, n);
-  }
-}
-
-/** Validation shared by Adam and AdamW, with PyTorch's messages. */
-export function validateAdam(h: AdamHyperparameters): void {
-  checkLr(h.lr);
-  checkEps(h.eps);
-  checkBetas(h.betas);
-  checkWeightDecay(h.weightDecay);
-  checkBoolean(h.amsgrad, "amsgrad");
-  checkBoolean(h.maximize, "maximize");
-}
-
-/** Creates Adam's state for `p` (shared by Adam and AdamW). */
-export function initAdamState(p: FloatArray, amsgrad: boolean): AdamState {
-  const state: AdamState = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
-  if (amsgrad) state.maxExpAvgSq = zerosLike(p);
-  return state;
 }
 
 /** Adam's and AdamW's state layout. */
-export const ADAM_STATE_LAYOUT: StateLayout = { required: ["expAvg", "expAvgSq"], optional: ["maxExpAvgSq"] };
+const ADAM_STATE_LAYOUT: StateLayout = { required: ["expAvg", "expAvgSq"], optional: ["maxExpAvgSq"] };
+
+/**
+ * What Adam and AdamW share: options, validation (PyTorch's messages), state and its layout, and
+ * the update through {@link adamKernel}. The subclasses set the name, the defaults and whether
+ * weight decay is {@link decoupled}.
+ */
+export abstract class AdamFamily extends Optimizer<AdamHyperparameters, AdamState> {
+  /** True for AdamW (decay applied to the parameter), false for Adam (L2 added to the gradient). */
+  protected abstract get decoupled(): boolean;
+
+  protected validate(h: AdamHyperparameters): void {
+    checkLr(h.lr);
+    checkEps(h.eps);
+    checkBetas(h.betas);
+    checkWeightDecay(h.weightDecay);
+    checkBoolean(h.amsgrad, "amsgrad");
+    checkBoolean(h.maximize, "maximize");
+  }
+
+  protected stateLayout(): StateLayout {
+    return ADAM_STATE_LAYOUT;
+  }
+
+  protected initState(p: FloatArray, group: ParamGroup & AdamHyperparameters): AdamState {
+    const state: AdamState = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
+    if (group.amsgrad) state.maxExpAvgSq = zerosLike(p);
+    return state;
+  }
+
+  protected update(
+    p: FloatArray,
+    grad: FloatArray,
+    state: AdamState,
+    group: ParamGroup & AdamHyperparameters,
+  ): void {
+    if (group.amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(p);
+    const kernel = this.decoupled ? "adamwStep" : "adamStep";
+    adamKernel(
+      kernel,
+      this.decoupled,
+      p,
+      grad,
+      state.expAvg,
+      state.expAvgSq,
+      state.maxExpAvgSq ?? null,
+      state.step,
+      group,
+    );
+  }
+}
 
 /**
  * Adam, exactly PyTorch's `torch.optim.Adam` (float64 math on every element; state in the
@@ -162,7 +205,7 @@ export const ADAM_STATE_LAYOUT: StateLayout = { required: ["expAvg", "expAvgSq"]
  * - `weightDecay` here is L2 added to the gradient (coupled), as in PyTorch's Adam; Keras's
  *   `weight_decay` on Adam is decoupled, like {@link AdamW}.
  */
-export class Adam extends Optimizer<AdamHyperparameters, AdamState> {
+export class Adam extends AdamFamily {
   get kind(): string {
     return "Adam";
   }
@@ -179,25 +222,7 @@ export class Adam extends Optimizer<AdamHyperparameters, AdamState> {
     super(params, defaults, rest);
   }
 
-  protected validate(h: AdamHyperparameters): void {
-    validateAdam(h);
-  }
-
-  protected stateLayout(): StateLayout {
-    return ADAM_STATE_LAYOUT;
-  }
-
-  protected initState(p: FloatArray, group: ParamGroup & AdamHyperparameters): AdamState {
-    return initAdamState(p, group.amsgrad);
-  }
-
-  protected update(
-    p: FloatArray,
-    grad: FloatArray,
-    state: AdamState,
-    group: ParamGroup & AdamHyperparameters,
-  ): void {
-    if (group.amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(p);
-    adamStep(p, grad, state.expAvg, state.expAvgSq, state.maxExpAvgSq ?? null, state.step, group);
+  protected get decoupled(): boolean {
+    return false;
   }
 }

@@ -1,22 +1,6 @@
-import {
-  ADAM_STATE_LAYOUT,
-  type AdamHyperparameters,
-  type AdamOptions,
-  type AdamState,
-  checkAdamArrays,
-  initAdamState,
-  validateAdam,
-} from "./adam.js";
-import { lerp } from "./lerp.js";
-import {
-  Optimizer,
-  type ParamGroup,
-  type ParamsInput,
-  resolveOptions,
-  type StateLayout,
-} from "./optimizer.js";
+import { AdamFamily, type AdamHyperparameters, type AdamOptions, adamKernel } from "./adam.js";
+import { type ParamsInput, resolveOptions } from "./optimizer.js";
 import type { FloatArray } from "./param.js";
-import { zerosLike } from "./state-dict.js";
 
 /**
  * One AdamW step (decoupled weight decay), in place, with PyTorch's semantics (`_single_tensor_adam`
@@ -39,29 +23,7 @@ export function adamwStep(
   t: number,
   h: AdamHyperparameters,
 ): void {
-  const n = p.length;
-  const { lr, eps, weightDecay, amsgrad, maximize } = h;
-  const [beta1, beta2] = h.betas;
-  checkAdamArrays("adamwStep", n, grad, m, v, vmax, amsgrad);
-  const decay = 1 - lr * weightDecay;
-  const bc1 = 1 - beta1 ** t;
-  const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-  const negStepSize = -(lr / bc1);
-  const w1 = 1 - beta1;
-  const w2 = 1 - beta2;
-  for (let i = 0; i < n; i++) {
-    const g = maximize ? -grad[i] : grad[i];
-    const pi = weightDecay !== 0 ? p[i] * decay : p[i];
-    const mi = lerp(m[i], g, w1);
-    m[i] = mi;
-    let vi = v[i] * beta2 + w2 * g * g;
-    v[i] = vi;
-    if (amsgrad) {
-      vi = Math.max((vmax as FloatArray)[i], vi);
-      (vmax as FloatArray)[i] = vi;
-    }
-    p[i] = pi + (negStepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
-  }
+  adamKernel("adamwStep", true, p, grad, m, v, vmax, t, h);
 }
 
 /**
@@ -97,7 +59,7 @@ export function adamwStep(
  * Optax's `optax.adamw` adds `λ·p` to the Adam direction before the lr, which is the same update,
  * with λ = 1e-4 by default. TF.js has no AdamW.
  */
-export class AdamW extends Optimizer<AdamHyperparameters, AdamState> {
+export class AdamW extends AdamFamily {
   get kind(): string {
     return "AdamW";
   }
@@ -114,25 +76,7 @@ export class AdamW extends Optimizer<AdamHyperparameters, AdamState> {
     super(params, defaults, rest);
   }
 
-  protected validate(h: AdamHyperparameters): void {
-    validateAdam(h);
-  }
-
-  protected stateLayout(): StateLayout {
-    return ADAM_STATE_LAYOUT;
-  }
-
-  protected initState(p: FloatArray, group: ParamGroup & AdamHyperparameters): AdamState {
-    return initAdamState(p, group.amsgrad);
-  }
-
-  protected update(
-    p: FloatArray,
-    grad: FloatArray,
-    state: AdamState,
-    group: ParamGroup & AdamHyperparameters,
-  ): void {
-    if (group.amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(p);
-    adamwStep(p, grad, state.expAvg, state.expAvgSq, state.maxExpAvgSq ?? null, state.step, group);
+  protected get decoupled(): boolean {
+    return true;
   }
 }
