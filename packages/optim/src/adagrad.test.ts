@@ -1,35 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { Adagrad, type AdagradHyperparameters, adagradStep } from "./adagrad.js";
-
-/** Largest relative deviation allowed between the optimizer and the float64 reference. */
-const REL_TOL = 1e-12;
-/** Below this magnitude deviations are measured absolutely (relative error is meaningless near 0). */
-const MAGNITUDE_FLOOR = 1e-6;
-/** Relative tolerance against the hand-computed (Python float64) values: a few ulps. */
-const HAND_TOL = 1e-14;
-/** Steps of every reference trajectory. */
-const STEPS = 60;
-
-const A = [
-  [2.0, 0.3, -0.2, 0.1, 0.0],
-  [0.3, 1.5, 0.4, 0.0, -0.1],
-  [-0.2, 0.4, 1.0, 0.2, 0.3],
-  [0.1, 0.0, 0.2, 0.8, -0.25],
-  [0.0, -0.1, 0.3, -0.25, 1.2],
-];
-const B = [1.0, -0.5, 0.25, 2.0, -1.5];
-const THETA0 = [0.5, -1.25, 0.75, 1.5, -0.3];
-
-/** Closed-loop gradient: a quadratic's plus a step-dependent perturbation. */
-function gradientAt(theta: ArrayLike<number>, t: number): number[] {
-  const g: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    let s = -B[i] + 0.25 * Math.sin(0.7 * t + 1.3 * i);
-    for (let j = 0; j < 5; j++) s += A[i][j] * theta[j];
-    g.push(s);
-  }
-  return g;
-}
+import {
+  gradientAt,
+  HAND_TOL,
+  maxDeviation,
+  REL_TOL,
+  runHand,
+  runTrajectory,
+  STEPS,
+  THETA0,
+} from "./reference.testutil.js";
 
 /**
  * PyTorch's Adagrad algorithm box, written independently of the kernel: the decayed lr γ̃ and the
@@ -54,37 +34,6 @@ function referenceAdagrad(h: AdagradHyperparameters, lrAt?: (t: number) => numbe
   return out;
 }
 
-function runAdagrad(h: AdagradHyperparameters, lrAt?: (t: number) => number): number[][] {
-  const p = { data: Float64Array.from(THETA0), grad: null as { data: Float64Array } | null };
-  const opt = new Adagrad([p], h);
-  const out: number[][] = [];
-  for (let t = 1; t <= STEPS; t++) {
-    if (lrAt) opt.paramGroups[0].lr = lrAt(t);
-    p.grad = { data: Float64Array.from(gradientAt(p.data, t)) };
-    opt.step();
-    out.push([...p.data]);
-  }
-  return out;
-}
-
-function maxDeviation(actual: number[][], expected: number[][]): number {
-  let worst = 0;
-  for (let t = 0; t < expected.length; t++) {
-    for (let i = 0; i < expected[t].length; i++) {
-      const e = expected[t][i];
-      const dev = Math.abs(actual[t][i] - e) / Math.max(Math.abs(e), MAGNITUDE_FLOOR);
-      worst = Number.isNaN(dev) ? Number.POSITIVE_INFINITY : Math.max(worst, dev);
-    }
-  }
-  return worst;
-}
-
-const GRADS = [
-  [0.5, -1.0],
-  [0.3, 0.2],
-  [-0.4, 0.1],
-];
-
 function combos(): AdagradHyperparameters[] {
   const out: AdagradHyperparameters[] = [];
   for (const lrDecay of [0, 0.1])
@@ -101,7 +50,10 @@ describe("Adagrad against an independent float64 reference of PyTorch's algorith
   let worst = 0;
 
   it.each(all.map((h) => [JSON.stringify(h), h] as const))("%s", (_, h) => {
-    const dev = maxDeviation(runAdagrad(h), referenceAdagrad(h));
+    const dev = maxDeviation(
+      runTrajectory((ps) => new Adagrad(ps, h)),
+      referenceAdagrad(h),
+    );
     worst = Math.max(worst, dev);
     expect(dev).toBeLessThanOrEqual(REL_TOL);
   });
@@ -121,19 +73,23 @@ describe("Adagrad against an independent float64 reference of PyTorch's algorith
       maximize: false,
     };
     const lrAt = (t: number) => (t % 20 < 10 ? 0.05 : 0.02);
-    expect(maxDeviation(runAdagrad(h, lrAt), referenceAdagrad(h, lrAt))).toBeLessThanOrEqual(REL_TOL);
+    expect(
+      maxDeviation(
+        runTrajectory(
+          (ps) => new Adagrad(ps, h),
+          (t) => ({ lr: lrAt(t) }),
+        ),
+        referenceAdagrad(h, lrAt),
+      ),
+    ).toBeLessThanOrEqual(REL_TOL);
   });
 });
 
 describe("Adagrad hand-computed values (Python float64 of PyTorch's algorithm box)", () => {
   it("lr 0.1, lrDecay 0.5, weightDecay 0.1, initialAccumulatorValue 0.1", () => {
-    const p = { data: new Float64Array([1, -2]), grad: null as { data: Float64Array } | null };
-    const opt = new Adagrad([p], { lr: 0.1, lrDecay: 0.5, weightDecay: 0.1, initialAccumulatorValue: 0.1 });
-    const actual = GRADS.map((g) => {
-      p.grad = { data: Float64Array.from(g) };
-      opt.step();
-      return [...p.data];
-    });
+    const actual = runHand(
+      (ps) => new Adagrad(ps, { lr: 0.1, lrDecay: 0.5, weightDecay: 0.1, initialAccumulatorValue: 0.1 }),
+    );
     expect(
       maxDeviation(actual, [
         [0.9115348263201052, -1.9033012443247466],

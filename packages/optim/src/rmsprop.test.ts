@@ -1,36 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RMSprop, type RMSpropHyperparameters, rmspropStep } from "./rmsprop.js";
-
-/** Largest relative deviation allowed between the optimizer and the float64 reference. */
-const REL_TOL = 1e-12;
-/** Below this magnitude deviations are measured absolutely (relative error is meaningless near 0). */
-const MAGNITUDE_FLOOR = 1e-6;
-/** Relative tolerance against the hand-computed (Python float64) values: a few ulps. */
-const HAND_TOL = 1e-14;
-/** Steps of every reference trajectory. */
-const STEPS = 60;
-
-const A = [
-  [2.0, 0.3, -0.2, 0.1, 0.0],
-  [0.3, 1.5, 0.4, 0.0, -0.1],
-  [-0.2, 0.4, 1.0, 0.2, 0.3],
-  [0.1, 0.0, 0.2, 0.8, -0.25],
-  [0.0, -0.1, 0.3, -0.25, 1.2],
-];
-const B = [1.0, -0.5, 0.25, 2.0, -1.5];
-const THETA0 = [0.5, -1.25, 0.75, 1.5, -0.3];
-
-/** Closed-loop gradient: a quadratic's plus a step-dependent perturbation. */
-function gradientAt(theta: ArrayLike<number>, t: number): number[] {
-  const g: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    let s = -B[i] + 0.25 * Math.sin(0.7 * t + 1.3 * i);
-    for (let j = 0; j < 5; j++) s += A[i][j] * theta[j];
-    g.push(s);
-  }
-  return g;
-}
+import {
+  gradientAt,
+  HAND_TOL,
+  maxDeviation,
+  REL_TOL,
+  runHand,
+  runTrajectory,
+  STEPS,
+  THETA0,
+} from "./reference.testutil.js";
+import { RMSprop, type RMSpropHyperparameters, type RMSpropOptions, rmspropStep } from "./rmsprop.js";
 
 /**
  * PyTorch's RMSprop algorithm box, written independently of the kernel, one scalar at a time over
@@ -77,37 +57,6 @@ function referenceRMSprop(
   return out;
 }
 
-function runRMSprop(h: RMSpropHyperparameters, lrAt?: (t: number) => number): number[][] {
-  const p = { data: Float64Array.from(THETA0), grad: null as { data: Float64Array } | null };
-  const opt = new RMSprop([p], h);
-  const out: number[][] = [];
-  for (let t = 1; t <= STEPS; t++) {
-    if (lrAt) opt.paramGroups[0].lr = lrAt(t);
-    p.grad = { data: Float64Array.from(gradientAt(p.data, t)) };
-    opt.step();
-    out.push([...p.data]);
-  }
-  return out;
-}
-
-function maxDeviation(actual: number[][], expected: number[][]): number {
-  let worst = 0;
-  for (let t = 0; t < expected.length; t++) {
-    for (let i = 0; i < expected[t].length; i++) {
-      const e = expected[t][i];
-      const dev = Math.abs(actual[t][i] - e) / Math.max(Math.abs(e), MAGNITUDE_FLOOR);
-      worst = Number.isNaN(dev) ? Number.POSITIVE_INFINITY : Math.max(worst, dev);
-    }
-  }
-  return worst;
-}
-
-const GRADS = [
-  [0.5, -1.0],
-  [0.3, 0.2],
-  [-0.4, 0.1],
-];
-
 function combos(): RMSpropHyperparameters[] {
   const out: RMSpropHyperparameters[] = [];
   for (const alpha of [0.99, 0.3])
@@ -124,7 +73,10 @@ describe("RMSprop against an independent float64 reference of PyTorch's algorith
   let worst = 0;
 
   it.each(all.map((h) => [JSON.stringify(h), h] as const))("%s", (_, h) => {
-    const dev = maxDeviation(runRMSprop(h), referenceRMSprop(h));
+    const dev = maxDeviation(
+      runTrajectory((ps) => new RMSprop(ps, h)),
+      referenceRMSprop(h),
+    );
     worst = Math.max(worst, dev);
     expect(dev).toBeLessThanOrEqual(REL_TOL);
   });
@@ -145,7 +97,15 @@ describe("RMSprop against an independent float64 reference of PyTorch's algorith
       maximize: false,
     };
     const lrAt = (t: number) => 0.005 * 0.95 ** t;
-    expect(maxDeviation(runRMSprop(h, lrAt), referenceRMSprop(h, lrAt))).toBeLessThanOrEqual(REL_TOL);
+    expect(
+      maxDeviation(
+        runTrajectory(
+          (ps) => new RMSprop(ps, h),
+          (t) => ({ lr: lrAt(t) }),
+        ),
+        referenceRMSprop(h, lrAt),
+      ),
+    ).toBeLessThanOrEqual(REL_TOL);
   });
 });
 
@@ -162,7 +122,12 @@ describe("property: random hyperparameters agree with the reference", () => {
     });
     fc.assert(
       fc.property(hyper, (h) => {
-        expect(maxDeviation(runRMSprop(h), referenceRMSprop(h))).toBeLessThanOrEqual(REL_TOL);
+        expect(
+          maxDeviation(
+            runTrajectory((ps) => new RMSprop(ps, h)),
+            referenceRMSprop(h),
+          ),
+        ).toBeLessThanOrEqual(REL_TOL);
       }),
       { numRuns: 100, seed: 4 },
     );
@@ -180,28 +145,29 @@ describe("the RMSprop comparison is sensitive", () => {
     maximize: false,
   };
   it("ε inside the square root (TF.js / Keras) is caught", () => {
-    expect(maxDeviation(runRMSprop(h), referenceRMSprop(h, undefined, "eps inside sqrt"))).toBeGreaterThan(
-      1e3 * REL_TOL,
-    );
+    expect(
+      maxDeviation(
+        runTrajectory((ps) => new RMSprop(ps, h)),
+        referenceRMSprop(h, undefined, "eps inside sqrt"),
+      ),
+    ).toBeGreaterThan(1e3 * REL_TOL);
   });
   it("the lr inside the momentum buffer (TF.js / Keras) is caught under an lr schedule", () => {
     const lrAt = (t: number) => 0.005 * 0.9 ** t;
-    expect(maxDeviation(runRMSprop(h, lrAt), referenceRMSprop(h, lrAt, "lr inside buffer"))).toBeGreaterThan(
-      1e6 * REL_TOL,
-    );
+    expect(
+      maxDeviation(
+        runTrajectory(
+          (ps) => new RMSprop(ps, h),
+          (t) => ({ lr: lrAt(t) }),
+        ),
+        referenceRMSprop(h, lrAt, "lr inside buffer"),
+      ),
+    ).toBeGreaterThan(1e6 * REL_TOL);
   });
 });
 
 describe("RMSprop hand-computed values (Python float64 of PyTorch's algorithm box)", () => {
-  function run(options: ConstructorParameters<typeof RMSprop>[1]): number[][] {
-    const p = { data: new Float64Array([1, -2]), grad: null as { data: Float64Array } | null };
-    const opt = new RMSprop([p], options);
-    return GRADS.map((g) => {
-      p.grad = { data: Float64Array.from(g) };
-      opt.step();
-      return [...p.data];
-    });
-  }
+  const run = (options: RMSpropOptions) => runHand((ps) => new RMSprop(ps, options));
 
   it("defaults (lr 0.01, alpha 0.99): the first step is lr·g/(0.1·|g| + ε) ≈ 0.1", () => {
     expect(

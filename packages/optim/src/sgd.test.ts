@@ -1,30 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { gradientAt, maxDeviation, REL_TOL, runTrajectory, STEPS, THETA0 } from "./reference.testutil.js";
 import { SGD, type SGDHyperparameters, sgdStep } from "./sgd.js";
-
-/** Largest relative deviation allowed between the optimizer and the float64 reference. */
-const REL_TOL = 1e-12;
-/** Below this magnitude deviations are measured absolutely (relative error is meaningless near 0). */
-const MAGNITUDE_FLOOR = 1e-6;
-/** Steps of every reference trajectory. */
-const STEPS = 60;
-
-// A closed-loop problem: the gradient depends on the current parameters (a 5-dimensional
-// quadratic) plus a deterministic perturbation that varies with the step.
-const A = [
-  [2.0, 0.3, -0.2, 0.1, 0.0],
-  [0.3, 1.5, 0.4, 0.0, -0.1],
-  [-0.2, 0.4, 1.0, 0.2, 0.3],
-  [0.1, 0.0, 0.2, 0.8, -0.25],
-  [0.0, -0.1, 0.3, -0.25, 1.2],
-];
-const B = [1.0, -0.5, 0.25, 2.0, -1.5];
-const THETA0 = [0.5, -1.25, 0.75, 1.5, -0.3];
-
-function gradientAt(theta: ArrayLike<number>, t: number): number[] {
-  return A.map(
-    (row, i) => row.reduce((s, a, j) => s + a * theta[j], 0) - B[i] + 0.25 * Math.sin(0.7 * t + 1.3 * i),
-  );
-}
 
 /**
  * PyTorch's SGD algorithm box, written independently of the kernel: whole-vector operations on
@@ -58,31 +34,6 @@ function referenceSGD(
   return trajectory;
 }
 
-function runSGD(h: SGDHyperparameters, lrAt?: (t: number) => number): number[][] {
-  const p = { data: Float64Array.from(THETA0), grad: null as { data: Float64Array } | null };
-  const opt = new SGD([p], h);
-  const trajectory: number[][] = [];
-  for (let t = 1; t <= STEPS; t++) {
-    if (lrAt) opt.paramGroups[0].lr = lrAt(t);
-    p.grad = { data: Float64Array.from(gradientAt(p.data, t)) };
-    opt.step();
-    trajectory.push([...p.data]);
-  }
-  return trajectory;
-}
-
-function maxDeviation(actual: number[][], expected: number[][]): number {
-  let worst = 0;
-  for (let t = 0; t < expected.length; t++) {
-    for (let i = 0; i < expected[t].length; i++) {
-      const e = expected[t][i];
-      const dev = Math.abs(actual[t][i] - e) / Math.max(Math.abs(e), MAGNITUDE_FLOOR);
-      worst = Number.isNaN(dev) ? Number.POSITIVE_INFINITY : Math.max(worst, dev);
-    }
-  }
-  return worst;
-}
-
 function combos(): SGDHyperparameters[] {
   const out: SGDHyperparameters[] = [];
   for (const momentum of [0, 0.9, 0.5])
@@ -101,7 +52,10 @@ describe("SGD against an independent float64 reference of PyTorch's algorithm", 
   let worst = 0;
 
   it.each(all.map((h) => [JSON.stringify(h), h] as const))("%s", (_, h) => {
-    const dev = maxDeviation(runSGD(h), referenceSGD(h));
+    const dev = maxDeviation(
+      runTrajectory((ps) => new SGD(ps, h)),
+      referenceSGD(h),
+    );
     worst = Math.max(worst, dev);
     expect(dev).toBeLessThanOrEqual(REL_TOL);
   });
@@ -122,14 +76,25 @@ describe("SGD against an independent float64 reference of PyTorch's algorithm", 
       maximize: false,
     };
     const lrAt = (t: number) => (t <= 20 ? 0.02 : t <= 40 ? 0.005 : 0.03);
-    expect(maxDeviation(runSGD(h, lrAt), referenceSGD(h, lrAt))).toBeLessThanOrEqual(REL_TOL);
+    expect(
+      maxDeviation(
+        runTrajectory(
+          (ps) => new SGD(ps, h),
+          (t) => ({ lr: lrAt(t) }),
+        ),
+        referenceSGD(h, lrAt),
+      ),
+    ).toBeLessThanOrEqual(REL_TOL);
   });
 });
 
 describe("the SGD comparison is sensitive", () => {
   it("dampening the first step (v₀ = 0) is caught", () => {
     const h = { lr: 0.02, momentum: 0.9, dampening: 0.9, nesterov: false, weightDecay: 0, maximize: false };
-    const dev = maxDeviation(runSGD(h), referenceSGD(h, undefined, "dampen first step"));
+    const dev = maxDeviation(
+      runTrajectory((ps) => new SGD(ps, h)),
+      referenceSGD(h, undefined, "dampen first step"),
+    );
     expect(dev).toBeGreaterThan(1e6 * REL_TOL);
   });
 });
