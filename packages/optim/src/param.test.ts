@@ -177,20 +177,3 @@ describe("pluggability: the same optimizer on plain objects and on a per-scalar 
     expect(plain[STEPS - 1]).not.toEqual(W0);
   });
 });
-
-describe("README example", () => {
-  it("fits w·x ≈ y with Adam on a plain object", () => {
-    const xs = [1, 2, 3, 4];
-    const ys = [2, 4, 6, 8];
-    const w = { data: new Float64Array([0]), grad: null as { data: Float64Array } | null };
-    const opt = new Adam([w], { lr: 0.1 });
-    for (let step = 0; step < 200; step++) {
-      let g = 0;
-      for (let i = 0; i < xs.length; i++) g += ((w.data[0] * xs[i] - ys[i]) * xs[i]) / xs.length;
-      w.grad = { data: new Float64Array([g]) };
-      opt.step();
-      opt.zeroGrad();
-    }
-    expect(w.data[0]).toBeCloseTo(2, 2);
-  });
-});
