@@ -1,4 +1,4 @@
-import { DATASETS, type DatasetId } from "../data/datasets.js";
+import type { DatasetId } from "../data/datasets.js";
 import {
   DEFAULT_HYPER,
   type Hyper,
@@ -123,8 +123,4 @@ export function defaultState(): LabState {
     },
     compare: { lrs: { ...DEFAULT_COMPARE_LRS }, epochs: 150 },
   };
-}
-
-export function isDataset(v: string): v is DatasetId {
-  return (DATASETS as readonly string[]).includes(v);
 }
