@@ -12,7 +12,7 @@ import type { FromWorker } from "../train/protocol.js";
 import { trainConfig } from "../train/train-view.js";
 import type { EpochReport } from "../train/trainer.js";
 import TrainWorker from "../train/worker.ts?worker&inline";
-import { fmt, h, numberField } from "../ui/dom.js";
+import { fmt, h, numberField, onNextFrame } from "../ui/dom.js";
 
 /**
  * Mounts the compare tab: the network tab's data set, network, batch size and seed, trained once per
@@ -81,15 +81,7 @@ export function mountCompare(root: HTMLElement, state: LabState, changed: () => 
     }
   };
 
-  let pending = false;
-  function scheduleRender(): void {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      render();
-    });
-  }
+  const scheduleRender = onNextFrame(render);
 
   function render(): void {
     const series: Series[] = RACERS.flatMap((id) => [

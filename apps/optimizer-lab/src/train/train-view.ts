@@ -4,7 +4,7 @@ import { drawChart } from "../render/chart.js";
 import { CLASS_COLORS } from "../render/colors.js";
 import { ACTIVATIONS, type LabState, TRAIN_SPECS, type TrainState } from "../state/lab-state.js";
 import { parseHidden } from "../state/url-state.js";
-import { fmt, h, numberField, selectField } from "../ui/dom.js";
+import { fmt, h, numberField, onNextFrame, selectField } from "../ui/dom.js";
 import { type FromWorker, GRID_RES } from "./protocol.js";
 import { type TrainConfig, Trainer } from "./trainer.js";
 import TrainWorker from "./worker.ts?worker&inline";
@@ -151,15 +151,7 @@ export function mountTrain(root: HTMLElement, state: LabState, changed: () => vo
     scheduleRender();
   };
 
-  let pending = false;
-  function scheduleRender(): void {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      render();
-    });
-  }
+  const scheduleRender = onNextFrame(render);
 
   function render(): void {
     drawBoundary(boundary, grid, preview.train, preview.test);

@@ -21,6 +21,22 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/**
+ * Returns a function that asks for `render` at the next animation frame; calls before that frame
+ * are merged into one render (a worker can report many epochs per frame).
+ */
+export function onNextFrame(render: () => void): () => void {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      render();
+    });
+  };
+}
+
 /** Formats a number for a readout: 4 significant digits, exponent form when tiny or huge. */
 export function fmt(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return String(v);
