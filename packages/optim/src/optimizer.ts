@@ -107,7 +107,7 @@ export abstract class Optimizer<
 
   /**
    * @param params parameters, or param groups (`{ params, ...options }`).
-   * @param defaults every hyperparameter, defaulted (see {@link resolveOptions}).
+   * @param defaults every hyperparameter, defaulted (by `resolveOptions`).
    */
   protected constructor(params: ParamsInput<H>, defaults: H, options: OptimizerOptions) {
     this.validate(defaults);

@@ -1,5 +1,6 @@
-/** A value that survives `JSON.stringify` → `JSON.parse` unchanged. */
-export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from "../state-dict.js";
+
+export type { JsonValue };
 
 /**
  * The state of a scheduler as a plain JSON object: the counters, the base and last learning rates
