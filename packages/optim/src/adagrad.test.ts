@@ -3,6 +3,7 @@ import { Adagrad, type AdagradHyperparameters, adagradStep } from "./adagrad.js"
 import {
   gradientAt,
   HAND_TOL,
+  itMatchesReference,
   maxDeviation,
   REL_TOL,
   runHand,
@@ -46,22 +47,16 @@ function combos(): AdagradHyperparameters[] {
 }
 
 describe("Adagrad against an independent float64 reference of PyTorch's algorithm", () => {
-  const all = combos();
-  let worst = 0;
-
-  it.each(all.map((h) => [JSON.stringify(h), h] as const))("%s", (_, h) => {
-    const dev = maxDeviation(
-      runTrajectory((ps) => new Adagrad(ps, h)),
-      referenceAdagrad(h),
-    );
-    worst = Math.max(worst, dev);
-    expect(dev).toBeLessThanOrEqual(REL_TOL);
-  });
-
-  it("covers lrDecay × initialAccumulatorValue × eps × weightDecay × maximize", () => {
-    expect(all.length).toBe(32);
-    console.info(`Adagrad: ${all.length} option sets, largest relative deviation ${worst.toExponential(2)}`);
-  });
+  itMatchesReference(
+    "Adagrad",
+    combos(),
+    32,
+    "covers lrDecay × initialAccumulatorValue × eps × weightDecay × maximize",
+    (h) => ({
+      actual: runTrajectory((ps) => new Adagrad(ps, h)),
+      expected: referenceAdagrad(h),
+    }),
+  );
 
   it("follows an lr written into the param group mid-training", () => {
     const h = {

@@ -1,6 +1,7 @@
 // The closed-loop problem, harness and tolerances shared by the optimizers' reference tests: each
 // optimizer's test runs the class on this problem and compares it with its own independent float64
 // reference of PyTorch's algorithm box.
+import { expect, it } from "vitest";
 import type { AdamHyperparameters } from "./adam.js";
 import type { Optimizer } from "./optimizer.js";
 import type { Param } from "./param.js";
@@ -95,6 +96,33 @@ export function maxDeviation(actual: number[][], expected: number[][]): number {
     }
   }
   return worst;
+}
+
+/**
+ * Registers one test per option set, asserting the optimizer's trajectory is within
+ * {@link REL_TOL} of the reference's, and a test named `covers` that checks the sweep has
+ * `count` option sets and reports the largest deviation seen.
+ */
+export function itMatchesReference<H>(
+  name: string,
+  combos: readonly H[],
+  count: number,
+  covers: string,
+  run: (h: H) => { actual: number[][]; expected: number[][] },
+): void {
+  let worst = 0;
+  it.each(combos.map((h) => [JSON.stringify(h), h] as const))("%s", (_, h) => {
+    const { actual, expected } = run(h);
+    const dev = maxDeviation(actual, expected);
+    worst = Math.max(worst, dev);
+    expect(dev).toBeLessThanOrEqual(REL_TOL);
+  });
+  it(covers, () => {
+    expect(combos.length).toBe(count);
+    console.info(
+      `${name}: ${combos.length} option sets, largest relative deviation ${worst.toExponential(2)}`,
+    );
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   gradientAt,
   HAND_TOL,
+  itMatchesReference,
   maxDeviation,
   REL_TOL,
   runHand,
@@ -69,22 +70,16 @@ function combos(): RMSpropHyperparameters[] {
 }
 
 describe("RMSprop against an independent float64 reference of PyTorch's algorithm", () => {
-  const all = combos();
-  let worst = 0;
-
-  it.each(all.map((h) => [JSON.stringify(h), h] as const))("%s", (_, h) => {
-    const dev = maxDeviation(
-      runTrajectory((ps) => new RMSprop(ps, h)),
-      referenceRMSprop(h),
-    );
-    worst = Math.max(worst, dev);
-    expect(dev).toBeLessThanOrEqual(REL_TOL);
-  });
-
-  it("covers alpha (both lerp branches) × centered × momentum × weightDecay × maximize", () => {
-    expect(all.length).toBe(32);
-    console.info(`RMSprop: ${all.length} option sets, largest relative deviation ${worst.toExponential(2)}`);
-  });
+  itMatchesReference(
+    "RMSprop",
+    combos(),
+    32,
+    "covers alpha (both lerp branches) × centered × momentum × weightDecay × maximize",
+    (h) => ({
+      actual: runTrajectory((ps) => new RMSprop(ps, h)),
+      expected: referenceRMSprop(h),
+    }),
+  );
 
   it("follows an lr written into the param group mid-training (lr outside the buffer)", () => {
     const h = {
