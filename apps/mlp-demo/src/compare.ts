@@ -5,7 +5,7 @@ import type { RunConfig } from "./config.js";
 import { type Dataset, isPlanar, loadDataset } from "./datasets/index.js";
 import { RunError } from "./errors.js";
 import { learningRate, OPTIMIZER_LABEL } from "./optimizers.js";
-import { type Io, Progress } from "./progress.js";
+import { type Io, messageChannels, Progress } from "./progress.js";
 import { jsonLine } from "./record.js";
 import { type ChartSpec, colorOf } from "./report/chart.js";
 import type { ResultRow } from "./report/html.js";
@@ -46,10 +46,7 @@ export interface CompareResult {
 export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult> {
   const ds = loadDataset(cfg.dataset, cfg.seed, cfg.limit);
   const text = !cfg.json && !cfg.quiet;
-  const info = (s: string) => {
-    if (text) io.out(s);
-    else if (cfg.json && !cfg.quiet) io.err(s);
-  };
+  const { info, result } = messageChannels(io, cfg);
   info(
     `${describeData(ds)}\n${describeRun(ds, cfg)}\ncomparing ${cfg.optimizers.map((o) => OPTIMIZER_LABEL[o]).join(", ")}\n\n`,
   );
@@ -126,9 +123,7 @@ export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult>
       r.stepsToThreshold === null ? "never" : String(r.stepsToThreshold),
     ]),
   );
-  if (cfg.json) {
-    if (!cfg.quiet) io.err(`\n${table}`);
-  } else io.out(`\n${table}`);
+  result(`\n${table}`);
 
   const charts = curves(runs, classify);
   if (text)
@@ -162,9 +157,7 @@ export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult>
   );
   files.splice(files.length - 1, 0, resultsPath);
   const where = `report: ${files.at(-1)}\nalso: ${files.slice(0, -1).join(", ")}\n`;
-  if (cfg.json) {
-    if (!cfg.quiet) io.err(where);
-  } else io.out(`\n${where}`);
+  result(cfg.json ? where : `\n${where}`);
   const failed = runs.filter((r) => r.diverged);
   if (failed.length) {
     throw new RunError(

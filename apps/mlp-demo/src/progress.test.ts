@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakeIo } from "./fake-io.testutil.js";
-import { bar, formatDuration, Progress } from "./progress.js";
+import { bar, formatDuration, messageChannels, Progress } from "./progress.js";
 import { jsonLine, textLine } from "./record.js";
 import { textTable } from "./table.js";
 
@@ -52,6 +52,25 @@ describe("progress bar", () => {
     const quiet = fakeIo(true);
     new Progress(quiet, false).update(s);
     expect(pipe.stderr + quiet.stderr).toBe("");
+  });
+});
+
+describe("message channels", () => {
+  it.each([
+    // [json, quiet, info goes to, result goes to]
+    [false, false, "stdout", "stdout"],
+    [false, true, "nowhere", "stdout"],
+    [true, false, "stderr", "stderr"],
+    [true, true, "nowhere", "nowhere"],
+  ] as const)("json %s, quiet %s: info → %s, result → %s", (json, quiet, infoTo, resultTo) => {
+    const where = (io: ReturnType<typeof fakeIo>) =>
+      io.stdout !== "" ? "stdout" : io.stderr !== "" ? "stderr" : "nowhere";
+    const a = fakeIo();
+    messageChannels(a, { json, quiet }).info("i");
+    expect(where(a)).toBe(infoTo);
+    const b = fakeIo();
+    messageChannels(b, { json, quiet }).result("r");
+    expect(where(b)).toBe(resultTo);
   });
 });
 

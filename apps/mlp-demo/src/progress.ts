@@ -9,6 +9,30 @@ export interface Io {
   now(): number;
 }
 
+/** A command's two kinds of messages, routed by `--json` and `--quiet`; see {@link messageChannels}. */
+export interface MessageChannels {
+  /** Headers and notes: stdout; stderr with `--json` (stdout holds the JSON lines); dropped with `--quiet`. */
+  info(text: string): void;
+  /** Results (final line, table, report paths): stdout, even with `--quiet`; stderr with `--json`, unless `--quiet`. */
+  result(text: string): void;
+}
+
+/** The {@link MessageChannels} of a run with these `--json` / `--quiet` settings. */
+export function messageChannels(
+  io: Io,
+  mode: { readonly json: boolean; readonly quiet: boolean },
+): MessageChannels {
+  const write = (text: string) => (mode.json ? io.err(text) : io.out(text));
+  return {
+    info(text) {
+      if (!mode.quiet) write(text);
+    },
+    result(text) {
+      if (!mode.quiet || !mode.json) write(text);
+    },
+  };
+}
+
 /** "1:05", "12:00", "1:02:03". */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "--:--";

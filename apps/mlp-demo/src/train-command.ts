@@ -8,7 +8,7 @@ import {
 } from "./checkpoint.js";
 import type { RunConfig } from "./config.js";
 import { loadDataset } from "./datasets/index.js";
-import { type Io, Progress } from "./progress.js";
+import { type Io, messageChannels, Progress } from "./progress.js";
 import { jsonLine, textLine } from "./record.js";
 import { PALETTE } from "./report/chart.js";
 import { terminalChart } from "./report/terminal-chart.js";
@@ -31,10 +31,7 @@ export async function runTrain(cfg0: RunConfig, args: CliArgs, io: Io): Promise<
   if (ck) restoreTrainer(t, ck);
 
   const text = !cfg.json && !cfg.quiet;
-  const info = (s: string) => {
-    if (text) io.out(s);
-    else if (cfg.json && !cfg.quiet) io.err(s);
-  };
+  const { info, result } = messageChannels(io, cfg);
   info(`${describeData(ds)}\n${describeRun(ds, cfg)}\n${describeOptimizer(cfg.optimizer, cfg)}\n`);
   if (ck) info(`resumed from ${ck.dir} at epoch ${t.epoch} (step ${t.steps})\n`);
 
@@ -69,14 +66,12 @@ export async function runTrain(cfg0: RunConfig, args: CliArgs, io: Io): Promise<
     info("nothing to train: 0 epochs\n");
     return t;
   }
-  const result =
+  const outcome =
     last.testAccuracy === null
       ? `test loss (MSE) ${last.testLoss.toFixed(5)}`
       : `test accuracy ${(100 * last.testAccuracy).toFixed(2)}% (${Math.round(last.testAccuracy * ds.test.n)}/${ds.test.n})`;
-  const line = `${result} after ${t.epoch} epochs, ${t.steps} steps, ${seconds.toFixed(1)}s${cfg.save ? `; checkpoint in ${cfg.save}` : ""}\n`;
-  if (cfg.json) {
-    if (!cfg.quiet) io.err(line);
-  } else io.out(line);
+  const line = `${outcome} after ${t.epoch} epochs, ${t.steps} steps, ${seconds.toFixed(1)}s${cfg.save ? `; checkpoint in ${cfg.save}` : ""}\n`;
+  result(line);
   if (text && t.history.length > 1) {
     io.out(
       `\n${terminalChart(
