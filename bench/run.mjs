@@ -69,24 +69,20 @@ for (const w of list) {
   globalThis.gc?.();
 }
 
-// Memory: a long run of the tiny MLP and a shorter one of the MNIST-size MLP on the default backend.
-const memory = [];
-if (!only) {
-  const descent = engines.find((e) => e.name === "descent-wasm");
-  for (const [id, steps] of [
-    ["mlp-tiny", 10_000],
-    ["mlp-mnist", 300],
-  ]) {
-    const job = descent.setup(list.find((w) => w.id === id));
-    memory.push({ id, ...memoryGrowth(job, steps) });
-  }
-}
+// Memory: long runs of the two MLPs on the default (WASM) backend, each in a fresh process.
+const memory = only
+  ? []
+  : [
+      ["mlp-tiny", 10_000],
+      ["mlp-mnist", 300],
+    ].map(([id, steps]) => ({ id, ...memoryGrowth(id, steps) }));
 
 const start = only
   ? null
   : Object.fromEntries(
       ["node", "descent", "descent (WASM backend compiled and selected)", "tfjs"].map((k) => [k, startup(k)]),
     );
+
 // The raw medians, so a failure while formatting never loses a run that took minutes.
 console.error(`bench: raw results ${JSON.stringify({ res, start, memory })}`);
 const machine = describeMachine();

@@ -1,24 +1,19 @@
 /**
- * Steady-state memory of a training loop: runs `steps` steps of a workload and samples the heap
- * plus ArrayBuffer memory (typed arrays live outside the JS heap) after a full GC, at the first
- * 10 % of the steps and at the end. Needs `node --expose-gc`.
+ * Steady-state memory of a training loop, measured in a fresh process (src/memory-child.mjs):
+ * heap plus ArrayBuffer memory (typed arrays live outside the JS heap) after full GCs, sampled at
+ * every tenth of `steps` steps. Growth is counted from the first tenth (after warm-up) to the end;
+ * `maxStepMiB` is the largest rise between consecutive samples, so a leak shows as steady growth.
  */
-export function memoryGrowth(job, steps) {
-  const sample = () => {
-    globalThis.gc?.();
-    const m = process.memoryUsage();
-    return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
-  };
-  const warm = Math.max(1, Math.floor(steps / 10));
-  for (let i = 0; i < warm; i++) job.run();
-  const start = sample();
-  for (let i = warm; i < steps; i++) job.run();
-  const end = sample();
-  return {
-    steps,
-    startMiB: start,
-    endMiB: end,
-    growthMiB: end - start,
-    gcAvailable: typeof globalThis.gc === "function",
-  };
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export function memoryGrowth(id, steps) {
+  const child = fileURLToPath(new URL("./memory-child.mjs", import.meta.url));
+  const out = execFileSync(process.execPath, ["--expose-gc", child, id, String(steps)], { encoding: "utf8" });
+  const samples = JSON.parse(out.trim().split("\n").pop());
+  const startMiB = samples[1];
+  const endMiB = samples[samples.length - 1];
+  let maxStepMiB = 0;
+  for (let i = 2; i < samples.length; i++) maxStepMiB = Math.max(maxStepMiB, samples[i] - samples[i - 1]);
+  return { steps, startMiB, endMiB, growthMiB: endMiB - startMiB, maxStepMiB, gcAvailable: true };
 }

@@ -84,16 +84,16 @@ export function tables(list, res, startup, memory = []) {
   }
   if (memory.length) {
     out.push(
-      "\n### Memory: steady-state training (Descent, WASM backend; heap + ArrayBuffers after a full GC)\n",
+      "\n### Memory: steady-state training (Descent, WASM backend, fresh process; heap + ArrayBuffers after full GCs)\n",
     );
     out.push(
-      "| workload | steps | after 10 % of the steps (MiB) | at the end (MiB) | growth (MiB) | target: no growth |",
+      "| workload | steps | after 10 % of the steps (MiB) | at the end (MiB) | growth (MiB) | largest rise between tenths (MiB) | target: no growth |",
     );
-    out.push("|---|---|---|---|---|---|");
+    out.push("|---|---|---|---|---|---|---|");
     for (const m of memory) {
       const ok = m.gcAvailable ? m.growthMiB < 1 : undefined;
       out.push(
-        `| ${m.id} | ${m.steps} | ${fmt(m.startMiB, 1)} | ${fmt(m.endMiB, 1)} | ${fmt(m.growthMiB, 2)} | ${verdict(ok)} |`,
+        `| ${m.id} | ${m.steps} | ${fmt(m.startMiB, 2)} | ${fmt(m.endMiB, 2)} | ${fmt(m.growthMiB, 2)} | ${fmt(m.maxStepMiB, 2)} | ${verdict(ok)} |`,
       );
     }
   }
