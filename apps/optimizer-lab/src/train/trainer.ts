@@ -3,7 +3,7 @@ import type { Optimizer } from "@descent/optim";
 import { Generator, noGrad, type Tensor, tensor } from "@descent/tensor";
 import { DATA_EXTENT, makeDataset, type Points, splitPoints } from "../data/datasets.js";
 import { Random } from "../data/random.js";
-import type { Hyper, OptimizerId } from "../optimizers/catalog.js";
+import type { Hyper } from "../optimizers/catalog.js";
 import { makeOptimizer, updateHyper } from "../optimizers/make.js";
 import type { TrainState } from "../state/lab-state.js";
 
@@ -46,7 +46,6 @@ export class Trainer {
   private readonly trainX: Tensor;
   private readonly testX: Tensor;
   private readonly order: Random;
-  private optimizerId: OptimizerId;
 
   constructor(readonly config: TrainConfig) {
     const all = makeDataset(config.dataset, { count: config.points, noise: config.noise, seed: config.seed });
@@ -60,14 +59,13 @@ export class Trainer {
       dtype: "float64",
       generator: new Generator(config.seed),
     });
-    this.optimizerId = config.optimizer;
     this.opt = makeOptimizer(config.optimizer, this.model.parameters(), config);
     this.order = new Random(config.seed, 3);
   }
 
   /** Changes the optimizer's hyperparameters; the next step uses them (no reset, state kept). */
   setHyper(h: Hyper): void {
-    updateHyper(this.opt, this.optimizerId, h);
+    updateHyper(this.opt, this.config.optimizer, h);
   }
 
   /** The current learning rate (of the first param group). */
