@@ -220,10 +220,9 @@ function run(c: Case, checkState = true): Worst {
 }
 
 /**
- * Cases kept out of the assertions because the package differs from PyTorch there (reported to the
- * lead with the PyTorch source line and a minimal case; remove the entry once fixed).
+ * Cases kept out of the assertions because the package knowingly differs from torch.optim there,
+ * each with the reason (the PyTorch source line and a minimal case); none today.
  */
-/** Cases where the package knowingly differs from torch.optim, with the reason; none today. */
 const KNOWN_DISCREPANCIES: Record<string, string> = {};
 
 const summary: { name: string; deviation: number; where: string }[] = [];
