@@ -15,8 +15,7 @@ const SCRIPTS = {
   "descent (WASM backend compiled and selected)": `
     const t = await import("@descent/tensor");
     await import("@descent/optim");
-    const w = t.createWasmBackend ? t : await import(${JSON.stringify(new URL("../../packages/tensor/dist/backend/wasm.js", import.meta.url).href)});
-    t.setBackend(w.createWasmBackend());
+    t.setBackend(t.createWasmBackend());
     const a = t.randn([32, 32]);
     a.matmul(a).sum().item();`,
   tfjs: `
