@@ -1,5 +1,5 @@
 import type { LRScheduler, Optimizer } from "@descent/optim";
-import { clipGradNorm } from "@descent/optim";
+import { clipGradNorm, NonFiniteGradientError } from "@descent/optim";
 import { crossEntropy, mseLoss, noGrad, Tensor } from "@descent/tensor";
 import type { OptimizerName } from "./args.js";
 import { batchCount, gatherBatch } from "./batches.js";
@@ -109,8 +109,7 @@ export class Trainer {
         this.optimizer.step();
       } catch (e) {
         // The optimizer refuses NaN/±Infinity gradients (its default policy); other errors are bugs.
-        if (params.some((p) => p.grad !== null && !allFinite(p.grad.data)))
-          throw this.divergence(Number.NaN, epoch, b, e);
+        if (e instanceof NonFiniteGradientError) throw this.divergence(Number.NaN, epoch, b, e);
         throw e;
       }
       this.scheduler?.step();
@@ -199,11 +198,6 @@ export class Trainer {
     this.model.train();
     return out;
   }
-}
-
-function allFinite(a: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
 }
 
 /** Index of the largest of row `i` of a row-major `[*, k]` matrix (first one on ties, like torch.argmax). */

@@ -9,7 +9,7 @@ export {
 export { Adam, type AdamHyperparameters, type AdamOptions, type AdamState, adamStep } from "./adam.js";
 export { AdamW, adamwStep } from "./adamw.js";
 export * from "./clip.js";
-export type { NonFinitePolicy } from "./non-finite.js";
+export { NonFiniteGradientError, type NonFinitePolicy } from "./non-finite.js";
 export {
   type BaseHyperparameters,
   Optimizer,

@@ -26,3 +26,24 @@ export function firstNonFinite(values: FloatArray): number {
   }
   return -1;
 }
+
+/**
+ * Thrown by `step()` under the `"error"` policy when a gradient holds NaN or ±Infinity. Nothing was
+ * updated. A `RangeError`, so existing `catch` clauses keep working; the fields say where it was.
+ */
+export class NonFiniteGradientError extends RangeError {
+  override readonly name = "NonFiniteGradientError";
+  constructor(
+    message: string,
+    /** Index of the param group. */
+    readonly groupIndex: number,
+    /** Index of the parameter inside its group. */
+    readonly paramIndex: number,
+    /** Index of the first non-finite element of the gradient. */
+    readonly elementIndex: number,
+    /** That element: NaN, Infinity or -Infinity. */
+    readonly value: number,
+  ) {
+    super(message);
+  }
+}

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { Adagrad } from "./adagrad.js";
 import { Adam } from "./adam.js";
 import { AdamW } from "./adamw.js";
+import { NonFiniteGradientError } from "./non-finite.js";
 import type { Optimizer, ParamsInput } from "./optimizer.js";
 import type { FloatArray, Param } from "./param.js";
 import { RMSprop } from "./rmsprop.js";
@@ -392,6 +393,16 @@ describe("non-finite gradients", () => {
     expect(() => opt.step()).toThrow(
       "Adam.step: non-finite gradient (NaN at element 0) for param 1 in param group 0",
     );
+    const error = (() => {
+      try {
+        opt.step();
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(NonFiniteGradientError);
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error).toMatchObject({ groupIndex: 0, paramIndex: 1, elementIndex: 0, value: Number.NaN });
     expect([...a.data, ...b.data]).toEqual([1, 2, 3]);
     expect(opt.state.size).toBe(0);
   });

@@ -1,4 +1,9 @@
-import { firstNonFinite, NON_FINITE_POLICIES, type NonFinitePolicy } from "./non-finite.js";
+import {
+  firstNonFinite,
+  NON_FINITE_POLICIES,
+  NonFiniteGradientError,
+  type NonFinitePolicy,
+} from "./non-finite.js";
 import type { FloatArray, Param } from "./param.js";
 import {
   decodeArray,
@@ -402,8 +407,12 @@ export abstract class Optimizer<
         if (bad < 0) continue;
         if (this.nonFinite === "skip") finite = false;
         else {
-          throw new RangeError(
+          throw new NonFiniteGradientError(
             `${kind}.step: non-finite gradient (${values[bad]} at element ${bad}) for ${where}; nothing was updated. Use the option nonFinite: "skip" to skip such steps, or "propagate" for PyTorch's behaviour`,
+            g,
+            i,
+            bad,
+            values[bad],
           );
         }
       }
