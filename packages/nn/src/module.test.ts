@@ -124,6 +124,15 @@ describe("stateDict / loadStateDict", () => {
     expect(sd["head.weight"].requiresGrad).toBe(false);
   });
 
+  it("keepVars returns the live parameters under the same keys (PyTorch's keep_vars=True)", () => {
+    const a = new Net(new Generator(1));
+    const live = a.stateDict({ keepVars: true });
+    expect(Object.keys(live)).toEqual(NAMES);
+    expect(live["head.weight"]).toBe(a.head.weight);
+    a.head.weight.data[0] += 1;
+    expect(live["head.weight"].data[0]).toBe(a.head.weight.data[0]);
+  });
+
   it("converts float64 values into float32 parameters; accepts plain { shape, data }", () => {
     const lin = new Linear(2, 1);
     lin.loadStateDict({

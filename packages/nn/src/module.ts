@@ -148,10 +148,14 @@ export abstract class Module {
   /**
    * A snapshot of every parameter, keyed like PyTorch's `state_dict()` (a shared parameter appears
    * under each of its names). The tensors are copies: training on does not change a saved state.
+   * With `keepVars` (PyTorch's `keep_vars=True`) the entries are the live parameter tensors
+   * themselves, for a caller that only reads them right away (e.g. to serialise) and wants no copy.
    */
-  stateDict(): StateDict {
+  stateDict({ keepVars = false }: { keepVars?: boolean } = {}): StateDict {
     const out = Object.create(null) as StateDict;
-    for (const [key, t] of this.#stateEntries()) out[key] = new Tensor(t.data.slice(), t.shape.slice());
+    for (const [key, t] of this.#stateEntries()) {
+      out[key] = keepVars ? t : new Tensor(t.data.slice(), t.shape.slice());
+    }
     return out;
   }
 

@@ -21,7 +21,8 @@ export interface SaveSafetensorsOptions {
 /** The module's parameters as safetensors bytes. */
 export function saveSafetensors(module: Module, { metadata = {} }: SaveSafetensorsOptions = {}): Uint8Array {
   const tensors: Record<string, SafetensorsTensor> = Object.create(null);
-  const state = module.stateDict();
+  // encodeSafetensors copies the bytes into the file, so the live tensors are read without a snapshot.
+  const state = module.stateDict({ keepVars: true });
   for (const name of Object.keys(state)) {
     const t = state[name];
     tensors[name] = { dtype: t.dtype === "float64" ? "F64" : "F32", shape: t.shape, data: t.data };
