@@ -1,6 +1,8 @@
 /**
- * Descent implementations of the workloads, on its plain-JS reference backend ("js") or its
- * WASM SIMD backend ("wasm"). Uses the built packages (dist/), so run after `tsc -b`.
+ * Descent implementations of the workloads: "js" runs `@descent/tensor`'s plain-TypeScript
+ * reference backend and `@descent/optim`'s TypeScript loops, "wasm" the WASM SIMD backend and
+ * `@descent/optim`'s WASM kernels (the defaults where WebAssembly SIMD exists). Uses the built
+ * packages (dist/), so run after `tsc -b` and the bundle step.
  */
 
 import { randomArray } from "./timing.mjs";
@@ -10,25 +12,28 @@ import { HYPER } from "./workloads.mjs";
 export async function descentEngine(which) {
   const T = await import("@descent/tensor");
   const O = await import("@descent/optim");
-  const W = await wasmApi(T);
-  const backend = which === "wasm" ? W.createWasmBackend() : T.referenceBackend;
+  const backend = which === "wasm" ? T.createWasmBackend() : T.referenceBackend;
   if (!backend) throw new Error("descent: WebAssembly SIMD is not available");
+  /** Engines run in alternation and share Descent's active backends: select ours first. */
+  const select = () => {
+    T.setBackend(backend);
+    O.setKernelBackend(which);
+  };
   return {
     name: `descent-${which}`,
     note:
       which === "wasm"
-        ? `backend "${backend.name}": WASM SIMD matmul (float32 and float64), the rest in JS; optimizer rows: the fused \`wasm*Step\` kernels`
-        : 'backend "reference": plain TypeScript; optimizer rows: `@descent/optim`',
+        ? `tensor backend "${backend.name}" (WASM SIMD matmul, the rest in JS); \`@descent/optim\` kernel backend "wasm" (fused WASM SIMD updates)`
+        : 'tensor backend "reference" (plain TypeScript); `@descent/optim` kernel backend "js" (TypeScript loops)',
     setup: (w) => {
-      T.setBackend(backend);
-      const job = setup(T, O, W, which, w);
+      select();
+      const job = setup(T, O, which, w);
       if (!job) return null;
-      // Engines run in alternation and share Descent's one active backend: select ours first.
       const run = job.run;
       return {
         ...job,
         run: () => {
-          T.setBackend(backend);
+          select();
           run();
         },
       };
@@ -36,15 +41,15 @@ export async function descentEngine(which) {
   };
 }
 
-function setup(T, O, W, which, w) {
-  if (w.group === "train") return mlp(T, O, w, which === "wasm" && w.fusedAdam ? T : null);
+function setup(T, O, which, w) {
+  if (w.group === "train") return mlp(T, O, w);
   if (w.group === "matmul") return which === "js" && w.n > 512 ? null : matmul(T, w.n);
-  if (w.group === "optim") return which === "js" ? optim(O, w) : wasmOptim(W, w);
+  if (w.group === "optim") return optim(O, w);
   return null;
 }
 
-/** One training step; with `fused` (the tensor package), the update is `wasmAdamStep` per parameter. */
-function mlp(T, O, { sizes, act, loss, batch }, fused) {
+/** One training step, as a user writes it: forward, loss, backward, `Adam.step()` (default options). */
+function mlp(T, O, { sizes, act, loss, batch }) {
   const params = [];
   const layers = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -60,9 +65,7 @@ function mlp(T, O, { sizes, act, loss, batch }, fused) {
   const out = sizes[sizes.length - 1];
   const labels = Int32Array.from({ length: batch }, (_, i) => (i * 7) % out);
   const y = new T.Tensor(randomArray(batch, 2), [batch, 1]);
-  const opt = fused
-    ? fusedAdam(fused, params)
-    : new O.Adam(params, { lr: HYPER.lr, betas: HYPER.betas, eps: HYPER.eps });
+  const opt = new O.Adam(params, { lr: HYPER.lr, betas: HYPER.betas, eps: HYPER.eps });
   return {
     run: () => {
       opt.zeroGrad();
@@ -78,93 +81,27 @@ function mlp(T, O, { sizes, act, loss, batch }, fused) {
   };
 }
 
-/** Adam over tensors with the fused WASM kernel: what `@descent/optim` could call for float32. */
-function fusedAdam(T, params) {
-  const state = params.map((p) => ({ m: new Float32Array(p.size), v: new Float32Array(p.size) }));
-  const h = { lr: HYPER.lr, betas: HYPER.betas, eps: HYPER.eps, weightDecay: 0, maximize: false };
-  let t = 0;
-  return {
-    zeroGrad: () => {
-      for (const p of params) p.grad = null;
-    },
-    step: () => {
-      t++;
-      for (let i = 0; i < params.length; i++) {
-        T.wasmAdamStep(params[i].data, params[i].grad.data, state[i].m, state[i].v, t, h);
-      }
-    },
-  };
-}
-
 function matmul(T, n) {
   const a = new T.Tensor(randomArray(n * n, 3), [n, n]);
   const b = new T.Tensor(randomArray(n * n, 4), [n, n]);
   return { run: () => a.matmul(b) };
 }
 
+/**
+ * One `step()` of an `@descent/optim` optimizer over one float32 parameter. `nonFinite:
+ * "propagate"` is PyTorch's and TF.js's behaviour (no scan of the gradient for NaN/Infinity), so
+ * every engine does the same work; the default `"error"` adds one read of the gradient per step.
+ */
 function optim(O, { rule, size }) {
   const p = { data: randomArray(size, 5), grad: { data: randomArray(size, 6, 1e-2) } };
   const { lr, momentum, alpha, betas, eps } = HYPER;
+  const nonFinite = "propagate";
   const opt = {
-    sgd: () => new O.SGD([p], { lr }),
-    momentum: () => new O.SGD([p], { lr, momentum }),
-    adagrad: () => new O.Adagrad([p], { lr }),
-    rmsprop: () => new O.RMSprop([p], { lr, alpha, eps }),
-    adam: () => new O.Adam([p], { lr, betas, eps }),
+    sgd: () => new O.SGD([p], { lr, nonFinite }),
+    momentum: () => new O.SGD([p], { lr, momentum, nonFinite }),
+    adagrad: () => new O.Adagrad([p], { lr, nonFinite }),
+    rmsprop: () => new O.RMSprop([p], { lr, alpha, eps, nonFinite }),
+    adam: () => new O.Adam([p], { lr, betas, eps, nonFinite }),
   }[rule]();
   return { run: () => opt.step() };
-}
-
-/** The WASM entry points: from the package index, or from dist/ files until the index exports them. */
-async function wasmApi(T) {
-  if (T.createWasmBackend && T.wasmAdamStep) return T;
-  const api = {};
-  for (const f of ["wasm", "wasm-adam", "wasm-sgd", "wasm-adagrad", "wasm-rmsprop"]) {
-    Object.assign(api, await import(new URL(`../../packages/tensor/dist/backend/${f}.js`, import.meta.url)));
-  }
-  return api;
-}
-
-/** The fused WASM SIMD optimizer kernels over the same arrays, state kept by the caller. */
-function wasmOptim(W, { rule, size }) {
-  const p = randomArray(size, 5);
-  const g = randomArray(size, 6, 1e-2);
-  const s1 = new Float32Array(size);
-  const s2 = new Float32Array(size);
-  const { lr, momentum, alpha, betas, eps } = HYPER;
-  let t = 0;
-  const run = {
-    sgd: () =>
-      W.wasmSgdStep(p, g, null, false, {
-        lr,
-        momentum: 0,
-        dampening: 0,
-        nesterov: false,
-        weightDecay: 0,
-        maximize: false,
-      }),
-    momentum: () =>
-      W.wasmSgdStep(p, g, s1, ++t === 1, {
-        lr,
-        momentum,
-        dampening: 0,
-        nesterov: false,
-        weightDecay: 0,
-        maximize: false,
-      }),
-    adagrad: () =>
-      W.wasmAdagradStep(p, g, s1, ++t, { lr, lrDecay: 0, weightDecay: 0, eps: 1e-10, maximize: false }),
-    rmsprop: () =>
-      W.wasmRmspropStep(p, g, s1, null, null, {
-        lr,
-        alpha,
-        eps,
-        weightDecay: 0,
-        momentum: 0,
-        centered: false,
-        maximize: false,
-      }),
-    adam: () => W.wasmAdamStep(p, g, s1, s2, ++t, { lr, betas, eps, weightDecay: 0, maximize: false }),
-  }[rule];
-  return { run };
 }

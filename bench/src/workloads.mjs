@@ -27,17 +27,6 @@ export function workloads({ quick = false } = {}) {
       batch: 128,
     },
     {
-      id: "mlp-mnist-fused",
-      group: "train",
-      label:
-        "the same MNIST-size step, Descent (WASM) updating with the fused `wasmAdamStep` instead of `@descent/optim`'s Adam",
-      sizes: [784, 256, 128, 10],
-      act: "relu",
-      loss: "ce",
-      batch: 128,
-      fusedAdam: true,
-    },
-    {
       id: "mlp-tiny",
       group: "train",
       label: "MLP 2-16-16-1, tanh, MSE, batch 32, Adam: one step",

@@ -1,4 +1,5 @@
-import { checkLength } from "./kernel-check.js";
+import { wasmFor } from "./kernel-backend.js";
+import { allFloat32, checkLength, f, zeroTestsAgree } from "./kernel-check.js";
 import {
   Optimizer,
   type OptimizerOptions,
@@ -11,6 +12,7 @@ import {
 import type { FloatArray } from "./param.js";
 import { zerosLike } from "./state-dict.js";
 import { checkBoolean, checkEps, checkLr, checkNonNegativeOption, checkWeightDecay } from "./validate.js";
+import { adagradWasm } from "./wasm/steps.js";
 
 /** Adagrad's hyperparameters (PyTorch's, camelCased). */
 export interface AdagradHyperparameters {
@@ -58,6 +60,26 @@ export function adagradStep(
   checkLength("adagradStep", "grad", grad, n);
   checkLength("adagradStep", "sum", sum, n);
   const clr = lr / (1 + (t - 1) * lrDecay);
+  if (allFloat32(p, grad, sum)) {
+    const kern = wasmFor(n);
+    if (
+      kern !== null &&
+      zeroTestsAgree(weightDecay) &&
+      adagradWasm(
+        kern,
+        p as Float32Array,
+        grad as Float32Array,
+        sum as Float32Array,
+        -clr,
+        weightDecay,
+        eps,
+        maximize,
+      )
+    )
+      return;
+    adagradLoopF32(p as Float32Array, grad as Float32Array, sum as Float32Array, clr, h);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (weightDecay !== 0) g = g + weightDecay * p[i];
@@ -68,8 +90,34 @@ export function adagradStep(
 }
 
 /**
- * Adagrad, exactly PyTorch's `torch.optim.Adagrad` (float64 math on every element; state in the
- * parameter's array type).
+ * {@link adagradStep}'s loop for float32 arrays: the same operations, each rounded to float32 as
+ * PyTorch's float32 CPU kernels round them, with the Python-float scalars rounded to float32 first.
+ * The WASM kernel (`asm/adagrad.ts`) computes exactly these operations, so the two give the same bits.
+ */
+function adagradLoopF32(
+  p: Float32Array,
+  grad: Float32Array,
+  sum: Float32Array,
+  clr: number,
+  h: AdagradHyperparameters,
+): void {
+  const { maximize } = h;
+  const useDecay = h.weightDecay !== 0;
+  const weightDecay = f(h.weightDecay);
+  const eps = f(h.eps);
+  const negClr = f(-clr);
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (useDecay) g = f(g + f(weightDecay * p[i]));
+    const s = f(sum[i] + f(g * g));
+    sum[i] = s;
+    p[i] = f(p[i] + f(f(negClr * g) / f(f(Math.sqrt(s)) + eps)));
+  }
+}
+
+/**
+ * Adagrad, exactly PyTorch's `torch.optim.Adagrad` (see the package README on arithmetic:
+ * float64 for Float64Array parameters, PyTorch's float32 op by op for Float32Array ones).
  *
  * Update rule (PyTorch's algorithm box), with `sum₀ = τ`, for t = 1, 2, ...:
  *

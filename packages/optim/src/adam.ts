@@ -1,4 +1,5 @@
-import { checkLength } from "./kernel-check.js";
+import { wasmFor } from "./kernel-backend.js";
+import { allFloat32, checkLength, f, zeroTestsAgree } from "./kernel-check.js";
 import { lerp } from "./lerp.js";
 import {
   Optimizer,
@@ -12,6 +13,7 @@ import {
 import type { FloatArray } from "./param.js";
 import { zerosLike } from "./state-dict.js";
 import { checkBetas, checkBoolean, checkEps, checkLr, checkWeightDecay } from "./validate.js";
+import { adamWasm } from "./wasm/steps.js";
 
 /** Adam's and AdamW's hyperparameters (PyTorch's, camelCased). */
 export interface AdamHyperparameters {
@@ -92,11 +94,53 @@ export function adamKernel(
   }
   const l2 = decoupled ? 0 : weightDecay;
   const decay = decoupled && weightDecay !== 0 ? 1 - lr * weightDecay : 1;
-  const bc1 = 1 - beta1 ** t;
   const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-  const negStepSize = -(lr / bc1);
+  const negStep = -(lr / (1 - beta1 ** t));
   const w1 = 1 - beta1;
   const w2 = 1 - beta2;
+  const vm = amsgrad ? vmax : null;
+  if (allFloat32(p, grad, m, v, vm)) {
+    const kern = wasmFor(n);
+    if (
+      kern !== null &&
+      zeroTestsAgree(l2) &&
+      adamWasm(
+        kern,
+        p as Float32Array,
+        grad as Float32Array,
+        m as Float32Array,
+        v as Float32Array,
+        vm as Float32Array | null,
+        w1,
+        beta2,
+        w2,
+        bc2Sqrt,
+        eps,
+        negStep,
+        l2,
+        decay,
+        maximize,
+      )
+    )
+      return;
+    adamLoopF32(
+      p as Float32Array,
+      grad as Float32Array,
+      m as Float32Array,
+      v as Float32Array,
+      vm as Float32Array | null,
+      w1,
+      beta2,
+      w2,
+      bc2Sqrt,
+      eps,
+      negStep,
+      l2,
+      decay,
+      maximize,
+    );
+    return;
+  }
   for (let i = 0; i < n; i++) {
     let g = maximize ? -grad[i] : grad[i];
     let pi = p[i];
@@ -106,11 +150,62 @@ export function adamKernel(
     m[i] = mi;
     let vi = v[i] * beta2 + w2 * g * g;
     v[i] = vi;
-    if (amsgrad) {
-      vi = Math.max((vmax as FloatArray)[i], vi);
-      (vmax as FloatArray)[i] = vi;
+    if (vm !== null) {
+      vi = Math.max(vm[i], vi);
+      vm[i] = vi;
     }
-    p[i] = pi + (negStepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+    p[i] = pi + (negStep * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+  }
+}
+
+/**
+ * {@link adamKernel}'s loop for float32 arrays: the same operations, each rounded to float32 as
+ * PyTorch's float32 CPU kernels round them, with the Python-float scalars rounded to float32 first
+ * (`fround`). The WASM kernel (`asm/adam.ts`) computes exactly these operations, so the two give
+ * the same bits.
+ */
+function adamLoopF32(
+  p: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  vmax: Float32Array | null,
+  w1d: number,
+  beta2d: number,
+  w2d: number,
+  bc2Sqrtd: number,
+  epsd: number,
+  negStepd: number,
+  l2d: number,
+  decayd: number,
+  maximize: boolean,
+): void {
+  const w1 = f(w1d);
+  const beta2 = f(beta2d);
+  const w2 = f(w2d);
+  const bc2Sqrt = f(bc2Sqrtd);
+  const eps = f(epsd);
+  const negStep = f(negStepd);
+  const l2 = f(l2d);
+  const decay = f(decayd);
+  const useL2 = l2d !== 0;
+  const w1c = f(1 - w1);
+  const lerpLow = w1 < 0.5;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    let pi = p[i];
+    if (decay !== 1) pi = f(pi * decay);
+    if (useL2) g = f(g + f(l2 * pi));
+    const m0 = m[i];
+    const mi = lerpLow ? f(m0 + f(w1 * f(g - m0))) : f(g - f(f(g - m0) * w1c));
+    m[i] = mi;
+    let vi = f(f(v[i] * beta2) + f(f(w2 * g) * g));
+    v[i] = vi;
+    if (vmax !== null) {
+      vi = Math.max(vmax[i], vi);
+      vmax[i] = vi;
+    }
+    p[i] = f(pi + f(f(negStep * mi) / f(f(f(Math.sqrt(vi)) / bc2Sqrt) + eps)));
   }
 }
 
@@ -168,8 +263,8 @@ export abstract class AdamFamily extends Optimizer<AdamHyperparameters, AdamStat
 }
 
 /**
- * Adam, exactly PyTorch's `torch.optim.Adam` (float64 math on every element; state in the
- * parameter's array type). For decoupled weight decay use {@link AdamW}.
+ * Adam, exactly PyTorch's `torch.optim.Adam` (see the package README on arithmetic:
+ * float64 for Float64Array parameters, PyTorch's float32 op by op for Float32Array ones). For decoupled weight decay use {@link AdamW}.
  *
  * Update rule (PyTorch's algorithm box), with `m₀ = v₀ = v₀^max = 0`, for t = 1, 2, ...:
  *

@@ -28,7 +28,8 @@ export function adamwStep(
 
 /**
  * AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), exactly PyTorch's
- * `torch.optim.AdamW` (float64 math on every element; state in the parameter's array type).
+ * `torch.optim.AdamW` (see the package README on arithmetic:
+ * float64 for Float64Array parameters, PyTorch's float32 op by op for Float32Array ones).
  *
  * Update rule (PyTorch's algorithm box), with `m₀ = v₀ = v₀^max = 0`, for t = 1, 2, ...:
  *

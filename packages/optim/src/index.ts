@@ -9,6 +9,12 @@ export {
 export { Adam, type AdamHyperparameters, type AdamOptions, type AdamState, adamStep } from "./adam.js";
 export { AdamW, adamwStep } from "./adamw.js";
 export * from "./clip.js";
+export {
+  getKernelBackend,
+  type KernelBackend,
+  setKernelBackend,
+  WASM_MIN_ELEMENTS,
+} from "./kernel-backend.js";
 export { NonFiniteGradientError, type NonFinitePolicy } from "./non-finite.js";
 export {
   type BaseHyperparameters,

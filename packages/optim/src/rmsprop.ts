@@ -1,4 +1,5 @@
-import { checkLength } from "./kernel-check.js";
+import { wasmFor } from "./kernel-backend.js";
+import { allFloat32, checkLength, f, zeroTestsAgree } from "./kernel-check.js";
 import { lerp } from "./lerp.js";
 import {
   Optimizer,
@@ -19,6 +20,7 @@ import {
   checkNonNegative,
   checkWeightDecay,
 } from "./validate.js";
+import { rmspropWasm } from "./wasm/steps.js";
 
 /** RMSprop's hyperparameters (PyTorch's, camelCased). */
 export interface RMSpropHyperparameters {
@@ -81,6 +83,40 @@ export function rmspropStep(
   if (centered) checkLength("rmspropStep", "gradAvg", gradAvg, n);
   if (momentum > 0) checkLength("rmspropStep", "momentum buffer", buf, n);
   const oneMinusAlpha = 1 - alpha;
+  const ga = centered ? gradAvg : null;
+  const b = momentum > 0 ? buf : null;
+  if (allFloat32(p, grad, squareAvg, ga, b)) {
+    const kern = wasmFor(n);
+    if (
+      kern !== null &&
+      zeroTestsAgree(weightDecay, momentum) &&
+      rmspropWasm(
+        kern,
+        p as Float32Array,
+        grad as Float32Array,
+        squareAvg as Float32Array,
+        ga as Float32Array | null,
+        b as Float32Array | null,
+        -lr,
+        alpha,
+        oneMinusAlpha,
+        eps,
+        weightDecay,
+        momentum,
+        maximize,
+      )
+    )
+      return;
+    rmspropLoopF32(
+      p as Float32Array,
+      grad as Float32Array,
+      squareAvg as Float32Array,
+      ga as Float32Array | null,
+      b as Float32Array | null,
+      h,
+    );
+    return;
+  }
   for (let i = 0; i < n; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (weightDecay !== 0) g = g + weightDecay * p[i];
@@ -95,9 +131,9 @@ export function rmspropStep(
       avg = Math.sqrt(v) + eps;
     }
     if (momentum > 0) {
-      const b = (buf as FloatArray)[i] * momentum + g / avg;
-      (buf as FloatArray)[i] = b;
-      p[i] = p[i] + -lr * b;
+      const bi = (buf as FloatArray)[i] * momentum + g / avg;
+      (buf as FloatArray)[i] = bi;
+      p[i] = p[i] + -lr * bi;
     } else {
       p[i] = p[i] + (-lr * g) / avg;
     }
@@ -105,8 +141,55 @@ export function rmspropStep(
 }
 
 /**
- * RMSprop, exactly PyTorch's `torch.optim.RMSprop` (float64 math on every element; state in the
- * parameter's array type).
+ * {@link rmspropStep}'s loop for float32 arrays: the same operations, each rounded to float32 as
+ * PyTorch's float32 CPU kernels round them, with the Python-float scalars rounded to float32 first.
+ * The WASM kernel (`asm/rmsprop.ts`) computes exactly these operations, so the two give the same bits.
+ */
+function rmspropLoopF32(
+  p: Float32Array,
+  grad: Float32Array,
+  squareAvg: Float32Array,
+  gradAvg: Float32Array | null,
+  buf: Float32Array | null,
+  h: RMSpropHyperparameters,
+): void {
+  const { maximize } = h;
+  const useDecay = h.weightDecay !== 0;
+  const weightDecay = f(h.weightDecay);
+  const alpha = f(h.alpha);
+  const w = f(1 - h.alpha);
+  const wc = f(1 - w);
+  const lerpLow = w < 0.5;
+  const eps = f(h.eps);
+  const momentum = f(h.momentum);
+  const negLr = f(-h.lr);
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (useDecay) g = f(g + f(weightDecay * p[i]));
+    const v = f(f(squareAvg[i] * alpha) + f(f(w * g) * g));
+    squareAvg[i] = v;
+    let avg: number;
+    if (gradAvg !== null) {
+      const a0 = gradAvg[i];
+      const ga = lerpLow ? f(a0 + f(w * f(g - a0))) : f(g - f(f(g - a0) * wc));
+      gradAvg[i] = ga;
+      avg = f(f(Math.sqrt(f(v - f(ga * ga)))) + eps);
+    } else {
+      avg = f(f(Math.sqrt(v)) + eps);
+    }
+    if (buf !== null) {
+      const bi = f(f(buf[i] * momentum) + f(g / avg));
+      buf[i] = bi;
+      p[i] = f(p[i] + f(negLr * bi));
+    } else {
+      p[i] = f(p[i] + f(f(negLr * g) / avg));
+    }
+  }
+}
+
+/**
+ * RMSprop, exactly PyTorch's `torch.optim.RMSprop` (see the package README on arithmetic:
+ * float64 for Float64Array parameters, PyTorch's float32 op by op for Float32Array ones).
  *
  * Update rule (PyTorch's algorithm box), with `v₀ = 0, b₀ = 0, ḡ₀ = 0`, for t = 1, 2, ...:
  *

@@ -1,4 +1,5 @@
-import { checkLength } from "./kernel-check.js";
+import { wasmFor } from "./kernel-backend.js";
+import { allFloat32, checkLength, f, zeroTestsAgree } from "./kernel-check.js";
 import {
   Optimizer,
   type OptimizerOptions,
@@ -11,6 +12,7 @@ import {
 import type { FloatArray } from "./param.js";
 import { zerosLike } from "./state-dict.js";
 import { checkBoolean, checkLr, checkMomentum, checkNumber, checkWeightDecay } from "./validate.js";
+import { sgdWasm } from "./wasm/steps.js";
 
 /** SGD's hyperparameters (PyTorch's, camelCased). */
 export interface SGDHyperparameters {
@@ -62,21 +64,76 @@ export function sgdStep(
     if (buf === null) throw new TypeError("sgdStep: momentum is not 0 but there is no momentum buffer");
     checkLength("sgdStep", "momentum buffer", buf, n);
   }
+  const b = momentum !== 0 ? buf : null;
+  if (allFloat32(p, grad, b)) {
+    const kern = wasmFor(n);
+    if (
+      kern !== null &&
+      zeroTestsAgree(weightDecay, momentum) &&
+      sgdWasm(
+        kern,
+        p as Float32Array,
+        grad as Float32Array,
+        b as Float32Array | null,
+        -lr,
+        weightDecay,
+        momentum,
+        1 - dampening,
+        firstStep,
+        nesterov,
+        maximize,
+      )
+    )
+      return;
+    sgdLoopF32(p as Float32Array, grad as Float32Array, b as Float32Array | null, firstStep, h);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (weightDecay !== 0) g = g + weightDecay * p[i];
-    if (momentum !== 0) {
-      const b = firstStep ? g : (buf as FloatArray)[i] * momentum + (1 - dampening) * g;
-      (buf as FloatArray)[i] = b;
-      g = nesterov ? g + momentum * b : b;
+    if (b !== null) {
+      const bi = firstStep ? g : b[i] * momentum + (1 - dampening) * g;
+      b[i] = bi;
+      g = nesterov ? g + momentum * bi : bi;
     }
     p[i] = p[i] + -lr * g;
   }
 }
 
 /**
+ * {@link sgdStep}'s loop for float32 arrays: the same operations, each rounded to float32 as
+ * PyTorch's float32 CPU kernels round them, with the Python-float scalars rounded to float32 first.
+ * The WASM kernel (`asm/sgd.ts`) computes exactly these operations, so the two give the same bits.
+ */
+function sgdLoopF32(
+  p: Float32Array,
+  grad: Float32Array,
+  buf: Float32Array | null,
+  firstStep: boolean,
+  h: SGDHyperparameters,
+): void {
+  const { nesterov, maximize } = h;
+  const useDecay = h.weightDecay !== 0;
+  const weightDecay = f(h.weightDecay);
+  const momentum = f(h.momentum);
+  const damp = f(1 - h.dampening);
+  const negLr = f(-h.lr);
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (useDecay) g = f(g + f(weightDecay * p[i]));
+    if (buf !== null) {
+      const bi = firstStep ? g : f(f(buf[i] * momentum) + f(damp * g));
+      buf[i] = bi;
+      g = nesterov ? f(g + f(momentum * bi)) : bi;
+    }
+    p[i] = f(p[i] + f(negLr * g));
+  }
+}
+
+/**
  * Stochastic gradient descent, optionally with momentum, Nesterov momentum, weight decay; exactly
- * PyTorch's `torch.optim.SGD` (float64 math on every element; state in the parameter's array type).
+ * PyTorch's `torch.optim.SGD` (see the package README on arithmetic:
+ * float64 for Float64Array parameters, PyTorch's float32 op by op for Float32Array ones).
  *
  * Update rule (PyTorch's algorithm box), for t = 1, 2, ...:
  *

@@ -7,12 +7,8 @@ export { type Backend, Binary, Reduce, Unary } from "./backend/backend.js";
 export { getBackend, setBackend } from "./backend/index.js";
 export { referenceBackend } from "./backend/reference.js";
 export { createWasmBackend, loadWasmBackend, WASM_MATMUL_MIN_MACS } from "./backend/wasm.js";
-export { type WasmAdagradHyperparameters, wasmAdagradStep } from "./backend/wasm-adagrad.js";
-export { type WasmAdamHyperparameters, wasmAdamStep } from "./backend/wasm-adam.js";
 export { wasmSimdSupported } from "./backend/wasm-module.js";
-export { type WasmRMSpropHyperparameters, wasmRmspropStep } from "./backend/wasm-rmsprop.js";
 export { selectDefaultBackend } from "./backend/wasm-select.js";
-export { type WasmSGDHyperparameters, wasmSgdStep } from "./backend/wasm-sgd.js";
 export {
   arange,
   type CreateOptions,

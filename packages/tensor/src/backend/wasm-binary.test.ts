@@ -4,8 +4,8 @@ import { expect, test } from "vitest";
 
 test("the committed wasm-binary.ts matches a fresh compile of asm/*.ts", async () => {
   // @ts-expect-error: a plain-JS build script without type declarations
-  const build = await import("../../asm/build.mjs");
-  const fresh: string = build.moduleSource(await build.compileKernels());
+  const build = await import("../../../../scripts/build-wasm.mjs");
+  const fresh: string = await build.freshModuleSource(fileURLToPath(new URL("../..", import.meta.url)));
   const committed = readFileSync(fileURLToPath(new URL("./wasm-binary.ts", import.meta.url)), "utf8");
   expect(
     committed === fresh,

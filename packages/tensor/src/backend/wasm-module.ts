@@ -31,61 +31,6 @@ export interface KernelExports {
   ): void;
   dgemmPackA(): number;
   dgemmPackB(n: number): number;
-  adamF32(
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    n: number,
-    w1: number,
-    beta2: number,
-    w2: number,
-    bc2Sqrt: number,
-    eps: number,
-    negStep: number,
-    l2: number,
-    decay: number,
-    maximize: boolean,
-  ): void;
-  sgdF32(
-    p: number,
-    g: number,
-    buf: number,
-    n: number,
-    negLr: number,
-    weightDecay: number,
-    momentum: number,
-    oneMinusDampening: number,
-    first: boolean,
-    nesterov: boolean,
-    maximize: boolean,
-  ): void;
-  adagradF32(
-    p: number,
-    g: number,
-    sum: number,
-    n: number,
-    negClr: number,
-    weightDecay: number,
-    eps: number,
-    maximize: boolean,
-  ): void;
-  rmspropF32(
-    p: number,
-    g: number,
-    sq: number,
-    gavg: number,
-    buf: number,
-    n: number,
-    negLr: number,
-    alpha: number,
-    oneMinusAlpha: number,
-    eps: number,
-    weightDecay: number,
-    momentum: number,
-    centered: boolean,
-    maximize: boolean,
-  ): void;
 }
 
 const PAGE = 65536;

@@ -3,7 +3,7 @@
 //
 //   g ← −∇ if maximize, else ∇;   g ← g + λ·p            (λ = weightDecay ≠ 0)
 //   s ← s + g·g                    (addcmul_, value 1)
-//   p ← p + (−γ̃)·(g / (√s + ε)),  γ̃ = γ / (1 + (t − 1)·η)   (addcdiv_)
+//   p ← p + ((−γ̃)·g) / (√s + ε),  γ̃ = γ / (1 + (t − 1)·η)   (addcdiv_: value·t1 / t2)
 //
 // Works on ⌈n/4⌉·4 lanes (the caller pads every region to a multiple of 4 floats).
 
@@ -29,6 +29,6 @@ export function adagradF32(
     const s = f32x4.add(v128.load(sum + o), f32x4.mul(gi, gi));
     v128.store(sum + o, s);
     const std = f32x4.add(f32x4.sqrt(s), veps);
-    v128.store(p + o, f32x4.add(pi, f32x4.mul(vlr, f32x4.div(gi, std))));
+    v128.store(p + o, f32x4.add(pi, f32x4.div(f32x4.mul(vlr, gi), std)));
   }
 }

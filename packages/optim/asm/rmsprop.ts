@@ -4,7 +4,8 @@
 //   g ← −∇ if maximize, else ∇;   g ← g + λ·p            (λ = weightDecay ≠ 0)
 //   v ← α·v + ((1 − α)·g)·g        (mul_, addcmul_)
 //   centered:  ḡ ← lerp(ḡ, g, 1 − α);   a ← √(v − ḡ·ḡ) + ε      else  a ← √v + ε
-//   μ > 0:     b ← μ·b + g / a;   p ← p + (−γ)·b                else  p ← p + (−γ)·(g / a)
+//   μ > 0:     b ← μ·b + g / a;   p ← p + (−γ)·b                else  p ← p + ((−γ)·g) / a
+//   (addcdiv_ computes self + (value·t1) / t2)
 //
 // `oneMinusAlpha` is 1 − α rounded once from float64, as PyTorch passes its Python float.
 // `gavg` / `buf` are read only when centered / μ > 0. Works on ⌈n/4⌉·4 lanes (the caller pads
@@ -59,7 +60,7 @@ export function rmspropF32(
       v128.store(buf + o, b);
       v128.store(p + o, f32x4.add(pi, f32x4.mul(vlr, b)));
     } else {
-      v128.store(p + o, f32x4.add(pi, f32x4.mul(vlr, f32x4.div(gi, a))));
+      v128.store(p + o, f32x4.add(pi, f32x4.div(f32x4.mul(vlr, gi), a)));
     }
   }
 }
