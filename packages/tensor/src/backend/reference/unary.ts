@@ -1,6 +1,7 @@
 import type { FloatArray } from "../../dtype.js";
 import { erf } from "../../erf.js";
 import { Unary, type UnaryCode } from "../backend.js";
+import { reluF32, reluGradF32 } from "./relu-bits.js";
 
 const SQRT1_2 = Math.SQRT1_2;
 /** 1/√(2π): the standard normal density at 0. */
@@ -40,6 +41,10 @@ export function unary(
       for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
       return;
     case Unary.relu:
+      if (x instanceof Float32Array && out instanceof Float32Array) {
+        reluF32(x, out, n);
+        return;
+      }
       for (let i = 0; i < n; i++) {
         const v = x[i];
         out[i] = v > 0 ? v : Number.isNaN(v) ? v : 0;
@@ -138,6 +143,10 @@ export function unaryGrad(
       return;
     case Unary.relu:
       // threshold_backward(grad, result, 0): zero where result ≤ 0, so a NaN result passes grad.
+      if (g instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array) {
+        reluGradF32(g, y, out, n);
+        return;
+      }
       for (let i = 0; i < n; i++) out[i] = y[i] <= 0 ? 0 : g[i];
       return;
     case Unary.leakyRelu:
