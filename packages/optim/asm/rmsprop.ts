@@ -32,7 +32,7 @@ export function rmspropF32(
   const w = oneMinusAlpha;
   const vw = f32x4.splat(w);
   const vwc = f32x4.splat(<f32>1 - w);
-  const lerpLow = w < 0.5;
+  const lerpLow = abs<f32>(w) < 0.5; // ATen's is_lerp_weight_small; w < 0 when α > 1
   const veps = f32x4.splat(eps);
   const vwd = f32x4.splat(weightDecay);
   const vmu = f32x4.splat(momentum);

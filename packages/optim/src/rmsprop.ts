@@ -159,7 +159,7 @@ function rmspropLoopF32(
   const alpha = f(h.alpha);
   const w = f(1 - h.alpha);
   const wc = f(1 - w);
-  const lerpLow = w < 0.5;
+  const lerpLow = Math.abs(w) < 0.5; // ATen's is_lerp_weight_small; w < 0 when alpha > 1
   const eps = f(h.eps);
   const momentum = f(h.momentum);
   const negLr = f(-h.lr);
