@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { copyBandwidth } from "./src/bandwidth.mjs";
 import { descentEngine } from "./src/descent.mjs";
 import { describeMachine } from "./src/machine.mjs";
 import { memoryGrowth } from "./src/memory.mjs";
@@ -83,8 +84,10 @@ const start = only
       ["node", "descent", "descent (WASM backend compiled and selected)", "tfjs"].map((k) => [k, startup(k)]),
     );
 
+const bandwidth = list.some((w) => w.group === "optim") ? copyBandwidth() : undefined;
+
 // The raw medians, so a failure while formatting never loses a run that took minutes.
-console.error(`bench: raw results ${JSON.stringify({ res, start, memory })}`);
+console.error(`bench: raw results ${JSON.stringify({ res, start, memory, bandwidth })}`);
 const machine = describeMachine();
 const body = [
   `Measured ${machine.date} by \`pnpm bench\`${quick ? " --quick" : ""} on: ${machine.cpu} (${machine.simd}), ` +
@@ -93,7 +96,7 @@ const body = [
   "",
   ...notes.map((n) => `- ${n}`),
   "",
-  tables(list, res, start, memory),
+  tables(list, res, start, memory, bandwidth),
 ].join("\n");
 console.log(body);
 
