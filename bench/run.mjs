@@ -12,7 +12,7 @@ import { descentEngine } from "./src/descent.mjs";
 import { describeMachine } from "./src/machine.mjs";
 import { memoryGrowth } from "./src/memory.mjs";
 import { tables } from "./src/report.mjs";
-import { startup } from "./src/startup.mjs";
+import { startupAll } from "./src/startup.mjs";
 import { tfjsEngine } from "./src/tfjs.mjs";
 import { time, timeInterleaved } from "./src/timing.mjs";
 import { workloads } from "./src/workloads.mjs";
@@ -80,9 +80,7 @@ const memory = only
 
 const start = only
   ? null
-  : Object.fromEntries(
-      ["node", "descent", "descent (WASM backend compiled and selected)", "tfjs"].map((k) => [k, startup(k)]),
-    );
+  : startupAll(["node", "descent", "descent (WASM backend compiled and selected)", "tfjs"]);
 
 const bandwidth = list.some((w) => w.group === "optim") ? copyBandwidth() : undefined;
 

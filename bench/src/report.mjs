@@ -80,7 +80,9 @@ export function tables(list, res, startup, memory = [], bandwidth = undefined) {
   }
 
   if (startup) {
-    out.push("\n### Start-up: fresh process, import + first op (median of 5 processes)\n");
+    out.push(
+      "\n### Start-up: fresh process, import + first op (median of 7 processes per row, the rows' processes in alternation)\n",
+    );
     out.push("| | CPU time (ms) | wall time since process start (ms) | target |");
     out.push("|---|---|---|---|");
     for (const [k, v] of Object.entries(startup)) {

@@ -25,24 +25,37 @@ const SCRIPTS = {
     tf.matMul(a, a).sum().dataSync();`,
 };
 
-/** Median over `reps` fresh processes of { cpuMs, wallMs }, or null when the script fails. */
-export function startup(which, reps = 5) {
+/**
+ * For each kind, the median over `reps` fresh processes of { cpuMs, wallMs } (null when its script
+ * fails). The kinds run in rounds, one process of each per round, so a change of the shared
+ * machine's load affects every kind alike instead of the one measured at that moment.
+ */
+export function startupAll(kinds, reps = 7) {
   const cwd = fileURLToPath(new URL("..", import.meta.url));
-  const body = `${SCRIPTS[which]}
+  const runs = Object.fromEntries(kinds.map((k) => [k, []]));
+  const failed = new Set();
+  for (let i = 0; i < reps; i++) {
+    for (const which of kinds) {
+      if (failed.has(which)) continue;
+      const body = `${SCRIPTS[which]}
     const u = process.cpuUsage();
     console.log(JSON.stringify({ cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() }));`;
-  const runs = [];
-  for (let i = 0; i < reps; i++) {
-    try {
-      const out = execFileSync(process.execPath, ["--input-type=module", "-e", body], {
-        cwd,
-        encoding: "utf8",
-      });
-      runs.push(JSON.parse(out.trim().split("\n").pop()));
-    } catch {
-      return null;
+      try {
+        const out = execFileSync(process.execPath, ["--input-type=module", "-e", body], {
+          cwd,
+          encoding: "utf8",
+        });
+        runs[which].push(JSON.parse(out.trim().split("\n").pop()));
+      } catch {
+        failed.add(which);
+      }
     }
   }
-  const med = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[reps >> 1];
-  return { cpuMs: med("cpuMs"), wallMs: med("wallMs") };
+  const med = (list, k) => list.map((r) => r[k]).sort((a, b) => a - b)[list.length >> 1];
+  return Object.fromEntries(
+    kinds.map((k) => [
+      k,
+      failed.has(k) ? null : { cpuMs: med(runs[k], "cpuMs"), wallMs: med(runs[k], "wallMs") },
+    ]),
+  );
 }
