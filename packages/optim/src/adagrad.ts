@@ -65,16 +65,7 @@ export function adagradStep(
     if (
       kern !== null &&
       zeroTestsAgree(weightDecay) &&
-      adagradWasm(
-        kern,
-        p as Float32Array,
-        grad as Float32Array,
-        sum as Float32Array,
-        -clr,
-        weightDecay,
-        eps,
-        maximize,
-      )
+      adagradWasm(kern, p as Float32Array, grad as Float32Array, sum as Float32Array, clr, h)
     )
       return;
     adagradLoopF32(p as Float32Array, grad as Float32Array, sum as Float32Array, clr, h);

@@ -92,55 +92,27 @@ export function adamKernel(
     if (vmax === null) throw new TypeError(`${kernel}: amsgrad needs a vmax buffer`);
     checkLength(kernel, "max_exp_avg_sq (vmax)", vmax, n);
   }
-  const l2 = decoupled ? 0 : weightDecay;
-  const decay = decoupled && weightDecay !== 0 ? 1 - lr * weightDecay : 1;
-  const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-  const negStep = -(lr / (1 - beta1 ** t));
-  const w1 = 1 - beta1;
-  const w2 = 1 - beta2;
+  const s: AdamScalars = {
+    w1: 1 - beta1,
+    beta2,
+    w2: 1 - beta2,
+    bc2Sqrt: Math.sqrt(1 - beta2 ** t),
+    eps,
+    negStep: -(lr / (1 - beta1 ** t)),
+    l2: decoupled ? 0 : weightDecay,
+    decay: decoupled && weightDecay !== 0 ? 1 - lr * weightDecay : 1,
+    maximize,
+  };
   const vm = amsgrad ? vmax : null;
   if (allFloat32(p, grad, m, v, vm)) {
+    const [p32, g32, m32, v32] = [p, grad, m, v] as Float32Array[];
+    const vm32 = vm as Float32Array | null;
     const kern = wasmFor(n);
-    if (
-      kern !== null &&
-      zeroTestsAgree(l2) &&
-      adamWasm(
-        kern,
-        p as Float32Array,
-        grad as Float32Array,
-        m as Float32Array,
-        v as Float32Array,
-        vm as Float32Array | null,
-        w1,
-        beta2,
-        w2,
-        bc2Sqrt,
-        eps,
-        negStep,
-        l2,
-        decay,
-        maximize,
-      )
-    )
-      return;
-    adamLoopF32(
-      p as Float32Array,
-      grad as Float32Array,
-      m as Float32Array,
-      v as Float32Array,
-      vm as Float32Array | null,
-      w1,
-      beta2,
-      w2,
-      bc2Sqrt,
-      eps,
-      negStep,
-      l2,
-      decay,
-      maximize,
-    );
+    if (kern !== null && zeroTestsAgree(s.l2) && adamWasm(kern, p32, g32, m32, v32, vm32, s)) return;
+    adamLoopF32(p32, g32, m32, v32, vm32, s);
     return;
   }
+  const { w1, w2, bc2Sqrt, negStep, l2, decay } = s;
   for (let i = 0; i < n; i++) {
     let g = maximize ? -grad[i] : grad[i];
     let pi = p[i];
@@ -159,6 +131,23 @@ export function adamKernel(
 }
 
 /**
+ * The scalars of one Adam / AdamW update, computed once per parameter and step in float64 (Python
+ * floats in PyTorch): `w1 = 1 − β1`, `w2 = 1 − β2`, `bc2Sqrt = √(1 − β2^t)`,
+ * `negStep = −γ/(1 − β1^t)`, `l2` = λ for Adam (else 0), `decay` = 1 − γλ for AdamW (else 1).
+ */
+export interface AdamScalars {
+  w1: number;
+  beta2: number;
+  w2: number;
+  bc2Sqrt: number;
+  eps: number;
+  negStep: number;
+  l2: number;
+  decay: number;
+  maximize: boolean;
+}
+
+/**
  * {@link adamKernel}'s loop for float32 arrays: the same operations, each rounded to float32 as
  * PyTorch's float32 CPU kernels round them, with the Python-float scalars rounded to float32 first
  * (`fround`). The WASM kernel (`asm/adam.ts`) computes exactly these operations, so the two give
@@ -170,25 +159,18 @@ function adamLoopF32(
   m: Float32Array,
   v: Float32Array,
   vmax: Float32Array | null,
-  w1d: number,
-  beta2d: number,
-  w2d: number,
-  bc2Sqrtd: number,
-  epsd: number,
-  negStepd: number,
-  l2d: number,
-  decayd: number,
-  maximize: boolean,
+  s: AdamScalars,
 ): void {
-  const w1 = f(w1d);
-  const beta2 = f(beta2d);
-  const w2 = f(w2d);
-  const bc2Sqrt = f(bc2Sqrtd);
-  const eps = f(epsd);
-  const negStep = f(negStepd);
-  const l2 = f(l2d);
-  const decay = f(decayd);
-  const useL2 = l2d !== 0;
+  const w1 = f(s.w1);
+  const beta2 = f(s.beta2);
+  const w2 = f(s.w2);
+  const bc2Sqrt = f(s.bc2Sqrt);
+  const eps = f(s.eps);
+  const negStep = f(s.negStep);
+  const l2 = f(s.l2);
+  const decay = f(s.decay);
+  const useL2 = s.l2 !== 0;
+  const maximize = s.maximize;
   const w1c = f(1 - w1);
   const lerpLow = w1 < 0.5;
   for (let i = 0; i < p.length; i++) {

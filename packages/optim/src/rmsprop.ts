@@ -86,35 +86,16 @@ export function rmspropStep(
   const ga = centered ? gradAvg : null;
   const b = momentum > 0 ? buf : null;
   if (allFloat32(p, grad, squareAvg, ga, b)) {
+    const [p32, g32, sq32] = [p, grad, squareAvg] as Float32Array[];
+    const [ga32, b32] = [ga, b] as (Float32Array | null)[];
     const kern = wasmFor(n);
     if (
       kern !== null &&
       zeroTestsAgree(weightDecay, momentum) &&
-      rmspropWasm(
-        kern,
-        p as Float32Array,
-        grad as Float32Array,
-        squareAvg as Float32Array,
-        ga as Float32Array | null,
-        b as Float32Array | null,
-        -lr,
-        alpha,
-        oneMinusAlpha,
-        eps,
-        weightDecay,
-        momentum,
-        maximize,
-      )
+      rmspropWasm(kern, p32, g32, sq32, ga32, b32, h)
     )
       return;
-    rmspropLoopF32(
-      p as Float32Array,
-      grad as Float32Array,
-      squareAvg as Float32Array,
-      ga as Float32Array | null,
-      b as Float32Array | null,
-      h,
-    );
+    rmspropLoopF32(p32, g32, sq32, ga32, b32, h);
     return;
   }
   for (let i = 0; i < n; i++) {

@@ -70,19 +70,7 @@ export function sgdStep(
     if (
       kern !== null &&
       zeroTestsAgree(weightDecay, momentum) &&
-      sgdWasm(
-        kern,
-        p as Float32Array,
-        grad as Float32Array,
-        b as Float32Array | null,
-        -lr,
-        weightDecay,
-        momentum,
-        1 - dampening,
-        firstStep,
-        nesterov,
-        maximize,
-      )
+      sgdWasm(kern, p as Float32Array, grad as Float32Array, b as Float32Array | null, firstStep, h)
     )
       return;
     sgdLoopF32(p as Float32Array, grad as Float32Array, b as Float32Array | null, firstStep, h);

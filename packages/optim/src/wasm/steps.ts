@@ -1,16 +1,20 @@
+import type { AdagradHyperparameters } from "../adagrad.js";
+import type { AdamScalars } from "../adam.js";
+import type { RMSpropHyperparameters } from "../rmsprop.js";
+import type { SGDHyperparameters } from "../sgd.js";
 import type { OptimKernels } from "./module.js";
 import { streamChunks } from "./stream.js";
 
 // The rules' float32 updates in the WASM SIMD kernels (asm/*.ts), streamed chunk by chunk through
 // the kernels' memory. The callers (adamKernel, sgdStep, adagradStep, rmspropStep) have validated
-// the arrays and computed the Python-float scalars exactly as their TypeScript loops do; the
-// kernels round those scalars to float32 at the call (WebAssembly's f32 parameters) and compute
-// the same float32 operations as the loops. Each returns false, having changed nothing, when the
+// the arrays; the Python-float scalars are computed in float64 exactly as the TypeScript loops
+// compute them, the kernels round them to float32 at the call (WebAssembly's f32 parameters) and
+// compute the same float32 operations as the loops. Each returns false, having changed nothing, when the
 // kernels' scratch memory cannot be reserved; the caller then runs its TypeScript loop.
 
 const ADAM_WRITE_BACK = [true, false, true, true, true];
 
-/** Adam / AdamW (with AMSGrad when `vmax` is given); see `adamKernel` for the scalars. */
+/** Adam / AdamW (with AMSGrad when `vmax` is given). */
 export function adamWasm(
   kern: OptimKernels,
   p: Float32Array,
@@ -18,18 +22,11 @@ export function adamWasm(
   m: Float32Array,
   v: Float32Array,
   vmax: Float32Array | null,
-  w1: number,
-  beta2: number,
-  w2: number,
-  bc2Sqrt: number,
-  eps: number,
-  negStep: number,
-  l2: number,
-  decay: number,
-  maximize: boolean,
+  s: AdamScalars,
 ): boolean {
   const x = kern.exports;
   const amsgrad = vmax !== null;
+  const { w1, beta2, w2, bc2Sqrt, eps, negStep, l2, decay, maximize } = s;
   return streamChunks(kern, p.length, [p, g, m, v, vmax], ADAM_WRITE_BACK, (q, len) =>
     x.adamF32(
       q[0],
@@ -60,48 +57,31 @@ export function sgdWasm(
   p: Float32Array,
   g: Float32Array,
   buf: Float32Array | null,
-  negLr: number,
-  weightDecay: number,
-  momentum: number,
-  oneMinusDampening: number,
   first: boolean,
-  nesterov: boolean,
-  maximize: boolean,
+  h: SGDHyperparameters,
 ): boolean {
   const x = kern.exports;
+  const { lr, weightDecay, momentum, dampening, nesterov, maximize } = h;
   return streamChunks(kern, p.length, [p, g, buf], SGD_WRITE_BACK, (q, len) =>
-    x.sgdF32(
-      q[0],
-      q[1],
-      q[2],
-      len,
-      negLr,
-      weightDecay,
-      momentum,
-      oneMinusDampening,
-      first,
-      nesterov,
-      maximize,
-    ),
+    x.sgdF32(q[0], q[1], q[2], len, -lr, weightDecay, momentum, 1 - dampening, first, nesterov, maximize),
   );
 }
 
 const ADAGRAD_WRITE_BACK = [true, false, true];
 
-/** Adagrad, with `negClr` = −γ/(1 + (t − 1)·η). */
+/** Adagrad, with the step's decayed learning rate `clr` = γ/(1 + (t − 1)·η). */
 export function adagradWasm(
   kern: OptimKernels,
   p: Float32Array,
   g: Float32Array,
   sum: Float32Array,
-  negClr: number,
-  weightDecay: number,
-  eps: number,
-  maximize: boolean,
+  clr: number,
+  h: AdagradHyperparameters,
 ): boolean {
   const x = kern.exports;
+  const { weightDecay, eps, maximize } = h;
   return streamChunks(kern, p.length, [p, g, sum], ADAGRAD_WRITE_BACK, (q, len) =>
-    x.adagradF32(q[0], q[1], q[2], len, negClr, weightDecay, eps, maximize),
+    x.adagradF32(q[0], q[1], q[2], len, -clr, weightDecay, eps, maximize),
   );
 }
 
@@ -115,15 +95,10 @@ export function rmspropWasm(
   squareAvg: Float32Array,
   gradAvg: Float32Array | null,
   buf: Float32Array | null,
-  negLr: number,
-  alpha: number,
-  oneMinusAlpha: number,
-  eps: number,
-  weightDecay: number,
-  momentum: number,
-  maximize: boolean,
+  h: RMSpropHyperparameters,
 ): boolean {
   const x = kern.exports;
+  const { lr, alpha, eps, weightDecay, momentum, maximize } = h;
   const centered = gradAvg !== null;
   return streamChunks(kern, p.length, [p, g, squareAvg, gradAvg, buf], RMSPROP_WRITE_BACK, (q, len) =>
     x.rmspropF32(
@@ -133,9 +108,9 @@ export function rmspropWasm(
       q[3],
       q[4],
       len,
-      negLr,
+      -lr,
       alpha,
-      oneMinusAlpha,
+      1 - alpha,
       eps,
       weightDecay,
       momentum,
