@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { type AdagradHyperparameters, adagradStep } from "../adagrad.js";
 import { type AdamHyperparameters, adamStep } from "../adam.js";
 import { adamwStep } from "../adamw.js";
-import { withKernelBackend } from "../kernel-backend.js";
+import { WASM_MIN_ELEMENTS, withKernelBackend } from "../kernel-backend.js";
 import { type RMSpropHyperparameters, rmspropStep } from "../rmsprop.js";
 import { type SGDHyperparameters, sgdStep } from "../sgd.js";
 import { wasmSimdSupported } from "./module.js";
@@ -66,9 +66,9 @@ const SIZES = [
   4,
   5,
   17,
-  63,
-  64,
-  65,
+  WASM_MIN_ELEMENTS - 1,
+  WASM_MIN_ELEMENTS,
+  WASM_MIN_ELEMENTS + 1,
   STREAM_CHUNK - 1,
   STREAM_CHUNK,
   STREAM_CHUNK + 5,
