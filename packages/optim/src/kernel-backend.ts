@@ -32,9 +32,13 @@ export function defaultKernelBackend(env: Record<string, string | undefined> = h
 
 let active: KernelBackend = defaultKernelBackend();
 
-/** The backend float32 updates run on now. */
+/**
+ * The backend float32 updates run on now: `"js"` also when `"wasm"` was chosen but the kernels
+ * cannot be compiled here (e.g. a Content-Security-Policy without `'wasm-unsafe-eval'`), in which
+ * case the TypeScript loops run.
+ */
 export function getKernelBackend(): KernelBackend {
-  return active;
+  return active === "wasm" && optimKernels() !== null ? "wasm" : "js";
 }
 
 /**
