@@ -7,6 +7,10 @@
 //
 // Works on ⌈n/4⌉·4 lanes (the caller pads every region to a multiple of 4 floats).
 
+// Which optional terms apply (`useDecay`, `useMomentum`, `useL2`) is decided by the caller on the
+// float64 options, as PyTorch's Python tests them: an option that is nonzero but rounds to 0 in
+// float32 still runs its term (e.g. g + 0·p, which turns −0 into +0 and an infinite p into NaN).
+
 export function adagradF32(
   p: usize,
   g: usize,
@@ -15,6 +19,7 @@ export function adagradF32(
   negClr: f32,
   weightDecay: f32,
   eps: f32,
+  useDecay: bool,
   maximize: bool,
 ): void {
   const vlr = f32x4.splat(negClr);
@@ -25,7 +30,7 @@ export function adagradF32(
     let gi = v128.load(g + o);
     if (maximize) gi = f32x4.neg(gi);
     const pi = v128.load(p + o);
-    if (weightDecay !== 0) gi = f32x4.add(gi, f32x4.mul(vwd, pi));
+    if (useDecay) gi = f32x4.add(gi, f32x4.mul(vwd, pi));
     const s = f32x4.add(v128.load(sum + o), f32x4.mul(gi, gi));
     v128.store(sum + o, s);
     const std = f32x4.add(f32x4.sqrt(s), veps);

@@ -13,6 +13,10 @@
 // `negStep` = −γ/(1 − β1^t), `bc2Sqrt` = √(1 − β2^t). Works on ⌈n/4⌉·4 lanes: the caller pads
 // every region to a multiple of 4 floats and ignores the padding lanes.
 
+// Which optional terms apply (`useDecay`, `useMomentum`, `useL2`) is decided by the caller on the
+// float64 options, as PyTorch's Python tests them: an option that is nonzero but rounds to 0 in
+// float32 still runs its term (e.g. g + 0·p, which turns −0 into +0 and an infinite p into NaN).
+
 export function adamF32(
   p: usize,
   g: usize,
@@ -28,6 +32,7 @@ export function adamF32(
   negStep: f32,
   l2: f32,
   decay: f32,
+  useL2: bool,
   amsgrad: bool,
   maximize: bool,
 ): void {
@@ -47,7 +52,7 @@ export function adamF32(
     if (maximize) gi = f32x4.neg(gi);
     let pi = v128.load(p + o);
     if (decay !== 1) pi = f32x4.mul(pi, vdecay);
-    if (l2 !== 0) gi = f32x4.add(gi, f32x4.mul(vl2, pi));
+    if (useL2) gi = f32x4.add(gi, f32x4.mul(vl2, pi));
     let mi = v128.load(m + o);
     mi = lerpLow
       ? f32x4.add(mi, f32x4.mul(vw1, f32x4.sub(gi, mi)))

@@ -11,6 +11,10 @@
 // `gavg` / `buf` are read only when centered / μ > 0. Works on ⌈n/4⌉·4 lanes (the caller pads
 // every region to a multiple of 4 floats).
 
+// Which optional terms apply (`useDecay`, `useMomentum`, `useL2`) is decided by the caller on the
+// float64 options, as PyTorch's Python tests them: an option that is nonzero but rounds to 0 in
+// float32 still runs its term (e.g. g + 0·p, which turns −0 into +0 and an infinite p into NaN).
+
 export function rmspropF32(
   p: usize,
   g: usize,
@@ -24,6 +28,8 @@ export function rmspropF32(
   eps: f32,
   weightDecay: f32,
   momentum: f32,
+  useDecay: bool,
+  useMomentum: bool,
   centered: bool,
   maximize: bool,
 ): void {
@@ -41,7 +47,7 @@ export function rmspropF32(
     let gi = v128.load(g + o);
     if (maximize) gi = f32x4.neg(gi);
     const pi = v128.load(p + o);
-    if (weightDecay !== 0) gi = f32x4.add(gi, f32x4.mul(vwd, pi));
+    if (useDecay) gi = f32x4.add(gi, f32x4.mul(vwd, pi));
     const v = f32x4.add(f32x4.mul(v128.load(sq + o), va), f32x4.mul(f32x4.mul(vw, gi), gi));
     v128.store(sq + o, v);
     let a: v128;
@@ -55,7 +61,7 @@ export function rmspropF32(
     } else {
       a = f32x4.add(f32x4.sqrt(v), veps);
     }
-    if (momentum > 0) {
+    if (useMomentum) {
       const b = f32x4.add(f32x4.mul(v128.load(buf + o), vmu), f32x4.div(gi, a));
       v128.store(buf + o, b);
       v128.store(p + o, f32x4.add(pi, f32x4.mul(vlr, b)));

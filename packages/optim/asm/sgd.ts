@@ -9,6 +9,10 @@
 // Works on ⌈n/4⌉·4 lanes: the caller pads every region to a multiple of 4 floats and ignores
 // the padding lanes.
 
+// Which optional terms apply (`useDecay`, `useMomentum`, `useL2`) is decided by the caller on the
+// float64 options, as PyTorch's Python tests them: an option that is nonzero but rounds to 0 in
+// float32 still runs its term (e.g. g + 0·p, which turns −0 into +0 and an infinite p into NaN).
+
 export function sgdF32(
   p: usize,
   g: usize,
@@ -18,6 +22,8 @@ export function sgdF32(
   weightDecay: f32,
   momentum: f32,
   oneMinusDampening: f32,
+  useDecay: bool,
+  useMomentum: bool,
   first: bool,
   nesterov: bool,
   maximize: bool,
@@ -31,8 +37,8 @@ export function sgdF32(
     let d = v128.load(g + o);
     if (maximize) d = f32x4.neg(d);
     const pi = v128.load(p + o);
-    if (weightDecay !== 0) d = f32x4.add(d, f32x4.mul(vwd, pi));
-    if (momentum !== 0) {
+    if (useDecay) d = f32x4.add(d, f32x4.mul(vwd, pi));
+    if (useMomentum) {
       const b = first ? d : f32x4.add(f32x4.mul(v128.load(buf + o), vmu), f32x4.mul(vdamp, d));
       v128.store(buf + o, b);
       d = nesterov ? f32x4.add(d, f32x4.mul(vmu, b)) : b;

@@ -1,5 +1,5 @@
 import { wasmFor } from "./kernel-backend.js";
-import { allFloat32, checkLength, f, zeroTestsAgree } from "./kernel-check.js";
+import { allFloat32, checkLength, f } from "./kernel-check.js";
 import {
   Optimizer,
   type OptimizerOptions,
@@ -64,7 +64,6 @@ export function adagradStep(
     const kern = wasmFor(n);
     if (
       kern !== null &&
-      zeroTestsAgree(weightDecay) &&
       adagradWasm(kern, p as Float32Array, grad as Float32Array, sum as Float32Array, clr, h)
     )
       return;

@@ -1,5 +1,5 @@
 import { wasmFor } from "./kernel-backend.js";
-import { allFloat32, checkLength, f, zeroTestsAgree } from "./kernel-check.js";
+import { allFloat32, checkLength, f } from "./kernel-check.js";
 import { lerp } from "./lerp.js";
 import {
   Optimizer,
@@ -108,7 +108,7 @@ export function adamKernel(
     const [p32, g32, m32, v32] = [p, grad, m, v] as Float32Array[];
     const vm32 = vm as Float32Array | null;
     const kern = wasmFor(n);
-    if (kern !== null && zeroTestsAgree(s.l2) && adamWasm(kern, p32, g32, m32, v32, vm32, s)) return;
+    if (kern !== null && adamWasm(kern, p32, g32, m32, v32, vm32, s)) return;
     adamLoopF32(p32, g32, m32, v32, vm32, s);
     return;
   }

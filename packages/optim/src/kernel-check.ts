@@ -28,14 +28,3 @@ export function allFloat32(...arrays: readonly (ArrayLike<number> | null)[]): bo
   }
   return true;
 }
-
-/**
- * True when rounding to float32 keeps each scalar's "is it zero" answer. The rules test options
- * like `weightDecay !== 0` on the Python-float (float64) value, as PyTorch does, while the WASM
- * kernels can only test the float32 value they receive; for a value so small that it rounds to 0
- * (below 1.4e-45) the TypeScript loop runs instead, which tests the float64 value.
- */
-export function zeroTestsAgree(...scalars: readonly number[]): boolean {
-  for (const x of scalars) if (x !== 0 && f(x) === 0) return false;
-  return true;
-}

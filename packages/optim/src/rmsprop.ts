@@ -1,5 +1,5 @@
 import { wasmFor } from "./kernel-backend.js";
-import { allFloat32, checkLength, f, zeroTestsAgree } from "./kernel-check.js";
+import { allFloat32, checkLength, f } from "./kernel-check.js";
 import { lerp } from "./lerp.js";
 import {
   Optimizer,
@@ -89,12 +89,7 @@ export function rmspropStep(
     const [p32, g32, sq32] = [p, grad, squareAvg] as Float32Array[];
     const [ga32, b32] = [ga, b] as (Float32Array | null)[];
     const kern = wasmFor(n);
-    if (
-      kern !== null &&
-      zeroTestsAgree(weightDecay, momentum) &&
-      rmspropWasm(kern, p32, g32, sq32, ga32, b32, h)
-    )
-      return;
+    if (kern !== null && rmspropWasm(kern, p32, g32, sq32, ga32, b32, h)) return;
     rmspropLoopF32(p32, g32, sq32, ga32, b32, h);
     return;
   }

@@ -1,5 +1,5 @@
 import { wasmFor } from "./kernel-backend.js";
-import { allFloat32, checkLength, f, zeroTestsAgree } from "./kernel-check.js";
+import { allFloat32, checkLength, f } from "./kernel-check.js";
 import {
   Optimizer,
   type OptimizerOptions,
@@ -69,7 +69,6 @@ export function sgdStep(
     const kern = wasmFor(n);
     if (
       kern !== null &&
-      zeroTestsAgree(weightDecay, momentum) &&
       sgdWasm(kern, p as Float32Array, grad as Float32Array, b as Float32Array | null, firstStep, h)
     )
       return;

@@ -18,6 +18,7 @@ export interface OptimKernelExports {
     negStep: number,
     l2: number,
     decay: number,
+    useL2: boolean,
     amsgrad: boolean,
     maximize: boolean,
   ): void;
@@ -30,6 +31,8 @@ export interface OptimKernelExports {
     weightDecay: number,
     momentum: number,
     oneMinusDampening: number,
+    useDecay: boolean,
+    useMomentum: boolean,
     first: boolean,
     nesterov: boolean,
     maximize: boolean,
@@ -42,6 +45,7 @@ export interface OptimKernelExports {
     negClr: number,
     weightDecay: number,
     eps: number,
+    useDecay: boolean,
     maximize: boolean,
   ): void;
   rmspropF32(
@@ -57,6 +61,8 @@ export interface OptimKernelExports {
     eps: number,
     weightDecay: number,
     momentum: number,
+    useDecay: boolean,
+    useMomentum: boolean,
     centered: boolean,
     maximize: boolean,
   ): void;

@@ -155,20 +155,29 @@ run("WASM kernels against the float32 TypeScript loops: the same bits", () => {
     );
   });
 
-  test("a weight decay that rounds to 0 in float32 is still applied as PyTorch's Python-float test says", () => {
+  test("options that round to 0 in float32 still apply their terms, as PyTorch's Python-float tests say", () => {
     // λ = 1e-50 ≠ 0, so PyTorch runs g.add(p, alpha=λ), whose float32 alpha is 0: g + 0·p turns
-    // −0 into +0 and an infinite p into NaN. The WASM kernel sees only the float32 0, so this
-    // case must take the TypeScript loop; either way both backends agree.
-    const h = { ...sgdOptions[0], weightDecay: 1e-50 };
-    const arrays = (n: number): Float32Array[] => {
-      const [p, g, b] = makeArrays(1, false)(n);
-      p[0] = Number.POSITIVE_INFINITY;
-      return [p, g, b];
+    // an infinite p into NaN. The kernels get "apply this term" as a flag computed on the float64
+    // option, not from the float32 value they receive, so they agree with the loops.
+    const infiniteFirst = (state: number) => (n: number) => {
+      const a = makeArrays(state, false)(n);
+      a[0][0] = Number.POSITIVE_INFINITY;
+      return a;
     };
-    sameBits(arrays, 70, ([p, g, b], t) => sgdStep(p, g, b, t === 1, h), 1);
-    const [p, g, b] = arrays(70);
-    withKernelBackend("wasm", () => sgdStep(p, g, b, true, h), 1);
+    const sgdH = { ...sgdOptions[0], weightDecay: 1e-50 };
+    sameBits(infiniteFirst(1), 70, ([p, g, b], t) => sgdStep(p, g, b, t === 1, sgdH), 1);
+    const [p, g, b] = infiniteFirst(1)(70);
+    withKernelBackend("wasm", () => sgdStep(p, g, b, true, sgdH), 1);
     expect(p[0]).toBeNaN();
+    // μ = 1e-50: the momentum buffer is kept (b ← 0·b + (1 − τ)·g), so the update is (1 − τ)·g.
+    const sgdMu = { ...sgdOptions[1], weightDecay: 0, momentum: 1e-50 };
+    sameBits(makeArrays(1, false), 70, ([p, g, b], t) => sgdStep(p, g, b, t === 1, sgdMu));
+    const adagradH = { ...adagradOptions[0], weightDecay: 1e-50 };
+    sameBits(infiniteFirst(1), 70, ([p, g, s], t) => adagradStep(p, g, s, t, adagradH), 1);
+    const rmsH = { ...rmspropOptions[0], weightDecay: 1e-50, momentum: 1e-50 };
+    sameBits(infiniteFirst(3), 70, ([p, g, sq, ga, b]) => rmspropStep(p, g, sq, ga, b, rmsH), 1);
+    const adamH = { ...adamOptions[0], weightDecay: 1e-50 };
+    sameBits(infiniteFirst(3), 70, ([p, g, m, v, vmax], t) => adamStep(p, g, m, v, vmax, t, adamH), 1);
   });
 
   test("random sizes, scales and hyperparameters (fast-check)", () => {

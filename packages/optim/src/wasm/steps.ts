@@ -7,9 +7,10 @@ import { streamChunks } from "./stream.js";
 
 // The rules' float32 updates in the WASM SIMD kernels (asm/*.ts), streamed chunk by chunk through
 // the kernels' memory. The callers (adamKernel, sgdStep, adagradStep, rmspropStep) have validated
-// the arrays; the Python-float scalars are computed in float64 exactly as the TypeScript loops
+// the arrays (a buffer is null when its term does not apply); the Python-float scalars are computed in float64 exactly as the TypeScript loops
 // compute them, the kernels round them to float32 at the call (WebAssembly's f32 parameters) and
-// compute the same float32 operations as the loops. Each returns false, having changed nothing, when the
+// compute the same float32 operations as the loops. Which optional terms apply (weight decay,
+// momentum) is decided here on the float64 values, as the loops and PyTorch decide it. Each returns false, having changed nothing, when the
 // kernels' scratch memory cannot be reserved; the caller then runs its TypeScript loop.
 
 const ADAM_WRITE_BACK = [true, false, true, true, true];
@@ -43,6 +44,7 @@ export function adamWasm(
       negStep,
       l2,
       decay,
+      l2 !== 0,
       amsgrad,
       maximize,
     ),
@@ -63,7 +65,21 @@ export function sgdWasm(
   const x = kern.exports;
   const { lr, weightDecay, momentum, dampening, nesterov, maximize } = h;
   return streamChunks(kern, p.length, [p, g, buf], SGD_WRITE_BACK, (q, len) =>
-    x.sgdF32(q[0], q[1], q[2], len, -lr, weightDecay, momentum, 1 - dampening, first, nesterov, maximize),
+    x.sgdF32(
+      q[0],
+      q[1],
+      q[2],
+      len,
+      -lr,
+      weightDecay,
+      momentum,
+      1 - dampening,
+      weightDecay !== 0,
+      buf !== null,
+      first,
+      nesterov,
+      maximize,
+    ),
   );
 }
 
@@ -81,7 +97,7 @@ export function adagradWasm(
   const x = kern.exports;
   const { weightDecay, eps, maximize } = h;
   return streamChunks(kern, p.length, [p, g, sum], ADAGRAD_WRITE_BACK, (q, len) =>
-    x.adagradF32(q[0], q[1], q[2], len, -clr, weightDecay, eps, maximize),
+    x.adagradF32(q[0], q[1], q[2], len, -clr, weightDecay, eps, weightDecay !== 0, maximize),
   );
 }
 
@@ -114,6 +130,8 @@ export function rmspropWasm(
       eps,
       weightDecay,
       momentum,
+      weightDecay !== 0,
+      buf !== null,
       centered,
       maximize,
     ),
