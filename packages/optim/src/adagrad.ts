@@ -1,5 +1,5 @@
 import { wasmFor } from "./kernel-backend.js";
-import { allFloat32, checkLength, f } from "./kernel-check.js";
+import { checkLength, f, isFloat32 } from "./kernel-check.js";
 import {
   Optimizer,
   type OptimizerOptions,
@@ -60,14 +60,10 @@ export function adagradStep(
   checkLength("adagradStep", "grad", grad, n);
   checkLength("adagradStep", "sum", sum, n);
   const clr = lr / (1 + (t - 1) * lrDecay);
-  if (allFloat32(p, grad, sum)) {
+  if (isFloat32(p) && isFloat32(grad) && isFloat32(sum)) {
     const kern = wasmFor(n);
-    if (
-      kern !== null &&
-      adagradWasm(kern, p as Float32Array, grad as Float32Array, sum as Float32Array, clr, h)
-    )
-      return;
-    adagradLoopF32(p as Float32Array, grad as Float32Array, sum as Float32Array, clr, h);
+    if (kern !== null && adagradWasm(kern, p, grad, sum, clr, h)) return;
+    adagradLoopF32(p, grad, sum, clr, h);
     return;
   }
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 import { wasmFor } from "./kernel-backend.js";
-import { allFloat32, checkLength, f } from "./kernel-check.js";
+import { checkLength, f, isFloat32 } from "./kernel-check.js";
 import { lerp } from "./lerp.js";
 import {
   Optimizer,
@@ -104,12 +104,10 @@ export function adamKernel(
     maximize,
   };
   const vm = amsgrad ? vmax : null;
-  if (allFloat32(p, grad, m, v, vm)) {
-    const [p32, g32, m32, v32] = [p, grad, m, v] as Float32Array[];
-    const vm32 = vm as Float32Array | null;
+  if (isFloat32(p) && isFloat32(grad) && isFloat32(m) && isFloat32(v) && (vm === null || isFloat32(vm))) {
     const kern = wasmFor(n);
-    if (kern !== null && adamWasm(kern, p32, g32, m32, v32, vm32, s)) return;
-    adamLoopF32(p32, g32, m32, v32, vm32, s);
+    if (kern !== null && adamWasm(kern, p, grad, m, v, vm, s)) return;
+    adamLoopF32(p, grad, m, v, vm, s);
     return;
   }
   const { w1, w2, bc2Sqrt, negStep, l2, decay } = s;

@@ -19,12 +19,10 @@ export function checkLength(
 export const f = Math.fround;
 
 /**
- * True when every present array is a Float32Array (from any realm: an iframe's or a `node:vm`
- * context's too, as `floatDtype` sees them): the update then runs in float32 arithmetic.
+ * Whether `a` is a Float32Array, from this realm or another (an iframe's, a `node:vm` context's),
+ * as `floatDtype` sees it. A rule updates in float32 arithmetic when the parameter, its gradient
+ * and its state all are.
  */
-export function allFloat32(...arrays: readonly (ArrayLike<number> | null)[]): boolean {
-  for (const a of arrays) {
-    if (a !== null && !(a instanceof Float32Array) && floatDtype(a) !== "float32") return false;
-  }
-  return true;
+export function isFloat32(a: ArrayLike<number>): a is Float32Array {
+  return a instanceof Float32Array || floatDtype(a) === "float32";
 }

@@ -1,5 +1,5 @@
 import { wasmFor } from "./kernel-backend.js";
-import { allFloat32, checkLength, f } from "./kernel-check.js";
+import { checkLength, f, isFloat32 } from "./kernel-check.js";
 import { lerp } from "./lerp.js";
 import {
   Optimizer,
@@ -85,12 +85,16 @@ export function rmspropStep(
   const oneMinusAlpha = 1 - alpha;
   const ga = centered ? gradAvg : null;
   const b = momentum > 0 ? buf : null;
-  if (allFloat32(p, grad, squareAvg, ga, b)) {
-    const [p32, g32, sq32] = [p, grad, squareAvg] as Float32Array[];
-    const [ga32, b32] = [ga, b] as (Float32Array | null)[];
+  if (
+    isFloat32(p) &&
+    isFloat32(grad) &&
+    isFloat32(squareAvg) &&
+    (ga === null || isFloat32(ga)) &&
+    (b === null || isFloat32(b))
+  ) {
     const kern = wasmFor(n);
-    if (kern !== null && rmspropWasm(kern, p32, g32, sq32, ga32, b32, h)) return;
-    rmspropLoopF32(p32, g32, sq32, ga32, b32, h);
+    if (kern !== null && rmspropWasm(kern, p, grad, squareAvg, ga, b, h)) return;
+    rmspropLoopF32(p, grad, squareAvg, ga, b, h);
     return;
   }
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 import { wasmFor } from "./kernel-backend.js";
-import { allFloat32, checkLength, f } from "./kernel-check.js";
+import { checkLength, f, isFloat32 } from "./kernel-check.js";
 import {
   Optimizer,
   type OptimizerOptions,
@@ -65,14 +65,10 @@ export function sgdStep(
     checkLength("sgdStep", "momentum buffer", buf, n);
   }
   const b = momentum !== 0 ? buf : null;
-  if (allFloat32(p, grad, b)) {
+  if (isFloat32(p) && isFloat32(grad) && (b === null || isFloat32(b))) {
     const kern = wasmFor(n);
-    if (
-      kern !== null &&
-      sgdWasm(kern, p as Float32Array, grad as Float32Array, b as Float32Array | null, firstStep, h)
-    )
-      return;
-    sgdLoopF32(p as Float32Array, grad as Float32Array, b as Float32Array | null, firstStep, h);
+    if (kern !== null && sgdWasm(kern, p, grad, b, firstStep, h)) return;
+    sgdLoopF32(p, grad, b, firstStep, h);
     return;
   }
   for (let i = 0; i < n; i++) {
