@@ -116,6 +116,16 @@ describe("terminal chart", () => {
     expect(terminalChart({ ...spec, series: [] })).toMatch(/no data/);
   });
 
+  it("skips a point with a non-finite x, as the SVG and PNG charts do, instead of losing the chart", () => {
+    const withNaN = {
+      ...spec,
+      series: spec.series.map((s, i) =>
+        i === 0 ? { ...s, points: [...s.points, [Number.NaN, 1] as [number, number]] } : s,
+      ),
+    };
+    expect(terminalChart(withNaN, 30, 6)).toBe(terminalChart(spec, 30, 6));
+  });
+
   it("colours series with ANSI codes when asked", () => {
     expect(terminalChart(spec, 30, 6, true)).toContain("\x1b[34m");
   });

@@ -91,22 +91,35 @@ export function formatTick(v: number): string {
   return v.toExponential(0).replace("e+", "e");
 }
 
-function dataRange(spec: ChartSpec): { x0: number; x1: number; y0: number; y1: number } {
+/** Whether a point can be drawn: finite coordinates, and y > 0 on a log scale. */
+export function plottable(spec: ChartSpec, x: number, y: number): boolean {
+  return Number.isFinite(x) && Number.isFinite(y) && !(spec.logY && y <= 0);
+}
+
+/** The extent of the chart's plottable points, or null when it has none. */
+export function dataExtent(spec: ChartSpec): { x0: number; x1: number; y0: number; y1: number } | null {
   let x0 = Number.POSITIVE_INFINITY;
   let x1 = Number.NEGATIVE_INFINITY;
   let y0 = Number.POSITIVE_INFINITY;
   let y1 = Number.NEGATIVE_INFINITY;
   for (const s of spec.series) {
     for (const [x, y] of s.points) {
-      if (!Number.isFinite(x) || !Number.isFinite(y) || (spec.logY && y <= 0)) continue;
+      if (!plottable(spec, x, y)) continue;
       x0 = Math.min(x0, x);
       x1 = Math.max(x1, x);
       y0 = Math.min(y0, y);
       y1 = Math.max(y1, y);
     }
   }
-  if (x0 > x1) [x0, x1] = [0, 1];
-  if (y0 > y1) [y0, y1] = spec.logY ? [0.1, 1] : [0, 1];
+  return x0 <= x1 ? { x0, x1, y0, y1 } : null;
+}
+
+function dataRange(spec: ChartSpec): { x0: number; x1: number; y0: number; y1: number } {
+  let { x0, x1, y0, y1 } = dataExtent(spec) ?? {
+    x0: 0,
+    x1: 1,
+    ...(spec.logY ? { y0: 0.1, y1: 1 } : { y0: 0, y1: 1 }),
+  };
   if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
   if (y0 === y1) [y0, y1] = spec.logY ? [y0 / 2, y1 * 2] : [y0 - 1, y1 + 1];
   if (spec.yRange) [y0, y1] = spec.yRange;

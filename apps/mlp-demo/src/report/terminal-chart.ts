@@ -1,5 +1,5 @@
 import type { ChartSpec } from "./chart.js";
-import { formatTick } from "./chart.js";
+import { dataExtent, formatTick, plottable } from "./chart.js";
 
 /**
  * Bit of each dot in a braille cell (U+2800 + bits), by [row][column] within the 4 × 2 cell:
@@ -23,22 +23,11 @@ export function terminalChart(spec: ChartSpec, cols = 56, rows = 10, color = fal
   const w = cols * 2;
   const h = rows * 4;
   const tf = spec.logY ? (v: number) => Math.log10(v) : (v: number) => v;
-  const ok = (y: number) => Number.isFinite(y) && (!spec.logY || y > 0);
-  let x0 = Number.POSITIVE_INFINITY;
-  let x1 = Number.NEGATIVE_INFINITY;
-  let y0 = Number.POSITIVE_INFINITY;
-  let y1 = Number.NEGATIVE_INFINITY;
-  for (const s of spec.series) {
-    for (const [x, y] of s.points) {
-      if (!ok(y)) continue;
-      x0 = Math.min(x0, x);
-      x1 = Math.max(x1, x);
-      y0 = Math.min(y0, y);
-      y1 = Math.max(y1, y);
-    }
-  }
+  const extent = dataExtent(spec);
+  if (extent === null) return `${spec.title}: no data\n`;
+  let { x0, x1, y0, y1 } = extent;
   if (spec.yRange) [y0, y1] = spec.yRange;
-  if (!(x1 >= x0) || !(y1 >= y0)) return `${spec.title}: no data\n`;
+  if (!(y1 >= y0)) return `${spec.title}: no data\n`;
   if (x1 === x0) x1 = x0 + 1;
   const ty0 = tf(y0);
   const ty1 = tf(y1) === ty0 ? ty0 + 1 : tf(y1);
@@ -46,7 +35,7 @@ export function terminalChart(spec: ChartSpec, cols = 56, rows = 10, color = fal
   spec.series.forEach((s, si) => {
     let prev: [number, number] | null = null;
     for (const [x, y] of s.points) {
-      if (!ok(y)) {
+      if (!plottable(spec, x, y)) {
         prev = null;
         continue;
       }
