@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Compiles a package's AssemblyScript kernels (`<package>/asm/index.ts`) and writes the binary,
+ * Compiles a package's AssemblyScript kernels (`<package>/asm/index.ts`, or every `asm/*.ts`) and writes the binary,
  * base64-encoded, into a committed TypeScript module, so the package ships its kernels with no
  * build step, no `fetch` and no file access at run time.
  *
@@ -10,7 +10,7 @@
  * Used by `@descent/tensor` (matmul kernels) and `@descent/optim` (optimizer kernels); each
  * package's `build:wasm` script calls it, and a test in each package fails on a stale binary.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,11 +19,23 @@ import asc from "assemblyscript/asc";
 /** The exact compiler flags: no runtime (no allocator, no GC), no bounds assertions, SIMD. */
 export const ASC_FLAGS = ["--runtime", "stub", "--noAssert", "-O3", "--enable", "simd"];
 
-/** Compiles `<packageDir>/asm/index.ts`; resolves to the wasm bytes. */
+/**
+ * Compiles a package's kernels: `<packageDir>/asm/index.ts` if there is one, else every
+ * `asm/*.ts` file as an entry (each file's exports become the module's; sorted by name, so the
+ * build is deterministic and a new kernel file needs no edit elsewhere). Resolves to the wasm bytes.
+ */
 export async function compileKernels(packageDir) {
-  const entry = resolve(packageDir, "asm/index.ts");
+  const asmDir = resolve(packageDir, "asm");
+  const index = resolve(asmDir, "index.ts");
+  const entries = existsSync(index)
+    ? [index]
+    : readdirSync(asmDir)
+        .filter((name) => name.endsWith(".ts"))
+        .sort()
+        .map((name) => resolve(asmDir, name));
+  const entry = entries.join(" ");
   let bytes = null;
-  const { error, stderr } = await asc.main([entry, "--outFile", "kernels.wasm", ...ASC_FLAGS], {
+  const { error, stderr } = await asc.main([...entries, "--outFile", "kernels.wasm", ...ASC_FLAGS], {
     writeFile(name, contents) {
       if (name.endsWith(".wasm")) bytes = contents;
     },

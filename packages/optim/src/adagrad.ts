@@ -1,3 +1,5 @@
+import type { OptimizerEntry } from "./catalog-entry.js";
+import { EPSILON, L2_WEIGHT_DECAY, LEARNING_RATE } from "./hyperparameters.js";
 import { wasmFor } from "./kernel-backend.js";
 import { checkLength, f, isFloat32 } from "./kernel-check.js";
 import {
@@ -12,7 +14,8 @@ import {
 import type { FloatArray } from "./param.js";
 import { zerosLike } from "./state-dict.js";
 import { checkBoolean, checkEps, checkLr, checkNonNegativeOption, checkWeightDecay } from "./validate.js";
-import { adagradWasm } from "./wasm/steps.js";
+import type { OptimKernels } from "./wasm/module.js";
+import { runKernel } from "./wasm/stream.js";
 
 /** Adagrad's hyperparameters (PyTorch's, camelCased). */
 export interface AdagradHyperparameters {
@@ -73,6 +76,31 @@ export function adagradStep(
     sum[i] = s;
     p[i] = p[i] + (-clr * g) / (Math.sqrt(s) + eps);
   }
+}
+
+/** Which arrays `asm/adagrad.ts` updates: p, (g), sum. */
+const ADAGRAD_WRITE_BACK = [true, false, true];
+
+/**
+ * {@link adagradLoopF32} in the WASM kernel `adagradF32` (`asm/adagrad.ts`), with the step's
+ * decayed learning rate `clr` = γ/(1 + (t − 1)·η); false if it could not run.
+ */
+function adagradWasm(
+  kern: OptimKernels,
+  p: Float32Array,
+  g: Float32Array,
+  sum: Float32Array,
+  clr: number,
+  h: AdagradHyperparameters,
+): boolean {
+  const { weightDecay, eps, maximize } = h;
+  return runKernel(kern, "adagradF32", [p, g, sum], ADAGRAD_WRITE_BACK, [
+    -clr,
+    weightDecay,
+    eps,
+    weightDecay !== 0,
+    maximize,
+  ]);
 }
 
 /**
@@ -169,7 +197,7 @@ export class Adagrad extends Optimizer<AdagradHyperparameters, AdagradState> {
   }
 
   protected stateLayout(): StateLayout {
-    return { required: ["sum"], optional: [] };
+    return { required: ["sum"], optional: [], nonNegative: ["sum"] };
   }
 
   protected initState(p: FloatArray): AdagradState {
@@ -188,3 +216,49 @@ export class Adagrad extends Optimizer<AdagradHyperparameters, AdagradState> {
     adagradStep(p, grad, state.sum, state.step, group);
   }
 }
+
+/** Adagrad in the optimizer catalog. */
+export const ADAGRAD_ENTRY: OptimizerEntry = {
+  id: "adagrad",
+  name: "Adagrad",
+  className: "Adagrad",
+  create: (params, options) => new Adagrad(params, options),
+  hyperparameters: [
+    { ...LEARNING_RATE, default: 1e-2 },
+    {
+      kind: "number",
+      key: "lrDecay",
+      option: "lrDecay",
+      label: "lr decay η",
+      default: 0,
+      min: 0,
+      max: Number.POSITIVE_INFINITY,
+      typical: [0, 0.1],
+      scale: "linear",
+      meaning: "the lr of step t is γ/(1 + (t − 1)·η)",
+    },
+    {
+      kind: "number",
+      key: "initialAccumulatorValue",
+      option: "initialAccumulatorValue",
+      label: "initial accumulator",
+      default: 0,
+      min: 0,
+      max: Number.POSITIVE_INFINITY,
+      typical: [0, 1],
+      scale: "linear",
+      meaning: "starting value of the sum of squared gradients",
+    },
+    { ...EPSILON, default: 1e-10 },
+    L2_WEIGHT_DECAY,
+  ],
+  summary:
+    "Divides each coordinate's step by the root of the sum of all its past squared gradients: rarely-updated coordinates keep large steps, busy ones slow down. Steps only ever shrink.",
+  update: "s ← s + g²\nθ ← θ − γ·g / (√s + ε)",
+  reference: {
+    authors: "J. Duchi, E. Hazan, Y. Singer",
+    title: "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization",
+    year: 2011,
+    url: "https://jmlr.org/papers/v12/duchi11a.html",
+  },
+};

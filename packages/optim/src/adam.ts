@@ -1,3 +1,5 @@
+import type { OptimizerEntry } from "./catalog-entry.js";
+import { BETA1, BETA2, EPSILON, flag, L2_WEIGHT_DECAY, LEARNING_RATE } from "./hyperparameters.js";
 import { wasmFor } from "./kernel-backend.js";
 import { checkLength, f, isFloat32 } from "./kernel-check.js";
 import { lerp } from "./lerp.js";
@@ -13,7 +15,8 @@ import {
 import type { FloatArray } from "./param.js";
 import { zerosLike } from "./state-dict.js";
 import { checkBetas, checkBoolean, checkEps, checkLr, checkWeightDecay } from "./validate.js";
-import { adamWasm } from "./wasm/steps.js";
+import type { OptimKernels } from "./wasm/module.js";
+import { runKernel } from "./wasm/stream.js";
 
 /** Adam's and AdamW's hyperparameters (PyTorch's, camelCased). */
 export interface AdamHyperparameters {
@@ -189,8 +192,41 @@ function adamLoopF32(
   }
 }
 
+/** Which arrays `asm/adam.ts` updates: p, (g), m, v, vmax. */
+const ADAM_WRITE_BACK = [true, false, true, true, true];
+
+/** {@link adamLoopF32} in the WASM kernel `adamF32` (`asm/adam.ts`); false if it could not run. */
+function adamWasm(
+  kern: OptimKernels,
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  vmax: Float32Array | null,
+  s: AdamScalars,
+): boolean {
+  const { w1, beta2, w2, bc2Sqrt, eps, negStep, l2, decay, maximize } = s;
+  return runKernel(kern, "adamF32", [p, g, m, v, vmax], ADAM_WRITE_BACK, [
+    w1,
+    beta2,
+    w2,
+    bc2Sqrt,
+    eps,
+    negStep,
+    l2,
+    decay,
+    l2 !== 0,
+    vmax !== null,
+    maximize,
+  ]);
+}
+
 /** Adam's and AdamW's state layout. */
-const ADAM_STATE_LAYOUT: StateLayout = { required: ["expAvg", "expAvgSq"], optional: ["maxExpAvgSq"] };
+const ADAM_STATE_LAYOUT: StateLayout = {
+  required: ["expAvg", "expAvgSq"],
+  optional: ["maxExpAvgSq"],
+  nonNegative: ["expAvgSq", "maxExpAvgSq"],
+};
 
 /**
  * What Adam and AdamW share: options, validation (PyTorch's messages), state and its layout, and
@@ -301,3 +337,32 @@ export class Adam extends AdamFamily {
     return false;
   }
 }
+
+/** The Adam paper, which AdamW's entry cites too. */
+export const ADAM_REFERENCE = {
+  authors: "D. P. Kingma, J. Ba",
+  title: "Adam: A Method for Stochastic Optimization",
+  year: 2015,
+  url: "https://arxiv.org/abs/1412.6980",
+};
+
+/** Adam in the optimizer catalog. */
+export const ADAM_ENTRY: OptimizerEntry = {
+  id: "adam",
+  name: "Adam",
+  className: "Adam",
+  create: (params, options) => new Adam(params, options),
+  hyperparameters: [
+    { ...LEARNING_RATE, default: 1e-3 },
+    BETA1,
+    BETA2,
+    EPSILON,
+    L2_WEIGHT_DECAY,
+    flag("amsgrad", "AMSGrad", "normalise by the running maximum of v, so steps cannot grow back"),
+  ],
+  summary:
+    "Momentum and RMSprop together, with bias correction for the zero-initialised averages: a per-coordinate step of about γ in the direction of the averaged gradient. The usual default.",
+  update:
+    "m ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\nm̂ ← m/(1 − β₁ᵗ),  v̂ ← v/(1 − β₂ᵗ)\nθ ← θ − γ·m̂ / (√v̂ + ε)",
+  reference: ADAM_REFERENCE,
+};

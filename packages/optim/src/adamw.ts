@@ -1,4 +1,6 @@
 import { AdamFamily, type AdamHyperparameters, type AdamOptions, adamKernel } from "./adam.js";
+import type { OptimizerEntry } from "./catalog-entry.js";
+import { BETA1, BETA2, DECOUPLED_WEIGHT_DECAY, EPSILON, flag, LEARNING_RATE } from "./hyperparameters.js";
 import { type ParamsInput, resolveOptions } from "./optimizer.js";
 import type { FloatArray } from "./param.js";
 
@@ -81,3 +83,28 @@ export class AdamW extends AdamFamily {
     return true;
   }
 }
+
+/** AdamW in the optimizer catalog. */
+export const ADAMW_ENTRY: OptimizerEntry = {
+  id: "adamw",
+  name: "AdamW",
+  className: "AdamW",
+  create: (params, options) => new AdamW(params, options),
+  hyperparameters: [
+    { ...LEARNING_RATE, default: 1e-3 },
+    BETA1,
+    BETA2,
+    EPSILON,
+    DECOUPLED_WEIGHT_DECAY,
+    flag("amsgrad", "AMSGrad", "normalise by the running maximum of v, so steps cannot grow back"),
+  ],
+  summary:
+    "Adam with weight decay applied to the weights directly instead of through the gradient, so decay is not rescaled by the adaptive step. The usual choice when regularising.",
+  update: "θ ← θ·(1 − γ·λ)\nthen Adam's update",
+  reference: {
+    authors: "I. Loshchilov, F. Hutter",
+    title: "Decoupled Weight Decay Regularization",
+    year: 2019,
+    url: "https://arxiv.org/abs/1711.05101",
+  },
+};

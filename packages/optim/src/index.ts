@@ -1,13 +1,23 @@
-// Optimizer rules, param groups, state save/load.
+// Optimizer rules (listed in the catalog), param groups, state save/load, schedulers, clipping.
+export * from "./catalog.js";
+export type {
+  BooleanHyperparameter,
+  ChoiceHyperparameter,
+  Hyperparameter,
+  HyperparameterValue,
+  NumberHyperparameter,
+  OptimizerEntry,
+  OptimizerFactory,
+  RuleReference,
+} from "./catalog-entry.js";
 export {
-  Adagrad,
-  type AdagradHyperparameters,
-  type AdagradOptions,
-  type AdagradState,
-  adagradStep,
-} from "./adagrad.js";
-export { Adam, type AdamHyperparameters, type AdamOptions, type AdamState, adamStep } from "./adam.js";
-export { AdamW, adamwStep } from "./adamw.js";
+  checkHyperparameter,
+  createOptimizer,
+  defaultValues,
+  optimizerEntry,
+  optionsFromValues,
+  rangeText,
+} from "./catalog-values.js";
 export * from "./clip.js";
 export {
   getKernelBackend,
@@ -15,6 +25,7 @@ export {
   setKernelBackend,
   WASM_MIN_ELEMENTS,
 } from "./kernel-backend.js";
+export type { StateLayout } from "./load-state-dict.js";
 export { NonFiniteGradientError, type NonFinitePolicy } from "./non-finite.js";
 export {
   type BaseHyperparameters,
@@ -24,18 +35,9 @@ export {
   type ParamGroupInput,
   type ParamState,
   type ParamsInput,
-  type StateLayout,
 } from "./optimizer.js";
 export type { FloatArray, Param } from "./param.js";
-export {
-  RMSprop,
-  type RMSpropHyperparameters,
-  type RMSpropOptions,
-  type RMSpropState,
-  rmspropStep,
-} from "./rmsprop.js";
 export * from "./schedulers/index.js";
-export { SGD, type SGDHyperparameters, type SGDOptions, type SGDState, sgdStep } from "./sgd.js";
 export {
   type JsonValue,
   type OptimizerStateDict,

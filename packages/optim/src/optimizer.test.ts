@@ -540,7 +540,7 @@ describe("loadStateDict validation names what does not match", () => {
     [
       "a bad step count",
       (sd) => ({ ...sd, state: { ...sd.state, "0": { ...sd.state["0"], step: -1 } } }),
-      "state of parameter 0: step is -1",
+      "state of parameter 0 (param group 0): step is -1",
     ],
     [
       "an invalid group option",

@@ -1,3 +1,5 @@
+import { didYouMean, snakeToCamel } from "./did-you-mean.js";
+import { readOptimizerState, type StateLayout } from "./load-state-dict.js";
 import {
   firstNonFinite,
   NON_FINITE_POLICIES,
@@ -6,8 +8,6 @@ import {
 } from "./non-finite.js";
 import type { FloatArray, Param } from "./param.js";
 import {
-  decodeArray,
-  decodeValue,
   encodeArray,
   encodeValue,
   floatDtype,
@@ -27,36 +27,23 @@ export interface BaseHyperparameters {
 
 /**
  * A parameter group: parameters and the options they are optimized with. `lr` and the other
- * options may be written between steps (that is how LR schedulers work); they are checked again at
- * every `step()`.
+ * options may be written between steps (that is how LR schedulers work): each write of a
+ * hyperparameter is validated at once (an invalid value throws and is not stored), and the whole
+ * group is checked again at every `step()`.
  *
- * Every rule's group has `lr`, `weightDecay` and `maximize`; SGD and RMSprop groups have
- * `momentum`, Adam and AdamW groups have `betas`. Any other key (e.g. written by a scheduler) is
- * kept and saved by `stateDict()`.
+ * Every rule's group has `lr`, `weightDecay` and `maximize`, and the rule's other
+ * hyperparameters. Any other key (e.g. `initialLr`, written by a scheduler) is kept and saved by
+ * `stateDict()`.
  */
 export interface ParamGroup extends BaseHyperparameters {
   params: Param[];
-  /** Momentum factor (SGD, RMSprop). */
-  momentum?: number;
-  /** `[beta1, beta2]` (Adam, AdamW). */
-  betas?: [number, number];
-  /** The lr a scheduler started from (PyTorch's `initial_lr`); set by LR schedulers. */
-  initialLr?: number;
-  /** OneCycleLR's `max_lr`. */
-  maxLr?: number;
-  /** OneCycleLR's `min_lr`. */
-  minLr?: number;
-  /** OneCycleLR's `max_momentum`. */
-  maxMomentum?: number;
-  /** OneCycleLR's `base_momentum`. */
-  baseMomentum?: number;
   [key: string]: unknown;
 }
 
 /** A param group as given to a constructor or to `addParamGroup`: options default to the optimizer's. */
 export type ParamGroupInput<H extends BaseHyperparameters = BaseHyperparameters> = Partial<H> & {
   params: Param | Iterable<Param>;
-  initialLr?: number;
+  [key: string]: unknown;
 };
 
 /** What an optimizer is constructed from: parameters, or param groups. */
@@ -75,13 +62,7 @@ export interface OptimizerOptions {
   nonFinite?: NonFinitePolicy;
 }
 
-/** The buffers a rule keeps per parameter, for validating loaded state. */
-export interface StateLayout {
-  /** Buffers present in every state entry. */
-  required: readonly string[];
-  /** Buffers present only with some options (e.g. `maxExpAvgSq` with `amsgrad`). */
-  optional: readonly string[];
-}
+export type { StateLayout } from "./load-state-dict.js";
 
 /**
  * Base of the optimizers: parameter groups, lazily created per-parameter state, `step()`,
@@ -195,9 +176,12 @@ export abstract class Optimizer<
       if (full[key] === undefined) full[key] = copyOption(value);
     }
     full.params = params;
-    const complete = full as ParamGroup & H;
-    this.validateGroup(complete, where);
-    this.paramGroups.push(complete);
+    this.validateGroup(full as ParamGroup & H, where);
+    this.paramGroups.push(
+      guardedGroup(full, Object.keys(this.defaults), (group) =>
+        this.validateGroup(group as ParamGroup & H, `param group ${index}`),
+      ) as ParamGroup & H,
+    );
   }
 
   /**
@@ -268,105 +252,27 @@ export abstract class Optimizer<
 
   /**
    * Restores a state saved by {@link stateDict} (possibly through JSON): group options, per-parameter
-   * state and step counts. Parameters are matched by position, as in PyTorch. Everything is
-   * validated before anything changes; errors name the mismatch (kind, group count, parameter count
-   * of a group, a state buffer's length, an invalid option).
+   * state and step counts. Parameters are matched by position, as in PyTorch. The whole input is
+   * validated before anything changes (see `readOptimizerState`), then applied all at once.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
-    const kind = this.kind;
-    const sd = stateDict as unknown as Record<string, unknown>;
-    if (typeof sd !== "object" || sd === null || sd.format !== STATE_DICT_FORMAT) {
-      throw new TypeError(
-        `${kind}.loadStateDict: not an optimizer state dict (expected format "${STATE_DICT_FORMAT}", got ${show(sd?.format)})`,
-      );
-    }
-    if (sd.version !== STATE_DICT_VERSION) {
-      throw new RangeError(
-        `${kind}.loadStateDict: unsupported state dict version ${show(sd.version)} (this build reads version ${STATE_DICT_VERSION})`,
-      );
-    }
-    if (sd.kind !== kind) {
-      throw new TypeError(`${kind}.loadStateDict: the state dict is for ${show(sd.kind)}, not ${kind}`);
-    }
-    const savedGroups = sd.paramGroups;
-    if (!Array.isArray(savedGroups) || savedGroups.length !== this.paramGroups.length) {
-      throw new RangeError(
-        `${kind}.loadStateDict: loaded state dict has a different number of parameter groups (${Array.isArray(savedGroups) ? savedGroups.length : show(savedGroups)} saved, ${this.paramGroups.length} in the optimizer)`,
-      );
-    }
-    // Saved parameter index -> [parameter, group index].
-    const byIndex = new Map<number, [Param, number]>();
-    const newGroups = savedGroups.map((saved: Record<string, unknown>, g) => {
-      const current = this.paramGroups[g];
-      const where = `${kind}.loadStateDict: param group ${g}`;
-      if (typeof saved !== "object" || saved === null || !Array.isArray(saved.params)) {
-        throw new TypeError(`${where} is ${show(saved)}, expected an object with params`);
-      }
-      const indices = saved.params as unknown[];
-      if (indices.length !== current.params.length) {
-        throw new RangeError(
-          `${kind}.loadStateDict: loaded state dict contains a parameter group that doesn't match the size of optimizer's group (param group ${g}: ${indices.length} saved parameters, ${current.params.length} in the optimizer)`,
-        );
-      }
-      indices.forEach((index, i) => {
-        if (!Number.isInteger(index) || (index as number) < 0 || byIndex.has(index as number)) {
-          throw new RangeError(`${where}: parameter index ${show(index)} is not a new non-negative integer`);
-        }
-        byIndex.set(index as number, [current.params[i], g]);
-      });
-      const group: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(saved)) {
-        if (key !== "params") group[key] = decodeValue(value, `${where} ${key}`);
-      }
-      for (const key of Object.keys(this.defaults)) {
-        if (!(key in group)) throw new TypeError(`${where} has no ${key}`);
-      }
-      group.params = current.params;
-      this.validateGroup(group as ParamGroup & H, `loaded param group ${g}`);
-      return group;
-    });
-    const savedState = sd.state;
-    if (typeof savedState !== "object" || savedState === null) {
-      throw new TypeError(`${kind}.loadStateDict: state is ${show(savedState)}, expected an object`);
-    }
-    const layout = this.stateLayout();
-    const newState = new Map<Param, S>();
-    for (const [key, entry] of Object.entries(savedState as Record<string, unknown>)) {
-      const where = `${kind}.loadStateDict: state of parameter ${key}`;
-      const found = byIndex.get(Number(key));
-      if (found === undefined || String(Number(key)) !== key) {
-        throw new RangeError(`${where}: no parameter with this index in the param groups`);
-      }
-      const [param, g] = found;
-      if (typeof entry !== "object" || entry === null) throw new TypeError(`${where} is ${show(entry)}`);
-      const { step, ...buffers } = entry as Record<string, unknown>;
-      if (!Number.isInteger(step) || (step as number) < 0) {
-        throw new RangeError(`${where}: step is ${show(step)}, expected a non-negative integer`);
-      }
-      const state: Record<string, unknown> = { step };
-      for (const [name, saved] of Object.entries(buffers)) {
-        if (!layout.required.includes(name) && !layout.optional.includes(name)) {
-          throw new RangeError(`${where} (param group ${g}) has an unknown buffer ${show(name)}`);
-        }
-        state[name] = decodeArray(saved, param.data, `${where} (param group ${g}): ${name}`);
-      }
-      for (const name of layout.required) {
-        if (!(name in state)) throw new RangeError(`${where} (param group ${g}) has no ${name}`);
-      }
-      newState.set(param, state as unknown as S);
-    }
-    const skipped = sd.skippedSteps ?? 0;
-    if (!Number.isInteger(skipped) || (skipped as number) < 0) {
-      throw new RangeError(`${kind}.loadStateDict: skippedSteps is ${show(skipped)}`);
-    }
+    const loaded = readOptimizerState(
+      {
+        kind: this.kind,
+        defaults: this.defaults,
+        paramGroups: this.paramGroups,
+        layout: this.stateLayout(),
+        validateGroup: (group, where) => this.validateGroup(group as ParamGroup & H, where),
+      },
+      stateDict,
+    );
     // All checked: commit. Group objects keep their identity.
     this.paramGroups.forEach((group, g) => {
-      for (const key of Object.keys(group)) delete group[key];
-      Object.assign(group, newGroups[g]);
+      replaceGroupOptions(group, loaded.groups[g]);
     });
     this.state.clear();
-    for (const [p, s] of newState) this.state.set(p, s);
-    this.skippedSteps = skipped as number;
+    for (const [p, s] of loaded.state) this.state.set(p, s as unknown as S);
+    this.skippedSteps = loaded.skippedSteps;
   }
 
   private validateGroup(group: ParamGroup & H, where: string): void {
@@ -456,24 +362,20 @@ export function resolveOptions<H extends BaseHyperparameters>(
       nonFinite = value as NonFinitePolicy | undefined;
       continue;
     }
-    if (!(key in defaults)) {
-      const camel = snakeToCamel(key);
-      const hint = camel in defaults ? ` (did you mean ${camel}?)` : "";
-      throw new TypeError(`${kind}: unknown option ${show(key)}${hint}`);
+    if (!Object.hasOwn(defaults, key)) {
+      throw new TypeError(
+        `${kind}: unknown option ${show(key)}${didYouMean(key, [...Object.keys(defaults), "nonFinite"])}`,
+      );
     }
     if (value !== undefined) hyper[key] = copyOption(value);
   }
   return [hyper as H, { nonFinite }];
 }
 
-function snakeToCamel(key: string): string {
-  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
 function rejectSnakeCase(group: Record<string, unknown>, defaults: object, where: string): void {
   for (const key of Object.keys(group)) {
     const camel = snakeToCamel(key);
-    if (camel !== key && camel in defaults) {
+    if (camel !== key && Object.hasOwn(defaults, camel)) {
       throw new TypeError(`unknown option ${show(key)} in ${where} (did you mean ${camel}?)`);
     }
   }
@@ -491,4 +393,51 @@ function describeParam(x: unknown): string {
   if (typeof x !== "object" || x === null) return show(x);
   const data = (x as { data?: unknown }).data;
   return data === undefined ? "an object without data" : `an object whose data is ${show(data)}`;
+}
+
+/** The values behind a guarded group's hyperparameter accessors. */
+const VALUES = Symbol("values");
+
+/**
+ * `group` with an accessor per hyperparameter `key`: reading gives the stored value, writing
+ * validates the group with the new value first (`validate` throws, naming the option, the group
+ * and the value) and stores it only if valid. Other keys stay plain properties.
+ */
+function guardedGroup(
+  group: Record<string, unknown>,
+  keys: readonly string[],
+  validate: (group: Record<string, unknown>) => void,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const key of keys) {
+    values[key] = group[key];
+    delete group[key];
+  }
+  for (const key of keys) {
+    Object.defineProperty(group, key, {
+      enumerable: true,
+      configurable: false,
+      get: () => values[key],
+      set: (value: unknown) => {
+        validate({ ...group, [key]: copyOption(value) });
+        values[key] = copyOption(value);
+      },
+    });
+  }
+  Object.defineProperty(group, VALUES, { value: values });
+  return group;
+}
+
+/**
+ * Replaces every option of a group by `next`'s (validated as a whole already): the
+ * hyperparameters behind the accessors, the other keys as plain properties.
+ */
+function replaceGroupOptions(target: object, next: Record<string, unknown>): void {
+  const group = target as Record<string | symbol, unknown>;
+  const values = group[VALUES] as Record<string, unknown>;
+  for (const key of Object.keys(group)) if (!Object.hasOwn(values, key)) delete group[key];
+  for (const [key, value] of Object.entries(next)) {
+    if (Object.hasOwn(values, key)) values[key] = value;
+    else group[key] = value;
+  }
 }

@@ -1,3 +1,5 @@
+import type { OptimizerEntry } from "./catalog-entry.js";
+import { EPSILON, flag, L2_WEIGHT_DECAY, LEARNING_RATE, MOMENTUM } from "./hyperparameters.js";
 import { wasmFor } from "./kernel-backend.js";
 import { checkLength, f, isFloat32 } from "./kernel-check.js";
 import { lerp } from "./lerp.js";
@@ -15,12 +17,13 @@ import { zerosLike } from "./state-dict.js";
 import {
   checkBoolean,
   checkEps,
+  checkInRange,
   checkLr,
   checkMomentum,
-  checkNonNegative,
   checkWeightDecay,
 } from "./validate.js";
-import { rmspropWasm } from "./wasm/steps.js";
+import type { OptimKernels } from "./wasm/module.js";
+import { runKernel } from "./wasm/stream.js";
 
 /** RMSprop's hyperparameters (PyTorch's, camelCased). */
 export interface RMSpropHyperparameters {
@@ -118,6 +121,37 @@ export function rmspropStep(
       p[i] = p[i] + (-lr * g) / avg;
     }
   }
+}
+
+/** Which arrays `asm/rmsprop.ts` updates: p, (g), square average, grad average, buffer. */
+const RMSPROP_WRITE_BACK = [true, false, true, true, true];
+
+/**
+ * {@link rmspropLoopF32} in the WASM kernel `rmspropF32` (`asm/rmsprop.ts`); `gradAvg` is null
+ * unless centered, `buf` null unless momentum > 0. False if it could not run.
+ */
+function rmspropWasm(
+  kern: OptimKernels,
+  p: Float32Array,
+  g: Float32Array,
+  squareAvg: Float32Array,
+  gradAvg: Float32Array | null,
+  buf: Float32Array | null,
+  h: RMSpropHyperparameters,
+): boolean {
+  const { lr, alpha, eps, weightDecay, momentum, maximize } = h;
+  return runKernel(kern, "rmspropF32", [p, g, squareAvg, gradAvg, buf], RMSPROP_WRITE_BACK, [
+    -lr,
+    alpha,
+    1 - alpha,
+    eps,
+    weightDecay,
+    momentum,
+    weightDecay !== 0,
+    buf !== null,
+    gradAvg !== null,
+    maximize,
+  ]);
 }
 
 /**
@@ -223,13 +257,14 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters, RMSpropState> {
     checkEps(h.eps);
     checkMomentum(h.momentum);
     checkWeightDecay(h.weightDecay);
-    checkNonNegative(h.alpha, "Invalid alpha value");
+    // PyTorch checks only alpha >= 0; above 1 the square average goes negative and √v is NaN.
+    checkInRange(h.alpha, "alpha", 0, 1);
     checkBoolean(h.centered, "centered");
     checkBoolean(h.maximize, "maximize");
   }
 
   protected stateLayout(): StateLayout {
-    return { required: ["squareAvg"], optional: ["momentumBuffer", "gradAvg"] };
+    return { required: ["squareAvg"], optional: ["momentumBuffer", "gradAvg"], nonNegative: ["squareAvg"] };
   }
 
   protected initState(p: FloatArray): RMSpropState {
@@ -248,3 +283,39 @@ export class RMSprop extends Optimizer<RMSpropHyperparameters, RMSpropState> {
     rmspropStep(p, grad, state.squareAvg, state.gradAvg ?? null, state.momentumBuffer ?? null, group);
   }
 }
+
+/** RMSprop in the optimizer catalog. */
+export const RMSPROP_ENTRY: OptimizerEntry = {
+  id: "rmsprop",
+  name: "RMSprop",
+  className: "RMSprop",
+  create: (params, options) => new RMSprop(params, options),
+  hyperparameters: [
+    { ...LEARNING_RATE, default: 1e-2 },
+    {
+      kind: "number",
+      key: "alpha",
+      option: "alpha",
+      label: "α",
+      default: 0.99,
+      min: 0,
+      max: 1,
+      typical: [0.9, 0.999],
+      scale: "linear",
+      meaning: "decay rate of the running average of squared gradients",
+    },
+    EPSILON,
+    MOMENTUM,
+    flag("centered", "centered", "divide by the estimated variance instead of the raw second moment"),
+    L2_WEIGHT_DECAY,
+  ],
+  summary:
+    "Like Adagrad, but with a decaying average of squared gradients instead of a sum, so the step size adapts without shrinking forever.",
+  update: "v ← α·v + (1 − α)·g²\nθ ← θ − γ·g / (√v + ε)",
+  reference: {
+    authors: "T. Tieleman, G. Hinton",
+    title: "Lecture 6.5 — RMSprop: divide the gradient by a running average of its recent magnitude",
+    year: 2012,
+    url: "https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf",
+  },
+};

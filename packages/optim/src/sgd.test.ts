@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { Adam } from "./adam.js";
+import type { Param } from "./param.js";
 import {
   gradientAt,
   itMatchesReference,
@@ -198,7 +200,7 @@ describe("sgdStep kernel", () => {
 });
 
 describe("SGD validation (PyTorch's messages)", () => {
-  const p = () => ({ data: new Float64Array(2), grad: null });
+  const p = (): Param => ({ data: new Float64Array(2), grad: null });
   it.each([
     [{ lr: -1 }, "Invalid learning rate: -1"],
     [{ lr: Number.NaN }, "Invalid learning rate: NaN"],
@@ -220,14 +222,24 @@ describe("SGD validation (PyTorch's messages)", () => {
     expect(() => new SGD([p()], { betas: [0.9, 0.99] } as never)).toThrow(`SGD: unknown option "betas"`);
   });
 
-  it("validates group options, naming the group, and lr written mid-training at step()", () => {
+  it("validates group options, naming the group, and lr written mid-training at the write", () => {
     const a = p();
     const b = p();
     expect(() => new SGD([{ params: [a] }, { params: [b], lr: -2 }], { lr: 0.1 })).toThrow(
       "Invalid learning rate: -2 (param group 1)",
     );
-    const opt = new SGD([a], { lr: 0.1 });
-    opt.paramGroups[0].lr = -0.5;
-    expect(() => opt.step()).toThrow("Invalid learning rate: -0.5 (param group 0)");
+    const opt = new SGD([{ params: [a] }, { params: [b] }], { lr: 0.1 });
+    expect(() => {
+      opt.paramGroups[1].lr = -0.5;
+    }).toThrow("Invalid learning rate: -0.5 (param group 1)");
+    expect(opt.paramGroups[1].lr).toBe(0.1);
+    expect(() => {
+      opt.paramGroups[0].lr = Number.POSITIVE_INFINITY;
+    }).toThrow("Invalid learning rate: Infinity (param group 0)");
+    // A tuple edited in place escapes the write check; step() checks every group again.
+    const adam = new Adam([a], { lr: 0.1 });
+    adam.paramGroups[0].betas[0] = 1.5;
+    a.grad = { data: new Float64Array(a.data.length) };
+    expect(() => adam.step()).toThrow("Invalid beta parameter at index 0: 1.5 (param group 0)");
   });
 });

@@ -1,3 +1,5 @@
+import type { OptimizerEntry } from "./catalog-entry.js";
+import { flag, L2_WEIGHT_DECAY, LEARNING_RATE, MOMENTUM } from "./hyperparameters.js";
 import { wasmFor } from "./kernel-backend.js";
 import { checkLength, f, isFloat32 } from "./kernel-check.js";
 import {
@@ -11,8 +13,9 @@ import {
 } from "./optimizer.js";
 import type { FloatArray } from "./param.js";
 import { zerosLike } from "./state-dict.js";
-import { checkBoolean, checkLr, checkMomentum, checkNumber, checkWeightDecay } from "./validate.js";
-import { sgdWasm } from "./wasm/steps.js";
+import { checkBoolean, checkInRange, checkLr, checkMomentum, checkWeightDecay } from "./validate.js";
+import type { OptimKernels } from "./wasm/module.js";
+import { runKernel } from "./wasm/stream.js";
 
 /** SGD's hyperparameters (PyTorch's, camelCased). */
 export interface SGDHyperparameters {
@@ -81,6 +84,32 @@ export function sgdStep(
     }
     p[i] = p[i] + -lr * g;
   }
+}
+
+/** Which arrays `asm/sgd.ts` updates: p, (g), the momentum buffer. */
+const SGD_WRITE_BACK = [true, false, true];
+
+/** {@link sgdLoopF32} in the WASM kernel `sgdF32` (`asm/sgd.ts`); false if it could not run. */
+function sgdWasm(
+  kern: OptimKernels,
+  p: Float32Array,
+  g: Float32Array,
+  buf: Float32Array | null,
+  first: boolean,
+  h: SGDHyperparameters,
+): boolean {
+  const { lr, weightDecay, momentum, dampening, nesterov, maximize } = h;
+  return runKernel(kern, "sgdF32", [p, g, buf], SGD_WRITE_BACK, [
+    -lr,
+    weightDecay,
+    momentum,
+    1 - dampening,
+    weightDecay !== 0,
+    buf !== null,
+    first,
+    nesterov,
+    maximize,
+  ]);
 }
 
 /**
@@ -177,7 +206,8 @@ export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
     checkLr(h.lr);
     checkMomentum(h.momentum);
     checkWeightDecay(h.weightDecay);
-    checkNumber(h.dampening, "dampening");
+    // PyTorch does not check dampening; outside [0, 1] it amplifies or flips the gradient's share.
+    checkInRange(h.dampening, "dampening", 0, 1);
     checkBoolean(h.nesterov, "nesterov");
     checkBoolean(h.maximize, "maximize");
     if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
@@ -207,3 +237,58 @@ export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
     sgdStep(p, grad, state.momentumBuffer ?? null, firstStep, group);
   }
 }
+
+const SGD_REFERENCE = {
+  authors: "H. Robbins, S. Monro",
+  title: "A Stochastic Approximation Method",
+  year: 1951,
+  url: "https://doi.org/10.1214/aoms/1177729586",
+};
+
+/** Plain SGD in the optimizer catalog. */
+export const SGD_ENTRY: OptimizerEntry = {
+  id: "sgd",
+  name: "SGD",
+  className: "SGD",
+  create: (params, options) => new SGD(params, options),
+  hyperparameters: [{ ...LEARNING_RATE, default: 1e-3 }, L2_WEIGHT_DECAY],
+  summary:
+    "Steps straight down the gradient of the current batch. Simple and memory-free, but slow along shallow directions and jittery across steep ones.",
+  update: "θ ← θ − γ·g",
+  reference: SGD_REFERENCE,
+};
+
+/** SGD with heavy-ball momentum (PyTorch's `SGD(momentum=…)`) in the optimizer catalog. */
+export const MOMENTUM_ENTRY: OptimizerEntry = {
+  id: "momentum",
+  name: "SGD + momentum",
+  className: "SGD",
+  create: (params, options) => new SGD(params, options),
+  hyperparameters: [
+    { ...LEARNING_RATE, default: 1e-3 },
+    { ...MOMENTUM, default: 0.9, typical: [0.5, 0.99] },
+    {
+      kind: "number",
+      key: "dampening",
+      option: "dampening",
+      label: "dampening τ",
+      default: 0,
+      min: 0,
+      max: 1,
+      typical: [0, 0.9],
+      scale: "linear",
+      meaning: "fraction of each new gradient left out of the momentum buffer",
+    },
+    flag("nesterov", "Nesterov", "evaluate the momentum step one step ahead (needs dampening 0)"),
+    L2_WEIGHT_DECAY,
+  ],
+  summary:
+    "Keeps a running sum of past steps, so consistent directions build up speed and oscillating ones cancel: much faster than SGD in long, narrow valleys.",
+  update: "b ← μ·b + (1 − τ)·g    (b ← g at the first step)\nθ ← θ − γ·b    (Nesterov: θ ← θ − γ·(g + μ·b))",
+  reference: {
+    authors: "B. T. Polyak",
+    title: "Some methods of speeding up the convergence of iteration methods",
+    year: 1964,
+    url: "https://doi.org/10.1016/0041-5553(64)90137-5",
+  },
+};

@@ -1,8 +1,9 @@
 /**
  * Option checks shared by the optimizers, with PyTorch's messages.
  *
- * PyTorch writes `if not 0.0 <= lr: raise ValueError(f"Invalid learning rate: {lr}")`; the same
- * comparison here also rejects NaN. Where PyTorch's message names an option in snake_case, the
+ * PyTorch writes `if not 0.0 <= lr: raise ValueError(f"Invalid learning rate: {lr}")`; the checks
+ * here also reject NaN and ±Infinity (which PyTorch accepts, and which turn every parameter into
+ * NaN at the first step) and values of the wrong type. Where PyTorch's message names an option in snake_case, the
  * message names the camelCase option and quotes PyTorch's wording after it, e.g.
  * `Invalid weightDecay value: -1 (PyTorch: Invalid weight_decay value: -1)`.
  */
@@ -17,9 +18,11 @@ export function show(value: unknown): string {
   return String(value);
 }
 
-/** Throws `RangeError(message + ": " + value)` unless `value` is a number `>= 0` (NaN fails). */
+/** Throws `RangeError(message + ": " + value)` unless `value` is a finite number `>= 0`. */
 export function checkNonNegative(value: unknown, message: string): void {
-  if (typeof value !== "number" || !(0 <= value)) throw new RangeError(`${message}: ${show(value)}`);
+  if (typeof value !== "number" || !(0 <= value && value < Number.POSITIVE_INFINITY)) {
+    throw new RangeError(`${message}: ${show(value)}`);
+  }
 }
 
 /** `Invalid learning rate: -1`. */
@@ -39,10 +42,10 @@ export function checkMomentum(momentum: unknown): void {
 
 /**
  * For an option PyTorch names in snake_case: `Invalid lrDecay value: -1 (PyTorch: Invalid lr_decay value: -1)`
- * unless `value` is a number `>= 0`.
+ * unless `value` is a finite number `>= 0`.
  */
 export function checkNonNegativeOption(value: unknown, option: string, pytorchName: string): void {
-  if (typeof value !== "number" || !(0 <= value)) {
+  if (typeof value !== "number" || !(0 <= value && value < Number.POSITIVE_INFINITY)) {
     throw new RangeError(
       `Invalid ${option} value: ${show(value)} (PyTorch: Invalid ${pytorchName} value: ${show(value)})`,
     );
@@ -60,10 +63,10 @@ export function checkBoolean(value: unknown, option: string): void {
     throw new TypeError(`Invalid ${option} value: ${show(value)} (expected a boolean)`);
 }
 
-/** Throws a RangeError unless `value` is a number other than NaN. */
+/** Throws a RangeError unless `value` is a finite number. */
 export function checkNumber(value: unknown, option: string): void {
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new RangeError(`Invalid ${option} value: ${show(value)} (expected a number)`);
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new RangeError(`Invalid ${option} value: ${show(value)} (expected a finite number)`);
   }
 }
 
@@ -77,5 +80,15 @@ export function checkBetas(betas: unknown): void {
     if (typeof beta !== "number" || !(0 <= beta && beta < 1)) {
       throw new RangeError(`Invalid beta parameter at index ${i}: ${show(beta)}`);
     }
+  }
+}
+
+/**
+ * Throws a RangeError unless `value` is a finite number in `[low, high]`:
+ * `Invalid alpha value: 1.5 (expected a number in [0, 1])`.
+ */
+export function checkInRange(value: unknown, option: string, low: number, high: number): void {
+  if (typeof value !== "number" || !(low <= value && value <= high)) {
+    throw new RangeError(`Invalid ${option} value: ${show(value)} (expected a number in [${low}, ${high}])`);
   }
 }

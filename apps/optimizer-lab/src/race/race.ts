@@ -121,7 +121,7 @@ export class Racer {
       case "adam": {
         const ax = sx as AdamState;
         const ay = sy as AdamState;
-        const [b1, b2] = group.betas ?? [0.9, 0.999];
+        const [b1, b2] = (group.betas as [number, number] | undefined) ?? [0.9, 0.999];
         const c1 = 1 - b1 ** ax.step;
         const c2 = 1 - b2 ** ax.step;
         return {

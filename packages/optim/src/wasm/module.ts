@@ -1,71 +1,13 @@
 import { wasmBinaryBase64 } from "./binary.js";
 
-/** The exports of the compiled optimizer kernels (`asm/*.ts`). Pointers are byte offsets into `memory`. */
+/**
+ * The exports of the compiled optimizer kernels (`asm/*.ts`): the memory, and one function per
+ * rule, looked up by name by the rule that owns it (see `runKernel`). Every kernel takes the byte
+ * addresses of its arrays in `memory`, then the element count, then its scalars.
+ */
 export interface OptimKernelExports {
   readonly memory: WebAssembly.Memory;
-  adamF32(
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    vmax: number,
-    n: number,
-    w1: number,
-    beta2: number,
-    w2: number,
-    bc2Sqrt: number,
-    eps: number,
-    negStep: number,
-    l2: number,
-    decay: number,
-    useL2: boolean,
-    amsgrad: boolean,
-    maximize: boolean,
-  ): void;
-  sgdF32(
-    p: number,
-    g: number,
-    buf: number,
-    n: number,
-    negLr: number,
-    weightDecay: number,
-    momentum: number,
-    oneMinusDampening: number,
-    useDecay: boolean,
-    useMomentum: boolean,
-    first: boolean,
-    nesterov: boolean,
-    maximize: boolean,
-  ): void;
-  adagradF32(
-    p: number,
-    g: number,
-    sum: number,
-    n: number,
-    negClr: number,
-    weightDecay: number,
-    eps: number,
-    useDecay: boolean,
-    maximize: boolean,
-  ): void;
-  rmspropF32(
-    p: number,
-    g: number,
-    sq: number,
-    gavg: number,
-    buf: number,
-    n: number,
-    negLr: number,
-    alpha: number,
-    oneMinusAlpha: number,
-    eps: number,
-    weightDecay: number,
-    momentum: number,
-    useDecay: boolean,
-    useMomentum: boolean,
-    centered: boolean,
-    maximize: boolean,
-  ): void;
+  readonly [kernel: string]: unknown;
 }
 
 /**

@@ -28,7 +28,7 @@ export function streamChunks(
   const C = STREAM_CHUNK;
   const k = arrays.length;
   if (!reserve(kern, k * C * 4)) return false;
-  const ptrs = PTRS[k];
+  const ptrs = chunkAddresses(k);
   for (let s = 0; s < n; s += C) {
     const e = Math.min(n, s + C);
     const len = e - s;
@@ -46,7 +46,45 @@ export function streamChunks(
   return true;
 }
 
-/** `PTRS[k]`: the byte addresses of k consecutive chunk regions. */
-const PTRS: readonly (readonly number[])[] = [0, 1, 2, 3, 4, 5].map((k) =>
-  Array.from({ length: k }, (_, i) => i * STREAM_CHUNK * 4),
-);
+const ADDRESSES: number[][] = [];
+
+/** The byte addresses of k consecutive chunk regions (cached). */
+function chunkAddresses(k: number): readonly number[] {
+  let a = ADDRESSES[k];
+  if (a === undefined) {
+    a = Array.from({ length: k }, (_, i) => i * STREAM_CHUNK * 4);
+    ADDRESSES[k] = a;
+  }
+  return a;
+}
+
+/** A kernel export: array addresses, the element count, then the rule's scalars. */
+type KernelFunction = (...args: number[]) => void;
+
+/**
+ * Runs the kernel exported as `name` over `arrays` (see {@link streamChunks}), called as
+ * `name(address of each array's chunk..., chunk length, ...scalars)`; booleans among the scalars
+ * arrive as WebAssembly `bool` (i32 0 or 1). Returns false, having changed nothing, when the
+ * kernels' scratch memory cannot be reserved; the caller then runs its TypeScript loop.
+ *
+ * @throws Error if the module has no such export (a stale `wasm/binary.ts`).
+ */
+export function runKernel(
+  kern: OptimKernels,
+  name: string,
+  arrays: readonly (Float32Array | null)[],
+  writeBack: readonly boolean[],
+  scalars: readonly (number | boolean)[],
+): boolean {
+  const fn = kern.exports[name];
+  if (typeof fn !== "function") {
+    throw new Error(`the optimizer kernels have no export ${name}: wasm/binary.ts is stale (run build:wasm)`);
+  }
+  const args = new Array<number>(arrays.length + 1 + scalars.length);
+  for (let i = 0; i < scalars.length; i++) args[arrays.length + 1 + i] = +scalars[i];
+  return streamChunks(kern, arrays[0]?.length ?? 0, arrays, writeBack, (ptrs, len) => {
+    for (let i = 0; i < ptrs.length; i++) args[i] = ptrs[i];
+    args[arrays.length] = len;
+    (fn as KernelFunction)(...args);
+  });
+}

@@ -1,0 +1,58 @@
+// The optimizer catalog: every rule of the package, its public exports and its entry. A rule is
+// added here once (its exports and its entry in OPTIMIZER_CATALOG) and every application that
+// reads the catalog (the demo's command line and reports, the lab) offers it with no other edit.
+
+import { ADAGRAD_ENTRY } from "./adagrad.js";
+import { ADAM_ENTRY } from "./adam.js";
+import { ADAMW_ENTRY } from "./adamw.js";
+import type { OptimizerEntry } from "./catalog-entry.js";
+import { RMSPROP_ENTRY } from "./rmsprop.js";
+import { MOMENTUM_ENTRY, SGD_ENTRY } from "./sgd.js";
+
+export {
+  ADAGRAD_ENTRY,
+  Adagrad,
+  type AdagradHyperparameters,
+  type AdagradOptions,
+  type AdagradState,
+  adagradStep,
+} from "./adagrad.js";
+export {
+  ADAM_ENTRY,
+  Adam,
+  type AdamHyperparameters,
+  type AdamOptions,
+  type AdamState,
+  adamStep,
+} from "./adam.js";
+export { ADAMW_ENTRY, AdamW, adamwStep } from "./adamw.js";
+export {
+  RMSPROP_ENTRY,
+  RMSprop,
+  type RMSpropHyperparameters,
+  type RMSpropOptions,
+  type RMSpropState,
+  rmspropStep,
+} from "./rmsprop.js";
+export {
+  MOMENTUM_ENTRY,
+  SGD,
+  SGD_ENTRY,
+  type SGDHyperparameters,
+  type SGDOptions,
+  type SGDState,
+  sgdStep,
+} from "./sgd.js";
+
+/**
+ * Every rule of the package, in the order applications list them: the five rules of the classic
+ * path from SGD to Adam first, then the others.
+ */
+export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
+  SGD_ENTRY,
+  MOMENTUM_ENTRY,
+  ADAGRAD_ENTRY,
+  RMSPROP_ENTRY,
+  ADAM_ENTRY,
+  ADAMW_ENTRY,
+]);
