@@ -2,6 +2,7 @@ import { didYouMean, snakeToCamel } from "./did-you-mean.js";
 import type { Param } from "./param.js";
 import {
   decodeArray,
+  decodeScalar,
   decodeValue,
   type OptimizerStateDict,
   STATE_DICT_FORMAT,
@@ -17,6 +18,8 @@ export interface StateLayout {
   optional: readonly string[];
   /** Buffers that can never hold a negative value (sums and averages of squares). */
   nonNegative?: readonly string[];
+  /** Per-parameter numbers rather than arrays (NAdam's `muProduct`, ASGD's `eta` and `mu`). */
+  scalars?: readonly string[];
 }
 
 /** What {@link readOptimizerState} needs to know of the optimizer it loads into. */
@@ -164,8 +167,12 @@ function readParamState(
   }
   const state: Record<string, unknown> = { step };
   for (const [name, saved] of Object.entries(buffers)) {
+    if (layout.scalars?.includes(name)) {
+      state[name] = decodeScalar(saved, `${where}: ${name}`);
+      continue;
+    }
     if (!layout.required.includes(name) && !layout.optional.includes(name)) {
-      const known = [...layout.required, ...layout.optional];
+      const known = [...layout.required, ...layout.optional, ...(layout.scalars ?? [])];
       throw new RangeError(`${where} has an unknown buffer ${show(name)}${didYouMean(name, known)}`);
     }
     const values = decodeArray(saved, param.data, `${where}: ${name}`);
@@ -179,7 +186,7 @@ function readParamState(
     }
     state[name] = values;
   }
-  for (const name of layout.required) {
+  for (const name of [...layout.required, ...(layout.scalars ?? [])]) {
     if (!Object.hasOwn(state, name)) throw new RangeError(`${where} has no ${name}`);
   }
   return state;

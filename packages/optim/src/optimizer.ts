@@ -9,6 +9,7 @@ import {
 import type { FloatArray, Param } from "./param.js";
 import {
   encodeArray,
+  encodeScalar,
   encodeValue,
   floatDtype,
   type OptimizerStateDict,
@@ -236,7 +237,8 @@ export abstract class Optimizer<
       if (s === undefined) continue;
       const saved: SavedParamState = { step: s.step };
       for (const [key, value] of Object.entries(s)) {
-        if (key !== "step" && value !== undefined) saved[key] = encodeArray(value as FloatArray);
+        if (key === "step" || value === undefined) continue;
+        saved[key] = typeof value === "number" ? encodeScalar(value) : encodeArray(value as FloatArray);
       }
       state[String(index)] = saved;
     }

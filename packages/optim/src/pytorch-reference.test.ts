@@ -8,247 +8,37 @@
  * written between steps like an LR scheduler does) for 40–100 steps and compares every parameter
  * after every step, then the final per-parameter state (torch's buffer names mapped to ours).
  */
-import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { Adagrad, Adam, AdamW, type FloatArray, type Param, RMSprop, SGD } from "./index.js";
-import { withKernelBackend } from "./kernel-backend.js";
-import { wasmSimdSupported } from "./wasm/module.js";
+import { Adagrad, Adam, AdamW, RMSprop, SGD } from "./index.js";
+import {
+  type AnyOptimizer,
+  type Case,
+  describeReferenceCases,
+  FLOAT32_REL_TOL,
+  FLOAT64_REL_TOL,
+  load,
+  type Make,
+  run,
+} from "./reference-fixtures.testutil.js";
 
-/** float64: largest relative deviation from the reference (a few ulps per step, over 100 steps). */
-const FLOAT64_REL_TOL = 1e-12;
-/**
- * float32: exact. For float32 parameters the package computes every operation in float32, in
- * PyTorch's order, as ATen's scalar CPU loop does and as the reference models it, so the
- * trajectories agree bit for bit, on the TypeScript loops and on the WASM kernels alike. (ATen's
- * vectorized loop fuses `add(alpha)` and `lerp` into FMAs; with real PyTorch on long tensors expect
- * a difference of about one float32 rounding per such op: see `fixtures/README.md`.)
- */
-const FLOAT32_REL_TOL = 0;
-/**
- * Deviations are relative to max(|expected|, SCALE_FRACTION · max|expected over the array|,
- * MAGNITUDE_FLOOR): a component much smaller than its array's largest is the result of
- * cancellation (a parameter crossing zero, a momentum that nearly cancels), and its rounding error
- * is that of the larger quantities it came from.
- */
-const SCALE_FRACTION = 1e-2;
-/** Absolute floor of the scale above (relative error is meaningless at 0). */
-const MAGNITUDE_FLOOR = 1e-6;
-
-type Grad = number[] | null;
-interface Group {
-  params: number[];
-  [option: string]: unknown;
-}
-interface Case {
-  name: string;
-  optimizer: "SGD" | "Adagrad" | "RMSprop" | "Adam" | "AdamW";
-  dtype: "float64" | "float32";
-  defaults: Record<string, unknown>;
-  groups: Group[];
-  steps: number;
-  initialParams: number[][];
-  grads?: Grad[][];
-  quadratic?: { h: number[][]; c: number[][]; noise: number[][][] };
-  noGrad?: [number, number][];
-  lrSchedule?: number[][];
-  note?: string;
-  trajectory: number[][][];
-  finalState: Record<string, number | number[]>[];
-}
-
-function load(stem: string): Case[] {
-  const url = new URL(`../fixtures/${stem}.json`, import.meta.url);
-  return (JSON.parse(readFileSync(url, "utf8")) as { cases: Case[] }).cases;
-}
-
-/** torch.optim keyword → this package's option. */
-const OPTION_NAMES: Record<string, string> = {
-  lr: "lr",
-  momentum: "momentum",
-  dampening: "dampening",
-  nesterov: "nesterov",
-  weight_decay: "weightDecay",
-  maximize: "maximize",
-  betas: "betas",
-  eps: "eps",
-  amsgrad: "amsgrad",
-  alpha: "alpha",
-  centered: "centered",
-  lr_decay: "lrDecay",
-  initial_accumulator_value: "initialAccumulatorValue",
-};
-
-/** torch.optim state key → this package's state key. */
-const STATE_NAMES: Record<string, string> = {
-  step: "step",
-  momentum_buffer: "momentumBuffer",
-  sum: "sum",
-  square_avg: "squareAvg",
-  grad_avg: "gradAvg",
-  exp_avg: "expAvg",
-  exp_avg_sq: "expAvgSq",
-  max_exp_avg_sq: "maxExpAvgSq",
-};
-
-function camel(options: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    const name = OPTION_NAMES[key];
-    if (name === undefined) throw new Error(`fixture option ${key} has no counterpart`);
-    out[name] = value;
-  }
-  return out;
-}
-
-/** What the test touches of an optimizer, whatever its rule. */
-interface AnyOptimizer {
-  paramGroups: { lr: number }[];
-  state: Map<Param, Record<string, unknown>>;
-  step(): unknown;
-}
-type Make = (groups: unknown, options: unknown) => AnyOptimizer;
-const MAKE: Record<Case["optimizer"], Make> = {
+/** The five rules of these fixtures by torch.optim class (`float32.json` mixes them). */
+const MAKE: Record<string, (groups: unknown, options: unknown) => AnyOptimizer> = {
   SGD: (g, o) => new SGD(g as never, o as never) as unknown as AnyOptimizer,
   Adagrad: (g, o) => new Adagrad(g as never, o as never) as unknown as AnyOptimizer,
   RMSprop: (g, o) => new RMSprop(g as never, o as never) as unknown as AnyOptimizer,
   Adam: (g, o) => new Adam(g as never, o as never) as unknown as AnyOptimizer,
   AdamW: (g, o) => new AdamW(g as never, o as never) as unknown as AnyOptimizer,
 };
-
-/** Relative deviation of `actual` from `expected`, against `max(|expected|, floor)`; NaN is infinitely far. */
-function deviation(actual: number, expected: number, floor: number): number {
-  if (Number.isNaN(actual) || Number.isNaN(expected)) return Number.POSITIVE_INFINITY;
-  return Math.abs(actual - expected) / Math.max(Math.abs(expected), floor);
-}
-
-interface Worst {
-  deviation: number;
-  where: string;
-}
-
-function worstOf(actual: ArrayLike<number>, expected: number[], where: string, worst: Worst): void {
-  expect(actual.length, `${where}: length`).toBe(expected.length);
-  const floor = Math.max(MAGNITUDE_FLOOR, SCALE_FRACTION * Math.max(...expected.map(Math.abs)));
-  for (let k = 0; k < expected.length; k++) {
-    const d = deviation(actual[k], expected[k], floor);
-    if (d > worst.deviation || Number.isNaN(d)) {
-      worst.deviation = d;
-      worst.where = `${where}[${k}]: got ${actual[k]}, expected ${expected[k]}`;
-    }
-  }
-}
-
-/**
- * Runs a case through the public API; returns the worst deviation over the trajectory and (with
- * `checkState`) the final state, whose step counts and buffer set are asserted exactly.
- */
-function run(c: Case, checkState = true): Worst {
-  const Arr = c.dtype === "float64" ? Float64Array : Float32Array;
-  const params: Param[] = c.initialParams.map((p) => ({ data: new Arr(p), grad: null }));
-  const groups = c.groups.map(({ params: indices, ...options }) => ({
-    params: indices.map((i) => params[i]),
-    ...camel(options),
-  }));
-  const opt = MAKE[c.optimizer](groups, camel(c.defaults));
-  const noGrad = new Set((c.noGrad ?? []).map(([t, i]) => `${t}/${i}`));
-  const worst: Worst = { deviation: 0, where: "" };
-  const taken = params.map(() => 0);
-  for (let t = 1; t <= c.steps; t++) {
-    c.lrSchedule?.forEach((schedule, g) => {
-      opt.paramGroups[g].lr = schedule[t - 1];
-    });
-    params.forEach((p, i) => {
-      if (c.grads !== undefined) {
-        const g = c.grads[t - 1][i];
-        p.grad = g === null ? null : { data: new Arr(g) };
-      } else if (c.quadratic !== undefined) {
-        if (c.dtype !== "float64")
-          throw new Error("quadratic cases are float64 (the reference computes g in float64)");
-        if (noGrad.has(`${t}/${i}`)) {
-          p.grad = null;
-          return;
-        }
-        // g = (p − c)·h + n_t, the same three float64 operations as the reference.
-        const { h, c: centre, noise } = c.quadratic;
-        const n = noise[t - 1][i];
-        const g = new Float64Array(p.data.length);
-        for (let k = 0; k < g.length; k++) g[k] = (p.data[k] - centre[i][k]) * h[i][k] + n[k];
-        p.grad = { data: g };
-      } else {
-        throw new Error(`case ${c.name} has no gradients`);
-      }
-    });
-    params.forEach((p, i) => {
-      if (p.grad !== null) taken[i] += 1;
-    });
-    opt.step();
-    params.forEach((p, i) => {
-      worstOf(p.data, c.trajectory[t - 1][i], `step ${t} param ${i}`, worst);
-    });
-  }
-  if (!checkState) return worst;
-  params.forEach((p, i) => {
-    const expected = c.finalState[i];
-    const state = opt.state.get(p);
-    if (taken[i] === 0) {
-      // torch: no state (Adagrad: its eager, untouched state); here state appears at the first step.
-      expect(state, `param ${i} never had a gradient`).toBeUndefined();
-      return;
-    }
-    expect(state, `state of param ${i}`).toBeDefined();
-    // torch's SGD keeps no step count; the others' must equal the number of steps with a gradient.
-    expect(state?.step, `param ${i} step count`).toBe(taken[i]);
-    for (const [key, value] of Object.entries(expected)) {
-      const name = STATE_NAMES[key];
-      expect(name, `torch state key ${key}`).toBeDefined();
-      if (key === "step") expect(value, `fixture step count of param ${i}`).toBe(taken[i]);
-      else {
-        const buffer = state?.[name] as FloatArray;
-        // torch keeps state in the parameter's dtype.
-        expect(buffer, `param ${i} ${name} dtype`).toBeInstanceOf(
-          c.dtype === "float64" ? Float64Array : Float32Array,
-        );
-        worstOf(buffer, value as number[], `final state param ${i} ${name}`, worst);
-      }
-    }
-    // No buffer that torch does not have (e.g. SGD's momentum buffer without momentum).
-    for (const key of Object.keys(state ?? {})) {
-      const torchKey = Object.keys(STATE_NAMES).find((k) => STATE_NAMES[k] === key);
-      if (key !== "step" && state?.[key] !== undefined)
-        expect(torchKey !== undefined && torchKey in expected, `unexpected buffer ${key}`).toBe(true);
-    }
-  });
-  return worst;
-}
-
-/**
- * Cases kept out of the assertions because the package knowingly differs from torch.optim there,
- * each with the reason (the PyTorch source line and a minimal case); none today.
- */
-const KNOWN_DISCREPANCIES: Record<string, string> = {};
+const make: Make = (groups, options, optimizer) => {
+  const build = MAKE[optimizer];
+  if (build === undefined) throw new Error(`no constructor for ${optimizer}`);
+  return build(groups, options);
+};
 
 const summary: { name: string; deviation: number; where: string }[] = [];
 
 for (const stem of ["sgd", "adagrad", "rmsprop", "adam", "adamw", "float32"]) {
-  describe(`torch.optim reference: ${stem}`, () => {
-    for (const c of load(stem)) {
-      const reason = KNOWN_DISCREPANCIES[c.name];
-      const test = reason === undefined ? it : it.skip;
-      test(`${c.name} (${c.optimizer}, ${c.dtype}, ${c.steps} steps)`, () => {
-        const tol = c.dtype === "float64" ? FLOAT64_REL_TOL : FLOAT32_REL_TOL;
-        const worst = run(c);
-        summary.push({ name: c.name, deviation: worst.deviation, where: worst.where });
-        expect(worst.deviation, worst.where).toBeLessThanOrEqual(tol);
-      });
-      if (c.dtype === "float32") {
-        const wasmTest = wasmSimdSupported() ? test : it.skip;
-        wasmTest(`${c.name} on the WASM kernels (every array, however small)`, () => {
-          const worst = withKernelBackend("wasm", () => run(c), 1);
-          expect(worst.deviation, worst.where).toBeLessThanOrEqual(FLOAT32_REL_TOL);
-        });
-      }
-    }
-  });
+  describeReferenceCases(stem, make, {}, summary);
 }
 
 /** Every case by name, to derive the departures below from. */
@@ -300,7 +90,7 @@ describe("torch.optim reference: the comparison detects small departures", () =>
   ];
   for (const [what, c, tol] of departures) {
     it(`${what} (${c.name}) is detected`, () => {
-      expect(run(c, false).deviation).toBeGreaterThan(tol);
+      expect(run(c, make, {}, false).deviation).toBeGreaterThan(tol);
     });
   }
 });

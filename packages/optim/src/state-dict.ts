@@ -36,10 +36,13 @@ export interface SavedParamGroup {
   [option: string]: JsonValue;
 }
 
-/** A saved parameter state: its step count and its buffers (e.g. `expAvg`). */
+/**
+ * A saved parameter state: its step count, its buffers (e.g. `expAvg`) and its scalars (e.g.
+ * NAdam's `muProduct`, saved as a {@link SavedNumber}).
+ */
 export interface SavedParamState {
   step: number;
-  [buffer: string]: number | SavedArray;
+  [buffer: string]: SavedNumber | SavedArray;
 }
 
 /** A saved typed array. */
@@ -88,6 +91,18 @@ function decodeNumber(x: unknown): number | undefined {
     default:
       return undefined;
   }
+}
+
+/** Encodes a per-parameter scalar exactly (non-finite values and −0 as strings, as in arrays). */
+export function encodeScalar(x: number): SavedNumber {
+  return encodeNumber(x);
+}
+
+/** Decodes a saved scalar; `where` names it in errors. */
+export function decodeScalar(saved: unknown, where: string): number {
+  const x = decodeNumber(saved);
+  if (x === undefined) throw new TypeError(`${where} is ${show(saved)}, expected a number`);
+  return x;
 }
 
 /** Encodes a typed array exactly. */
