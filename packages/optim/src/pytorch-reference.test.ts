@@ -37,7 +37,8 @@ const make: Make = (groups, options, optimizer) => {
 
 const summary: { name: string; deviation: number; where: string }[] = [];
 
-for (const stem of ["sgd", "adagrad", "rmsprop", "adam", "adamw", "float32"]) {
+const RULES = ["sgd", "adagrad", "rmsprop", "adam", "adamw"];
+for (const stem of [...RULES, "float32", ...RULES.map((rule) => `float32-${rule}`)]) {
   describeReferenceCases(stem, make, {}, summary);
 }
 

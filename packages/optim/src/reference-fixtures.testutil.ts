@@ -156,17 +156,21 @@ export function run(c: Case, make: Make, names: TorchNames = {}, checkState = tr
         const g = c.grads[t - 1][i];
         p.grad = g === null ? null : { data: new Arr(g) };
       } else if (c.quadratic !== undefined) {
-        if (c.dtype !== "float64")
-          throw new Error("quadratic cases are float64 (the reference computes g in float64)");
         if (noGrad.has(`${t}/${i}`)) {
           p.grad = null;
           return;
         }
-        // g = (p − c)·h + n_t, the same three float64 operations as the reference.
+        // g = (p − c)·h + n_t, the same three operations as the reference, in the case's dtype
+        // (float32: c, h and n rounded to float32 first, every operation rounded).
         const { h, c: centre, noise } = c.quadratic;
         const n = noise[t - 1][i];
-        const g = new Float64Array(p.data.length);
-        for (let k = 0; k < g.length; k++) g[k] = (p.data[k] - centre[i][k]) * h[i][k] + n[k];
+        const g = new Arr(p.data.length);
+        if (c.dtype === "float64") {
+          for (let k = 0; k < g.length; k++) g[k] = (p.data[k] - centre[i][k]) * h[i][k] + n[k];
+        } else {
+          const r = Math.fround;
+          for (let k = 0; k < g.length; k++) g[k] = r(r(r(p.data[k] - r(centre[i][k])) * r(h[i][k])) + r(n[k]));
+        }
         p.grad = { data: g };
       } else {
         throw new Error(`case ${c.name} has no gradients`);
