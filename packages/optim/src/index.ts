@@ -8,6 +8,7 @@ export {
 } from "./adagrad.js";
 export { Adam, type AdamHyperparameters, type AdamOptions, type AdamState, adamStep } from "./adam.js";
 export { AdamW, adamwStep } from "./adamw.js";
+export * from "./averaging/index.js";
 export * from "./clip.js";
 export {
   getKernelBackend,
