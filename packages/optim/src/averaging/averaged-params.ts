@@ -47,10 +47,10 @@ export interface AveragedParamsOptions {
  * (updating then would average the averages with themselves). Anything written to the parameters
  * while swapped in (e.g. an optimizer step) is discarded by `swapOut()`.
  *
- * Parameters without BatchNorm-style statistics are all there is here; a model whose forward pass
- * uses running statistics (BatchNorm in `@descent/nn`) must recompute them with the averaged
- * weights swapped in (PyTorch's `update_bn`: one pass over the training data in training mode),
- * since the average of the statistics is not the statistics of the average.
+ * There are no modules here, hence no `update_bn`: a model whose forward pass uses running
+ * statistics (BatchNorm in `@descent/nn`) must recompute them with the averages swapped in (one
+ * pass over the training data in training mode, from fresh statistics), since the average of the
+ * statistics is not the statistics of the averaged weights.
  *
  * @example
  * ```ts
@@ -188,7 +188,7 @@ export class AveragedParams {
         const length = (out as { length?: unknown } | null)?.length;
         if (length !== averages[i].length) {
           throw new RangeError(
-            `AveragedParams.update: avgFn returned ${show(out)} of length ${show(length)} for params[${i}], which has ${averages[i].length} elements`,
+            `AveragedParams.update: avgFn returned ${show(out)} of length ${show(length)} for params[${i}], which has ${averages[i].length} elements (it must return the new average; to work in place, return the \`averaged\` array)`,
           );
         }
         return out;
