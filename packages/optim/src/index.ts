@@ -1,4 +1,5 @@
 // Optimizer rules (listed in the catalog), param groups, state save/load, schedulers, clipping.
+export * from "./averaging/index.js";
 export * from "./catalog.js";
 export type {
   BooleanHyperparameter,
