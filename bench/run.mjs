@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench`: the issue-7 benchmark suite. Runs every workload on TF.js (cpu, wasm 1 thread) and
+ * `pnpm bench`: the benchmark suite. Runs every workload on TF.js (cpu, wasm 1 thread) and
  * on Descent (plain-JS backend and WASM SIMD backend) in this one process, with warm-up and
  * repetitions (workload by workload, each engine in turn), prints the tables with ratios, and rewrites the generated block of
  * docs/performance.md. Flags: --quick (fewer sizes), --no-write, --only=<substring of workload id>.

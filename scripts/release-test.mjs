@@ -17,7 +17,7 @@
  * Exit code 0 on success; it prints `N passed, N failed` as its last line.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -206,6 +206,16 @@ async function main() {
       Object.values(versions).every((v) => v !== "0.0.0"),
       JSON.stringify(versions),
     );
+    // Private workspace packages (the apps, the benchmarks) depend on the public ones but are never
+    // versioned or given a changelog (changesets' privatePackages: { version: false }).
+    for (const dir of ["apps/mlp-demo", "apps/optimizer-lab", "bench"]) {
+      const manifest = JSON.parse(readFileSync(join(copy, dir, "package.json"), "utf8"));
+      check(
+        `changeset version left the private package ${dir} alone`,
+        manifest.version === "0.0.0" && !existsSync(join(copy, dir, "CHANGELOG.md")),
+        `version ${manifest.version}`,
+      );
+    }
     const changelog = tryRun("cat", [join(copy, "packages", "optim", "CHANGELOG.md")]);
     check("changeset version wrote a CHANGELOG", changelog.ok && changelog.out.includes("Release test."));
     run("pnpm", ["turbo", "run", "build", "--filter=./packages/*"], { cwd: copy, env });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Runs the unit tests (vitest, over every package and app) and ends with the plain closing line
- * `N passed, N failed` that CI reads. Extra arguments go to vitest. Exits with vitest's code.
+ * `N passed, N failed` that CI reads. Extra arguments go to vitest. Exits with vitest's code, or 1
+ * when DESCENT_NO_SKIPS=1 (as in CI) and any test was skipped.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -27,7 +28,13 @@ try {
   failed = Math.max(failed, 1); // no report: vitest itself failed
 }
 rmSync(dir, { recursive: true, force: true });
-const code = vitest.status ?? 1;
+let code = vitest.status ?? 1;
 if (code !== 0 && failed === 0) failed = 1;
+// In CI a skipped test is a missing check, not a pass: DESCENT_NO_SKIPS=1 counts skips as failures.
+if (process.env.DESCENT_NO_SKIPS === "1" && skipped > 0) {
+  console.error(`${skipped} tests were skipped or left as todo; DESCENT_NO_SKIPS=1 counts them as failures`);
+  failed += skipped;
+  code = 1;
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(code);

@@ -6,7 +6,7 @@
  */
 
 import { randomArray } from "./timing.mjs";
-import { HYPER } from "./workloads.mjs";
+import { bytesPerParam, HYPER } from "./workloads.mjs";
 
 /** @param {"js" | "wasm"} which */
 export async function descentEngine(which) {
@@ -88,20 +88,18 @@ function matmul(T, n) {
 }
 
 /**
- * One `step()` of an `@descent/optim` optimizer over one float32 parameter. `nonFinite:
+ * One `step()` of an `@descent/optim` optimizer over one float32 parameter, built from the
+ * catalog at its defaults with `lr = HYPER.lr`. `nonFinite:
  * "propagate"` is PyTorch's and TF.js's behaviour (no scan of the gradient for NaN/Infinity), so
  * every engine does the same work; the default `"error"` adds one read of the gradient per step.
  */
-function optim(O, { rule, size }) {
-  const p = { data: randomArray(size, 5), grad: { data: randomArray(size, 6, 1e-2) } };
-  const { lr, momentum, alpha, betas, eps } = HYPER;
-  const nonFinite = "propagate";
-  const opt = {
-    sgd: () => new O.SGD([p], { lr, nonFinite }),
-    momentum: () => new O.SGD([p], { lr, momentum, nonFinite }),
-    adagrad: () => new O.Adagrad([p], { lr, nonFinite }),
-    rmsprop: () => new O.RMSprop([p], { lr, alpha, eps, nonFinite }),
-    adam: () => new O.Adam([p], { lr, betas, eps, nonFinite }),
-  }[rule]();
+function optim(O, w) {
+  const p = { data: randomArray(w.size, 5), grad: { data: randomArray(w.size, 6, 1e-2) } };
+  const opt = O.createOptimizer(w.rule, [p], { lr: HYPER.lr }, { nonFinite: "propagate" });
+  // The bandwidth bound counts the state arrays the rule keeps (known after its first step).
+  opt.step();
+  const state = opt.state.get(p) ?? {};
+  const buffers = Object.values(state).filter((v) => ArrayBuffer.isView(v)).length;
+  w.bytes ??= bytesPerParam(buffers) * w.size;
   return { run: () => opt.step() };
 }

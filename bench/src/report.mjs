@@ -1,5 +1,4 @@
 /** Turns the measured results into the markdown tables of docs/performance.md. */
-import { BYTES_PER_PARAM } from "./workloads.mjs";
 
 const fmt = (x, d = 2) => (x === undefined || x === null ? "n/a" : x >= 100 ? x.toFixed(0) : x.toFixed(d));
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}×` : "n/a");
@@ -58,7 +57,7 @@ export function tables(list, res, startup, memory = [], bandwidth = undefined) {
   if (optimRows(list)) {
     out.push(
       bandwidth
-        ? `Bandwidth bound: the bytes one fused pass must move (read p, g and the state, write p and the state: 12 B per parameter for SGD, 20 for momentum, Adagrad and RMSprop, 28 for Adam) at the copy bandwidth measured in this run, ${bw.toFixed(1)} GB/s (\`dst.set(src)\` on 40 MB arrays).\n`
+        ? `Bandwidth bound: the bytes one fused pass must move (read p, g and the state, write p and the state: 12 B per parameter plus 8 B per state array, e.g. 12 for SGD, 20 for momentum, 28 for Adam) at the copy bandwidth measured in this run, ${bw.toFixed(1)} GB/s (\`dst.set(src)\` on 40 MB arrays).\n`
         : "Bandwidth bound at an assumed 15 GB/s (no copy bandwidth measured in this run).\n",
     );
   }
@@ -70,7 +69,7 @@ export function tables(list, res, startup, memory = [], bandwidth = undefined) {
     const r = res[w.id] ?? {};
     const b = best(r);
     const wasm = r["tfjs-wasm"]?.median;
-    const boundMs = (BYTES_PER_PARAM[w.rule] * w.size) / (bw * 1e6);
+    const boundMs = w.bytes === undefined ? Number.NaN : w.bytes / (bw * 1e6);
     const ok = b === undefined || wasm === undefined ? undefined : wasm / b >= 5 && b <= 2 * boundMs;
     const gbs = b ? fmt(w.bytes / (b * 1e6), 1) : "n/a";
     const vsBound = b ? `${(b / boundMs).toFixed(1)}×` : "n/a";

@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { randomArray } from "./timing.mjs";
+import * as OPTIM from "@descent/optim";
 import { HYPER } from "./workloads.mjs";
 
 const require = createRequire(import.meta.url);
@@ -86,17 +87,39 @@ function matmul(tf, n) {
   };
 }
 
+/**
+ * TF.js's optimizer for a catalog rule, with the same hyperparameters as the Descent row (the
+ * catalog's defaults, `lr = HYPER.lr`), or undefined where TF.js has no such rule.
+ */
+function tfjsOptimizer(tf, rule) {
+  const O = OPTIM;
+  const v = O.defaultValues(O.optimizerEntry(rule));
+  const lr = HYPER.lr;
+  switch (rule) {
+    case "sgd":
+      return tf.train.sgd(lr);
+    case "momentum":
+      return tf.train.momentum(lr, v.momentum);
+    case "adagrad":
+      return tf.train.adagrad(lr, v.initialAccumulatorValue);
+    case "rmsprop":
+      return tf.train.rmsprop(lr, v.alpha, 0, v.eps);
+    case "adam":
+      return tf.train.adam(lr, v.beta1, v.beta2, v.eps);
+    case "adamax":
+      return tf.train.adamax(lr, v.beta1, v.beta2, v.eps);
+    case "adadelta":
+      return tf.train.adadelta(lr, v.rho, v.eps);
+    default:
+      return undefined;
+  }
+}
+
 function optim(tf, { rule, size }) {
+  const opt = tfjsOptimizer(tf, rule);
+  if (opt === undefined) return null;
   const p = tf.variable(tf.tensor1d(randomArray(size, 5)));
   const g = tf.tensor1d(randomArray(size, 6, 1e-2));
-  const { lr, momentum, alpha, betas, eps } = HYPER;
-  const opt = {
-    sgd: () => tf.train.sgd(lr),
-    momentum: () => tf.train.momentum(lr, momentum),
-    adagrad: () => tf.train.adagrad(lr),
-    rmsprop: () => tf.train.rmsprop(lr, alpha, 0, eps),
-    adam: () => tf.train.adam(lr, betas[0], betas[1], eps),
-  }[rule]();
   return {
     run: () => opt.applyGradients({ [p.name]: g }),
     dispose: () => {

@@ -1,16 +1,24 @@
 /**
- * The workloads of issue 7, described once; every engine implements them from these descriptions.
+ * The benchmark workloads, described once; every engine implements them from these descriptions.
  * Times are medians in milliseconds; `flops` / `bytes` turn them into GFLOP/s and GB/s.
  */
 
-/** The optimizer rules benchmarked, with the hyper-parameters every engine uses. */
-export const RULES = ["sgd", "momentum", "adagrad", "rmsprop", "adam"];
+import { OPTIMIZER_CATALOG } from "@descent/optim";
 
 /**
- * Bytes one fused optimizer pass must move per fp32 parameter: read p, g and each state array,
- * write p and each state array.
+ * The optimizer rules benchmarked: every element-wise rule of `@descent/optim`'s catalog (a rule
+ * added to the package gets its rows with no edit here), each at its catalog defaults with
+ * `lr = HYPER.lr`. Rules whose `step()` needs a closure (LBFGS) are not element-wise updates.
  */
-export const BYTES_PER_PARAM = { sgd: 12, momentum: 20, adagrad: 20, rmsprop: 20, adam: 28, adamw: 28 };
+export const RULES = OPTIMIZER_CATALOG.filter((e) => e.needsClosure !== true).map((e) => e.id);
+
+/**
+ * Bytes one fused optimizer pass must move per fp32 parameter with `buffers` state arrays: read
+ * p, g and each buffer, write p and each buffer.
+ */
+export function bytesPerParam(buffers) {
+  return 12 + 8 * buffers;
+}
 
 /** @typedef {{ id: string, group: "train" | "matmul" | "optim", label: string, [k: string]: unknown }} Workload */
 
@@ -47,7 +55,6 @@ export function workloads({ quick = false } = {}) {
         label: `${rule} step, ${size === 1e6 ? "1e6" : "1e7"} fp32 params`,
         rule,
         size,
-        bytes: BYTES_PER_PARAM[rule] * size,
       });
     }
   }
