@@ -30,3 +30,23 @@ it("README example fits w·x ≈ y with Adam on a plain object and prints ≈ 2"
     log.mockRestore();
   }
 });
+
+it("README catalog example prints Adam's hyperparameter keys and the mapped betas", async () => {
+  const readme = readFileSync(resolve(here, "../README.md"), "utf8");
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1])
+    .find((b) => b.includes('optimizerEntry("adam")'));
+  expect(block).toBeDefined();
+  const file = join(dir, "catalog-example.ts");
+  writeFileSync(file, block!.replace('"@descent/optim"', JSON.stringify(resolve(here, "index.ts"))));
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  try {
+    await import(/* @vite-ignore */ file);
+    expect(log.mock.calls).toEqual([
+      [["lr", "beta1", "beta2", "eps", "weightDecay", "amsgrad"]],
+      [[0.8, 0.999]],
+    ]);
+  } finally {
+    log.mockRestore();
+  }
+});
