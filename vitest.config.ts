@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "tests/**/*.test.ts"],
     testTimeout: 60_000,
+    // One fixed seed for every property test (FC_SEED overrides it).
+    setupFiles: ["./tests/fast-check-seed.ts"],
     pool: "threads",
   },
 });
