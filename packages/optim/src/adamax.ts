@@ -186,8 +186,8 @@ function adamaxWasm(
  * - TF.js (`tf.train.adamax(learningRate = 0.002, beta1 = 0.9, beta2 = 0.999, epsilon, decay = 0)`)
  *   keeps ε out of the maximum, `u ← max(β2·u, |g|)`, and adds it to the denominator,
  *   `θ ← θ − γ/(1 − β1^t)·m/(u + ε)`; its default ε is the backend's epsilon (1e-7 in float32,
- *   1e-4 on a float16 WebGL backend), and `decay` scales the lr by 1/(1 + decay·t). Keras's `Adamax`
- *   computes the same as TF.js, with lr 1e-3 and ε = 1e-7.
+ *   1e-4 on a float16 WebGL backend), and `decay` scales the lr by 1/(1 + decay·(t − 1)) at step t.
+ *   Keras's `Adamax` computes the same as TF.js, with lr 1e-3 and ε = 1e-7.
  * - Optax's `optax.adamax` computes the same as here (ε inside the maximum, ε = 1e-8), with no weight
  *   decay (`optax.adamaxw` has decoupled decay) and no default lr.
  */

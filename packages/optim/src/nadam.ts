@@ -29,7 +29,7 @@ import { runKernel } from "./wasm/stream.js";
 export interface NAdamHyperparameters {
   /** Learning rate γ. Default 2e-3. */
   lr: number;
-  /** `[β1, β2]`: β1 scales the momentum schedule μ_t, β2 is the second-moment decay. Default `[0.9, 0.999]`. */
+  /** `[β1, β2]`: β1 scales the momentum schedule μ_t, β2 decays the second moment. Default `[0.9, 0.999]`. */
   betas: [number, number];
   /** Added to √v̂ (outside the square root). Default 1e-8. */
   eps: number;
