@@ -11,7 +11,12 @@ import {
   type Make,
   run,
 } from "./reference-fixtures.testutil.js";
-import { describeKernelBackends, describeRuleContract, kernelArrays } from "./rule-contract.testutil.js";
+import {
+  describeKernelBackends,
+  describeRuleContract,
+  itAppliesTinyWeightDecay,
+  kernelArrays,
+} from "./rule-contract.testutil.js";
 
 const make: Make = (groups, options) =>
   new Adamax(groups as never, options as never) as unknown as AnyOptimizer;
@@ -134,6 +139,16 @@ describeKernelBackends<AdamaxHyperparameters>(
   (k) => kernelArrays(2, k === 2),
   ([p, g, m, u], t, h) => adamaxStep(p, g, m, u, t, h),
 );
+
+itAppliesTinyWeightDecay("adamaxStep", (p, g, m, u) => {
+  adamaxStep(p, g, m, u, 1, {
+    lr: 0.01,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay: 1e-50,
+    maximize: false,
+  });
+});
 
 describe("torch.optim reference: the Adamax comparison detects small departures", () => {
   const cases = new Map(load("adamax").map((c) => [c.name, c]));

@@ -11,7 +11,12 @@ import {
   type Make,
   run,
 } from "./reference-fixtures.testutil.js";
-import { describeKernelBackends, describeRuleContract, kernelArrays } from "./rule-contract.testutil.js";
+import {
+  describeKernelBackends,
+  describeRuleContract,
+  itAppliesTinyWeightDecay,
+  kernelArrays,
+} from "./rule-contract.testutil.js";
 
 const make: Make = (groups, options) =>
   new NAdam(groups as never, options as never) as unknown as AnyOptimizer;
@@ -187,6 +192,17 @@ describeKernelBackends<NAdamHyperparameters>(
     nadamStep(p, g, m, v, 0.5 ** (t - 1), t, h);
   },
 );
+
+itAppliesTinyWeightDecay("nadamStep", (p, g, m, v) => {
+  const h = {
+    lr: 0.01,
+    betas: [0.9, 0.999] as [number, number],
+    eps: 1e-8,
+    momentumDecay: 4e-3,
+    maximize: false,
+  };
+  nadamStep(p, g, m, v, 1, 1, { ...h, weightDecay: 1e-50, decoupledWeightDecay: false });
+});
 
 describe("torch.optim reference: the NAdam comparison detects small departures", () => {
   const cases = new Map(load("nadam").map((c) => [c.name, c]));

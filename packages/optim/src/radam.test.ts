@@ -11,7 +11,12 @@ import {
   type Make,
   run,
 } from "./reference-fixtures.testutil.js";
-import { describeKernelBackends, describeRuleContract, kernelArrays } from "./rule-contract.testutil.js";
+import {
+  describeKernelBackends,
+  describeRuleContract,
+  itAppliesTinyWeightDecay,
+  kernelArrays,
+} from "./rule-contract.testutil.js";
 
 const make: Make = (groups, options) =>
   new RAdam(groups as never, options as never) as unknown as AnyOptimizer;
@@ -171,6 +176,11 @@ describeKernelBackends<RAdamHyperparameters>(
     for (let s = 0; s < 2; s++) radamStep(p, g, m, v, 2 * t + s + 2, h);
   },
 );
+
+itAppliesTinyWeightDecay("radamStep", (p, g, m, v) => {
+  const h = { lr: 0.01, betas: [0.9, 0.999] as [number, number], eps: 1e-8, maximize: false };
+  radamStep(p, g, m, v, 1, { ...h, weightDecay: 1e-50, decoupledWeightDecay: false });
+});
 
 describe("torch.optim reference: the RAdam comparison detects small departures", () => {
   const cases = new Map(load("radam").map((c) => [c.name, c]));

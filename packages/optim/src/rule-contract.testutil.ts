@@ -260,3 +260,30 @@ export function describeKernelBackends<H>(
     });
   });
 }
+
+/**
+ * A weight decay that is nonzero in float64 but 0 in float32 (1e-50) still runs its term, as
+ * PyTorch's Python `if weight_decay != 0` decides: `g + 0·p` turns an infinite parameter into NaN,
+ * on the TypeScript loop and on the WASM kernel. `step` runs one update of float32 arrays p, g and
+ * two zeroed state arrays with that decay.
+ */
+export function itAppliesTinyWeightDecay(
+  rule: string,
+  step: (p: Float32Array, g: Float32Array, a: Float32Array, b: Float32Array) => void,
+): void {
+  it(`${rule}: weightDecay 1e-50 (0 in float32) still adds 0·p: an infinite parameter becomes NaN`, () => {
+    const backends = wasmSimdSupported() ? (["js", "wasm"] as const) : (["js"] as const);
+    for (const backend of backends) {
+      const n = 64;
+      const p = new Float32Array(n).fill(1);
+      p[0] = Number.POSITIVE_INFINITY;
+      withKernelBackend(
+        backend,
+        () => step(p, new Float32Array(n).fill(0.5), new Float32Array(n), new Float32Array(n)),
+        1,
+      );
+      expect(p[0], backend).toBeNaN();
+      expect(Number.isFinite(p[1]), backend).toBe(true);
+    }
+  });
+}
