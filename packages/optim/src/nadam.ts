@@ -33,7 +33,10 @@ export interface NAdamHyperparameters {
   betas: [number, number];
   /** Added to √v̂ (outside the square root). Default 1e-8. */
   eps: number;
-  /** λ: an L2 penalty added to the gradient, or with {@link decoupledWeightDecay} a decay of θ. Default 0. */
+  /**
+   * λ: an L2 penalty added to the gradient, or with
+   * {@link NAdamHyperparameters.decoupledWeightDecay} a decay of θ. Default 0.
+   */
   weightDecay: number;
   /** ψ in the momentum schedule `μ_t = β1·(1 − ½·0.96^(t·ψ))`. Default 4e-3. */
   momentumDecay: number;

@@ -26,7 +26,10 @@ export interface RAdamHyperparameters {
   betas: [number, number];
   /** Added to the raw √v (before the bias correction). Default 1e-8. */
   eps: number;
-  /** λ: an L2 penalty added to the gradient, or with {@link decoupledWeightDecay} a decay of θ. Default 0. */
+  /**
+   * λ: an L2 penalty added to the gradient, or with
+   * {@link RAdamHyperparameters.decoupledWeightDecay} a decay of θ. Default 0.
+   */
   weightDecay: number;
   /** Decay the parameters directly, `θ ← θ·(1 − γλ)`, as AdamW does (RAdamW). Default false. */
   decoupledWeightDecay: boolean;
