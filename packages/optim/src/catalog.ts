@@ -4,8 +4,11 @@
 
 import { ADAGRAD_ENTRY } from "./adagrad.js";
 import { ADAM_ENTRY } from "./adam.js";
+import { ADAMAX_ENTRY } from "./adamax.js";
 import { ADAMW_ENTRY } from "./adamw.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
+import { NADAM_ENTRY } from "./nadam.js";
+import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
 import { MOMENTUM_ENTRY, SGD_ENTRY } from "./sgd.js";
 
@@ -25,7 +28,32 @@ export {
   type AdamState,
   adamStep,
 } from "./adam.js";
+export {
+  ADAMAX_ENTRY,
+  Adamax,
+  type AdamaxHyperparameters,
+  type AdamaxOptions,
+  type AdamaxState,
+  adamaxStep,
+} from "./adamax.js";
 export { ADAMW_ENTRY, AdamW, adamwStep } from "./adamw.js";
+export {
+  NADAM_ENTRY,
+  NAdam,
+  type NAdamHyperparameters,
+  type NAdamOptions,
+  type NAdamState,
+  nadamStep,
+} from "./nadam.js";
+export {
+  RADAM_ENTRY,
+  RAdam,
+  type RAdamHyperparameters,
+  type RAdamOptions,
+  type RAdamState,
+  radamRho,
+  radamStep,
+} from "./radam.js";
 export {
   RMSPROP_ENTRY,
   RMSprop,
@@ -55,4 +83,7 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   RMSPROP_ENTRY,
   ADAM_ENTRY,
   ADAMW_ENTRY,
+  NADAM_ENTRY,
+  RADAM_ENTRY,
+  ADAMAX_ENTRY,
 ]);
