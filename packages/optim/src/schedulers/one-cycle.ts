@@ -1,12 +1,26 @@
-import { LRScheduler, type SchedulableOptimizer, type SchedulerParamGroup } from "./scheduler.js";
+import { momentumTarget, setMomentum } from "./momentum.js";
 import {
-  describe,
-  type JsonValue,
-  readBoolean,
-  readChoice,
-  readNumber,
-  type SchedulerState,
-} from "./state.js";
+  bool,
+  type Check,
+  num,
+  oneOf,
+  optional,
+  perGroup,
+  pytorchCheck,
+  readOptions,
+  required,
+  scheduleFunction,
+  withDefault,
+} from "./options.js";
+import {
+  checkOptimizer,
+  LAST_EPOCH,
+  LRScheduler,
+  type MomentumUpdate,
+  type SchedulableOptimizer,
+  type SchedulerParamGroup,
+} from "./scheduler.js";
+import { describe } from "./state.js";
 
 /** The group keys a OneCycleLR phase anneals between. */
 type LrKey = "initialLr" | "maxLr" | "minLr";
@@ -50,251 +64,107 @@ export interface OneCycleLROptions {
   lastEpoch?: number;
 }
 
-/**
- * The 1cycle policy (PyTorch's `OneCycleLR`; Smith & Topsekar, "Super-Convergence", 2017): the lr
- * goes from `initialLr = maxLr/divFactor` up to `maxLr`, then down to
- * `minLr = initialLr/finalDivFactor`, while the momentum goes the other way between `maxMomentum`
- * and `baseMomentum`. Step it after every batch; stepping past `totalSteps` throws.
- *
- * The constructor writes `initialLr`, `maxLr`, `minLr` (and, with `cycleMomentum`, `maxMomentum`,
- * `baseMomentum` and the starting `momentum` or `betas[0]`) into every param group. Phase k runs
- * from step a to step b (a = previous phase's b, 0 for the first) with pct = (t − a)/(b − a):
- *
- *   two phases:   b₁ = pctStart·N − 1: initialLr → maxLr;   b₂ = N − 1: maxLr → minLr
- *   three phases: b₁ = pctStart·N − 1: initialLr → maxLr;   b₂ = 2·pctStart·N − 2: maxLr → initialLr;
- *                 b₃ = N − 1: initialLr → minLr
- *
- *   cos:    lr = end + (start − end)/2 · (1 + cos(π·pct))
- *   linear: lr = (end − start)·pct + start
- *
- * It is not chainable: each step recomputes the lr from the group's stored end points. Momentum is
- * cycled on `betas[0]` if the optimizer has `betas` (Adam, AdamW), else on `momentum`.
- *
- * @example
- * const sched = new OneCycleLR(optimizer, { maxLr: 0.01, epochs: 10, stepsPerEpoch: batches.length });
- * for (let epoch = 0; epoch < 10; epoch++) for (const b of batches) { trainBatch(b); optimizer.step(); sched.step(); }
- */
-export class OneCycleLR extends LRScheduler {
-  totalSteps: number;
-  annealStrategy: "cos" | "linear";
-  cycleMomentum: boolean;
-  /** Cycle `betas[0]` (true) or `momentum` (false). */
-  useBeta1: boolean;
-  private phases: Phase[];
-
-  constructor(optimizer: SchedulableOptimizer, options: OneCycleLROptions) {
-    const {
-      maxLr,
-      totalSteps,
-      epochs,
-      stepsPerEpoch,
-      pctStart = 0.3,
-      annealStrategy = "cos",
-      cycleMomentum = true,
-      baseMomentum = 0.85,
-      maxMomentum = 0.95,
-      divFactor = 25,
-      finalDivFactor = 1e4,
-      threePhase = false,
-      lastEpoch = -1,
-    } = options;
-    const name = "OneCycleLR";
-    if (typeof optimizer !== "object" || optimizer === null || !Array.isArray(optimizer.paramGroups)) {
-      throw new TypeError(
-        `${name}: ${describe(optimizer)} is not an Optimizer (expected an object with a paramGroups array)`,
-      );
-    }
-    let steps: number;
-    if (totalSteps !== undefined) {
-      if (!Number.isInteger(totalSteps) || totalSteps <= 0) {
-        throw new RangeError(
-          `${name}: Expected positive integer totalSteps, but got ${describe(totalSteps)}`,
-        );
-      }
-      steps = totalSteps;
-    } else if (epochs !== undefined && stepsPerEpoch !== undefined) {
-      if (!Number.isInteger(epochs) || epochs <= 0) {
-        throw new RangeError(`${name}: Expected positive integer epochs, but got ${describe(epochs)}`);
-      }
-      if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0) {
-        throw new RangeError(
-          `${name}: Expected positive integer stepsPerEpoch, but got ${describe(stepsPerEpoch)}`,
-        );
-      }
-      steps = epochs * stepsPerEpoch;
-    } else {
-      throw new TypeError(`${name}: You must define either totalSteps OR (epochs AND stepsPerEpoch)`);
-    }
-    if (typeof pctStart !== "number" || !(pctStart >= 0 && pctStart <= 1)) {
-      throw new RangeError(`${name}: Expected float between 0 and 1 pctStart, but got ${describe(pctStart)}`);
-    }
-    if (annealStrategy !== "cos" && annealStrategy !== "linear") {
-      throw new TypeError(
-        `${name}: annealStrategy must be one of 'cos' or 'linear', instead got ${describe(annealStrategy)}`,
-      );
-    }
-    for (const [option, value] of [
-      ["divFactor", divFactor],
-      ["finalDivFactor", finalDivFactor],
-    ] as const) {
-      if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-        throw new RangeError(`${name}: ${option} must be a positive number, got ${describe(value)}`);
-      }
-    }
-    const groups = optimizer.paramGroups;
-    const maxLrs = formatParam(name, "maxLr", groups.length, maxLr);
-    if (lastEpoch === -1) {
-      groups.forEach((group, i) => {
-        group.initialLr = maxLrs[i] / divFactor;
-        group.maxLr = maxLrs[i];
-        group.minLr = group.initialLr / finalDivFactor;
-      });
-    }
-    let useBeta1 = false;
-    if (cycleMomentum) {
-      const reference: object = optimizer.defaults ?? groups[0] ?? {};
-      if (!("momentum" in reference) && !("betas" in reference)) {
-        throw new TypeError(
-          `${name}: optimizer must support momentum or beta1 with \`cycleMomentum\` option enabled`,
-        );
-      }
-      useBeta1 = "betas" in reference;
-      const maxMomentums = formatParam(name, "maxMomentum", groups.length, maxMomentum);
-      const baseMomentums = formatParam(name, "baseMomentum", groups.length, baseMomentum);
-      if (lastEpoch === -1) {
-        groups.forEach((group, i) => {
-          if (useBeta1) group.betas = [maxMomentums[i], betaTwo(group, i)];
-          else group.momentum = maxMomentums[i];
-          group.maxMomentum = maxMomentums[i];
-          group.baseMomentum = baseMomentums[i];
-        });
-      }
-    }
-    super(name, optimizer, lastEpoch);
-    this.totalSteps = steps;
-    this.annealStrategy = annealStrategy;
-    this.cycleMomentum = cycleMomentum;
-    this.useBeta1 = useBeta1;
-    this.phases = makePhases(pctStart, steps, threePhase);
-    this.initialStep();
-  }
-
-  protected getLr(): number[] {
-    const step = this.lastEpoch;
-    if (step > this.totalSteps) {
-      throw new RangeError(
-        `OneCycleLR: Tried to step ${step} times. The specified number of total steps is ${this.totalSteps}`,
-      );
-    }
-    const anneal = this.annealStrategy === "cos" ? annealCos : annealLinear;
-    const last = this.phases.length - 1;
-    return this.optimizer.paramGroups.map((group, g) => {
-      let start = 0;
-      for (let i = 0; i <= last; i++) {
-        const phase = this.phases[i];
-        if (step <= phase.endStep || i === last) {
-          if (phase.endStep === start) {
-            throw new RangeError(
-              `OneCycleLR: phase ${i} has zero length (it ends at step ${start}, where it starts); ` +
-                `change pctStart or totalSteps`,
-            );
-          }
-          const pct = (step - start) / (phase.endStep - start);
-          const lr = anneal(groupValue(group, g, phase.startLr), groupValue(group, g, phase.endLr), pct);
-          if (this.cycleMomentum) {
-            const m = anneal(
-              groupValue(group, g, phase.startMomentum),
-              groupValue(group, g, phase.endMomentum),
-              pct,
-            );
-            if (this.useBeta1) group.betas = [m, betaTwo(group, g)];
-            else group.momentum = m;
-          }
-          return lr;
-        }
-        start = phase.endStep;
-      }
-      throw new Error("unreachable");
-    });
-  }
-
-  protected extraState(): Record<string, JsonValue> {
-    return {
-      totalSteps: this.totalSteps,
-      phases: this.phases.map((p) => ({ ...p })),
-      annealStrategy: this.annealStrategy,
-      cycleMomentum: this.cycleMomentum,
-      useBeta1: this.useBeta1,
-    };
-  }
-
-  protected loadExtraState(state: SchedulerState): void {
-    const totalSteps = readNumber(state, "totalSteps");
-    const phases = state.phases;
-    const lrKeys = ["initialLr", "maxLr", "minLr"];
-    const momentumKeys = ["maxMomentum", "baseMomentum"];
-    const valid =
-      Array.isArray(phases) &&
-      phases.length > 0 &&
-      phases.every(
-        (p) =>
-          typeof p === "object" &&
-          p !== null &&
-          !Array.isArray(p) &&
-          typeof p.endStep === "number" &&
-          lrKeys.includes(p.startLr as string) &&
-          lrKeys.includes(p.endLr as string) &&
-          momentumKeys.includes(p.startMomentum as string) &&
-          momentumKeys.includes(p.endMomentum as string),
-      );
-    if (!valid) throw new TypeError("OneCycleLR.loadStateDict: 'phases' is not a list of OneCycleLR phases");
-    this.annealStrategy = readChoice(state, "annealStrategy", ["cos", "linear"] as const);
-    this.cycleMomentum = readBoolean(state, "cycleMomentum");
-    this.useBeta1 = readBoolean(state, "useBeta1");
-    this.totalSteps = totalSteps;
-    this.phases = (phases as unknown as Phase[]).map((p) => ({ ...p }));
-  }
+/** Options of {@link oneCycleSchedule}: OneCycleLR's lr options, with one `maxLr`. */
+export interface OneCycleScheduleOptions {
+  maxLr: number;
+  totalSteps?: number;
+  epochs?: number;
+  stepsPerEpoch?: number;
+  pctStart?: number;
+  annealStrategy?: "cos" | "linear";
+  divFactor?: number;
+  finalDivFactor?: number;
+  threePhase?: boolean;
 }
 
+const positiveInteger = (name: string) =>
+  pytorchCheck<number>(
+    "number",
+    (v) => Number.isSafeInteger(v) && v > 0,
+    (v) => `Expected positive integer ${name}, but got ${v}`,
+  );
+
+/** The options the lr schedule depends on (OneCycleLR's and oneCycleSchedule's). */
+const SCHEDULE = {
+  totalSteps: optional(positiveInteger("totalSteps")),
+  epochs: optional(positiveInteger("epochs")),
+  stepsPerEpoch: optional(positiveInteger("stepsPerEpoch")),
+  pctStart: withDefault(
+    pytorchCheck<number>(
+      "number",
+      (v) => v >= 0 && v <= 1,
+      (v) => `Expected float between 0 and 1 pctStart, but got ${v}`,
+    ),
+    0.3,
+  ),
+  annealStrategy: withDefault(
+    pytorchCheck<"cos" | "linear">(
+      "string",
+      (v) => v === "cos" || v === "linear",
+      (v) => `annealStrategy must be one of 'cos' or 'linear', instead got ${v}`,
+    ),
+    "cos",
+  ),
+  divFactor: withDefault(num({ above: 0 }), 25),
+  finalDivFactor: withDefault(num({ above: 0 }), 1e4),
+  threePhase: withDefault(bool(), false),
+};
+
+const MOMENTUM = num({ min: 0 });
+const OPTIONS = {
+  maxLr: required(perGroup(num({ min: 0 }))),
+  ...SCHEDULE,
+  cycleMomentum: withDefault(bool(), true),
+  baseMomentum: withDefault(perGroup(MOMENTUM), 0.85),
+  maxMomentum: withDefault(perGroup(MOMENTUM), 0.95),
+  lastEpoch: LAST_EPOCH,
+};
+
+/** PyTorch's rule: `totalSteps` if given, else `epochs · stepsPerEpoch`. */
+function totalStepsOf(
+  kind: string,
+  o: { totalSteps?: number; epochs?: number; stepsPerEpoch?: number },
+): number {
+  if (o.totalSteps !== undefined) return o.totalSteps;
+  if (o.epochs !== undefined && o.stepsPerEpoch !== undefined) return o.epochs * o.stepsPerEpoch;
+  throw new TypeError(`${kind}: You must define either totalSteps OR (epochs AND stepsPerEpoch)`);
+}
+
+/** PyTorch's `_schedule_phases`. */
 function makePhases(pctStart: number, total: number, threePhase: boolean): Phase[] {
-  if (threePhase) {
+  const up: Phase = {
+    endStep: pctStart * total - 1,
+    startLr: "initialLr",
+    endLr: "maxLr",
+    startMomentum: "maxMomentum",
+    endMomentum: "baseMomentum",
+  };
+  if (!threePhase) {
     return [
-      {
-        endStep: pctStart * total - 1,
-        startLr: "initialLr",
-        endLr: "maxLr",
-        startMomentum: "maxMomentum",
-        endMomentum: "baseMomentum",
-      },
-      {
-        endStep: 2 * pctStart * total - 2,
-        startLr: "maxLr",
-        endLr: "initialLr",
-        startMomentum: "baseMomentum",
-        endMomentum: "maxMomentum",
-      },
+      up,
       {
         endStep: total - 1,
-        startLr: "initialLr",
+        startLr: "maxLr",
         endLr: "minLr",
-        startMomentum: "maxMomentum",
+        startMomentum: "baseMomentum",
         endMomentum: "maxMomentum",
       },
     ];
   }
   return [
+    up,
     {
-      endStep: pctStart * total - 1,
-      startLr: "initialLr",
-      endLr: "maxLr",
-      startMomentum: "maxMomentum",
-      endMomentum: "baseMomentum",
+      endStep: 2 * pctStart * total - 2,
+      startLr: "maxLr",
+      endLr: "initialLr",
+      startMomentum: "baseMomentum",
+      endMomentum: "maxMomentum",
     },
     {
       endStep: total - 1,
-      startLr: "maxLr",
+      startLr: "initialLr",
       endLr: "minLr",
-      startMomentum: "baseMomentum",
+      startMomentum: "maxMomentum",
       endMomentum: "maxMomentum",
     },
   ];
@@ -310,29 +180,167 @@ function annealLinear(start: number, end: number, pct: number): number {
   return (end - start) * pct + start;
 }
 
-/** PyTorch's `_format_param`: one value per group from a scalar or a per-group list. */
-function formatParam(
-  name: string,
-  option: string,
-  groups: number,
-  value: number | readonly number[],
-): number[] {
-  if (Array.isArray(value)) {
-    if (value.length !== groups) {
-      throw new RangeError(
-        `${name}: ${option} must have the same length as optimizer.paramGroups. ` +
-          `${option} has ${value.length} values, paramGroups has ${groups}.`,
-      );
-    }
-    return value.slice();
-  }
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new TypeError(
-      `${name}: ${option} must be a finite number or one per group, got ${describe(value)}`,
+const ANNEAL = { cos: annealCos, linear: annealLinear };
+
+/**
+ * The phase `step` falls in and how far through it (PyTorch's loop: the first phase whose
+ * `endStep` is ≥ step, else the last), with the errors PyTorch raises as exceptions.
+ */
+function locate(phases: readonly Phase[], step: number, totalSteps: number): { phase: Phase; pct: number } {
+  if (step > totalSteps) {
+    throw new RangeError(
+      `OneCycleLR: Tried to step ${step} times. The specified number of total steps is ${totalSteps}`,
     );
   }
-  return new Array<number>(groups).fill(value);
+  let start = 0;
+  const last = phases.length - 1;
+  for (let i = 0; ; i++) {
+    const phase = phases[i];
+    if (step <= phase.endStep || i === last) {
+      if (phase.endStep === start) {
+        throw new RangeError(
+          `OneCycleLR: phase ${i} has zero length (it ends at step ${start}, where it starts); change pctStart or totalSteps`,
+        );
+      }
+      return { phase, pct: (step - start) / (phase.endStep - start) };
+    }
+    start = phase.endStep;
+  }
 }
+
+/**
+ * OneCycleLR's lr schedule for one `maxLr`, as a function of the step:
+ * maxLr/divFactor → maxLr → maxLr/divFactor/finalDivFactor (see {@link OneCycleLR}).
+ *
+ * @example
+ * oneCycleSchedule({ maxLr: 1, totalSteps: 10 })(2); // 1 (the peak, at step 0.3·10 − 1)
+ */
+export function oneCycleSchedule(options: OneCycleScheduleOptions): (step: number) => number {
+  const kind = "oneCycleSchedule";
+  const o = readOptions(kind, options, { maxLr: required(num({ min: 0 })), ...SCHEDULE });
+  const totalSteps = totalStepsOf(kind, o);
+  const phases = makePhases(o.pctStart, totalSteps, o.threePhase);
+  const initialLr = o.maxLr / o.divFactor;
+  const ends = { initialLr, maxLr: o.maxLr, minLr: initialLr / o.finalDivFactor };
+  const anneal = ANNEAL[o.annealStrategy];
+  return scheduleFunction(kind, (step) => {
+    const { phase, pct } = locate(phases, step, totalSteps);
+    return anneal(ends[phase.startLr], ends[phase.endLr], pct);
+  });
+}
+
+/**
+ * The 1cycle policy (PyTorch's `OneCycleLR`; Smith & Topin, "Super-Convergence", 2017): the lr
+ * goes from `initialLr = maxLr/divFactor` up to `maxLr`, then down to
+ * `minLr = initialLr/finalDivFactor`, while the momentum goes the other way between `maxMomentum`
+ * and `baseMomentum`. Step it after every batch; stepping past `totalSteps` throws.
+ *
+ * The constructor writes `initialLr`, `maxLr`, `minLr` (and, with `cycleMomentum`, `maxMomentum`,
+ * `baseMomentum` and the starting `momentum` or `betas[0]`) into every param group. Phase k runs
+ * from step a to step b (a = previous phase's b, 0 for the first) with pct = (t − a)/(b − a):
+ *
+ *   two phases:   b₁ = pctStart·N − 1: initialLr → maxLr;   b₂ = N − 1: maxLr → minLr
+ *   three phases: b₁ = pctStart·N − 1: initialLr → maxLr;   b₂ = 2·pctStart·N − 2: maxLr → initialLr;
+ *                 b₃ = N − 1: initialLr → minLr
+ *
+ *   cos:    lr = end + (start − end)/2 · (1 + cos(π·pct))
+ *   linear: lr = (end − start)·pct + start
+ *
+ * It is not chainable: each step recomputes the lr from the group's stored end points (so editing
+ * a group's `maxLr` mid-cycle moves the rest of the cycle, as in PyTorch). Momentum is cycled on
+ * `betas[0]` if the optimizer has `betas` (Adam, AdamW), else on `momentum`. The lr for one
+ * `maxLr`, as a function, is {@link oneCycleSchedule}.
+ *
+ * @example
+ * const sched = new OneCycleLR(optimizer, { maxLr: 0.01, epochs: 10, stepsPerEpoch: batches.length });
+ * for (let epoch = 0; epoch < 10; epoch++) for (const b of batches) { trainBatch(b); optimizer.step(); sched.step(); }
+ */
+export class OneCycleLR extends LRScheduler {
+  totalSteps: number;
+  annealStrategy: "cos" | "linear";
+  cycleMomentum: boolean;
+  /** Cycle `betas[0]` (true) or `momentum` (false). */
+  useBeta1: boolean;
+  private phases: Phase[];
+
+  constructor(optimizer: SchedulableOptimizer, options: OneCycleLROptions) {
+    const kind = "OneCycleLR";
+    checkOptimizer(kind, optimizer);
+    const o = readOptions(kind, options, OPTIONS, optimizer.paramGroups.length);
+    const totalSteps = totalStepsOf(kind, o);
+    const { baseMomentum, maxMomentum } = o;
+    const useBeta1 = o.cycleMomentum && momentumTarget(kind, optimizer, { maxMomentum, baseMomentum });
+    super(kind, optimizer, o.lastEpoch, (gs) => {
+      if (o.lastEpoch !== -1) return;
+      gs.forEach((group, i) => {
+        group.initialLr = o.maxLr[i] / o.divFactor;
+        group.maxLr = o.maxLr[i];
+        group.minLr = group.initialLr / o.finalDivFactor;
+        if (!o.cycleMomentum) return;
+        setMomentum(group, maxMomentum[i], useBeta1);
+        group.maxMomentum = maxMomentum[i];
+        group.baseMomentum = baseMomentum[i];
+      });
+    });
+    this.totalSteps = totalSteps;
+    this.annealStrategy = o.annealStrategy;
+    this.cycleMomentum = o.cycleMomentum;
+    this.useBeta1 = useBeta1;
+    this.phases = makePhases(o.pctStart, totalSteps, o.threePhase);
+    this.start();
+  }
+
+  /** Anneals between the group keys of the current phase. */
+  private interpolate(start: LrKey | MomentumKey, end: LrKey | MomentumKey, pct: number): number[] {
+    const anneal = ANNEAL[this.annealStrategy];
+    return this.optimizer.paramGroups.map((g, i) =>
+      anneal(groupValue(g, i, start), groupValue(g, i, end), pct),
+    );
+  }
+
+  protected getLr(): number[] {
+    const { phase, pct } = locate(this.phases, this.lastEpoch, this.totalSteps);
+    return this.interpolate(phase.startLr, phase.endLr, pct);
+  }
+
+  protected override getMomentum(): MomentumUpdate | undefined {
+    if (!this.cycleMomentum) return undefined;
+    const { phase, pct } = locate(this.phases, this.lastEpoch, this.totalSteps);
+    return { values: this.interpolate(phase.startMomentum, phase.endMomentum, pct), useBeta1: this.useBeta1 };
+  }
+
+  protected stateFields() {
+    return {
+      totalSteps: SCHEDULE.totalSteps.check,
+      phases: phaseList,
+      annealStrategy: oneOf("cos", "linear"),
+      cycleMomentum: bool(),
+      useBeta1: bool(),
+    };
+  }
+}
+
+/** A saved list of phases. */
+const phaseList: Check<Phase[]> = (value, label) => {
+  const lrKeys = ["initialLr", "maxLr", "minLr"];
+  const momentumKeys = ["maxMomentum", "baseMomentum"];
+  const valid =
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (p) =>
+        typeof p === "object" &&
+        p !== null &&
+        Number.isFinite(p.endStep) &&
+        lrKeys.includes(p.startLr) &&
+        lrKeys.includes(p.endLr) &&
+        momentumKeys.includes(p.startMomentum) &&
+        momentumKeys.includes(p.endMomentum) &&
+        Object.keys(p).length === 5,
+    );
+  if (!valid) throw new TypeError(`${label} is not a list of OneCycleLR phases, got ${describe(value)}`);
+  return (value as Phase[]).map((p) => ({ ...p }));
+};
 
 function groupValue(group: SchedulerParamGroup, index: number, key: LrKey | MomentumKey): number {
   const value = group[key];
@@ -342,12 +350,4 @@ function groupValue(group: SchedulerParamGroup, index: number, key: LrKey | Mome
     );
   }
   return value;
-}
-
-function betaTwo(group: SchedulerParamGroup, index: number): number {
-  const betas = group.betas;
-  if (!Array.isArray(betas) || betas.length !== 2) {
-    throw new TypeError(`OneCycleLR: paramGroups[${index}].betas must be a pair of numbers`);
-  }
-  return betas[1];
 }
