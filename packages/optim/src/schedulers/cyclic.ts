@@ -94,8 +94,11 @@ interface Geometry {
   stepRatio: number;
 }
 
-function geometry(stepSizeUp: number, stepSizeDown: number | undefined): Geometry {
+function geometry(kind: string, stepSizeUp: number, stepSizeDown: number | undefined): Geometry {
   const totalSize = stepSizeUp + (stepSizeDown ?? stepSizeUp);
+  if (!Number.isFinite(totalSize)) {
+    throw new RangeError(`${kind}: stepSizeUp + stepSizeDown must be finite, got ${totalSize}`);
+  }
   return { totalSize, stepRatio: stepSizeUp / totalSize };
 }
 
@@ -123,7 +126,7 @@ function cyclePosition(t: number, { totalSize, stepRatio }: Geometry): { cycle: 
 export function cyclicSchedule(options: CyclicScheduleOptions): (step: number) => number {
   const kind = "cyclicSchedule";
   const o = readOptions(kind, options, { baseLr: required(LR), maxLr: required(LR), ...SCHEDULE });
-  const g = geometry(o.stepSizeUp, o.stepSizeDown);
+  const g = geometry(kind, o.stepSizeUp, o.stepSizeDown);
   const scale = scaleOf(kind, o);
   return scheduleFunction(kind, (t) => {
     const { cycle, height } = cyclePosition(t, g);
@@ -216,6 +219,7 @@ export class CyclicLR extends LRScheduler {
     const o = readOptions(kind, options, spec, optimizer.paramGroups.length);
     const { baseMomentum, maxMomentum } = o;
     const useBeta1 = o.cycleMomentum && momentumTarget(kind, optimizer, { maxMomentum, baseMomentum });
+    const { totalSize, stepRatio } = geometry(kind, o.stepSizeUp, o.stepSizeDown);
     super(kind, optimizer, o.lastEpoch, (groups) => {
       if (o.lastEpoch !== -1) return;
       groups.forEach((group, i) => {
@@ -227,7 +231,6 @@ export class CyclicLR extends LRScheduler {
       });
     });
     this.maxLrs = o.maxLr;
-    const { totalSize, stepRatio } = geometry(o.stepSizeUp, o.stepSizeDown);
     this.totalSize = totalSize;
     this.stepRatio = stepRatio;
     this.mode = o.mode;

@@ -134,7 +134,7 @@ export abstract class LRScheduler {
       groups.forEach((group, i) => {
         if (group.initialLr === undefined) {
           throw new Error(
-            `${kind}: param 'initialLr' is not specified in paramGroups[${i}] when resuming an optimizer`,
+            `${kind}: param 'initialLr' is not specified in paramGroups[${i}] when resuming an optimizer (lastEpoch ${lastEpoch})`,
           );
         }
         checkNumber(group.initialLr, `${kind}: paramGroups[${i}].initialLr`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ExponentialLR } from "./exponential.js";
 import { LinearLR } from "./linear.js";
+import type { SchedulerParamGroup } from "./scheduler.js";
 import { SequentialLR } from "./sequential.js";
 import { SWALR, swaSchedule } from "./swa.js";
 
@@ -22,7 +23,7 @@ function lrs(sched: SWALR, steps: number): number[] {
 
 describe("SWALR", () => {
   it("linear: the hand values 0.1 → 0.05 over 4 epochs, then constant", () => {
-    const opt = { paramGroups: [{ lr: 0.1 }] };
+    const opt: { paramGroups: SchedulerParamGroup[] } = { paramGroups: [{ lr: 0.1 }] };
     const sched = new SWALR(opt, { swaLr: 0.05, annealEpochs: 4, annealStrategy: "linear" });
     expect(opt.paramGroups[0].swaLr).toBe(0.05);
     const got = lrs(sched, 6);
