@@ -1,9 +1,8 @@
 import { momentumTarget, setMomentum } from "./momentum.js";
 import {
   bool,
-  type Check,
+  checksOf,
   num,
-  oneOf,
   optional,
   perGroup,
   pytorchCheck,
@@ -20,20 +19,6 @@ import {
   type SchedulableOptimizer,
   type SchedulerParamGroup,
 } from "./scheduler.js";
-import { describe } from "./state.js";
-
-/** The group keys a OneCycleLR phase anneals between. */
-type LrKey = "initialLr" | "maxLr" | "minLr";
-type MomentumKey = "maxMomentum" | "baseMomentum";
-
-/** One phase of the cycle: from `start*` at the previous phase's end step to `end*` at `endStep`. */
-interface Phase {
-  endStep: number;
-  startLr: LrKey;
-  endLr: LrKey;
-  startMomentum: MomentumKey;
-  endMomentum: MomentumKey;
-}
 
 /** Options of {@link OneCycleLR}. */
 export interface OneCycleLROptions {
@@ -65,17 +50,17 @@ export interface OneCycleLROptions {
 }
 
 /** Options of {@link oneCycleSchedule}: OneCycleLR's lr options, with one `maxLr`. */
-export interface OneCycleScheduleOptions {
-  maxLr: number;
-  totalSteps?: number;
-  epochs?: number;
-  stepsPerEpoch?: number;
-  pctStart?: number;
-  annealStrategy?: "cos" | "linear";
-  divFactor?: number;
-  finalDivFactor?: number;
-  threePhase?: boolean;
-}
+export type OneCycleScheduleOptions = Pick<
+  OneCycleLROptions,
+  | "totalSteps"
+  | "epochs"
+  | "stepsPerEpoch"
+  | "pctStart"
+  | "annealStrategy"
+  | "divFactor"
+  | "finalDivFactor"
+  | "threePhase"
+> & { maxLr: number };
 
 const positiveInteger = (name: string) =>
   pytorchCheck<number>(
@@ -84,7 +69,7 @@ const positiveInteger = (name: string) =>
     (v) => `Expected positive integer ${name}, but got ${v}`,
   );
 
-/** The options the lr schedule depends on (OneCycleLR's and oneCycleSchedule's). */
+/** The options the lr schedule depends on (OneCycleLR's and oneCycleSchedule's), with PyTorch's messages. */
 const SCHEDULE = {
   totalSteps: optional(positiveInteger("totalSteps")),
   epochs: optional(positiveInteger("epochs")),
@@ -111,14 +96,18 @@ const SCHEDULE = {
 };
 
 const MOMENTUM = num({ min: 0 });
-const OPTIONS = {
-  maxLr: required(perGroup(num({ min: 0 }))),
-  ...SCHEDULE,
-  cycleMomentum: withDefault(bool(), true),
-  baseMomentum: withDefault(perGroup(MOMENTUM), 0.85),
-  maxMomentum: withDefault(perGroup(MOMENTUM), 0.95),
-  lastEpoch: LAST_EPOCH,
-};
+
+/** initialLr = maxLr/divFactor and minLr = initialLr/finalDivFactor, which must be finite. */
+function endPoints(kind: string, maxLr: number, divFactor: number, finalDivFactor: number) {
+  const initialLr = maxLr / divFactor;
+  const minLr = initialLr / finalDivFactor;
+  if (!Number.isFinite(minLr)) {
+    throw new RangeError(
+      `${kind}: maxLr / divFactor / finalDivFactor = ${maxLr} / ${divFactor} / ${finalDivFactor} overflows to ${minLr}`,
+    );
+  }
+  return { initialLr, maxLr, minLr };
+}
 
 /** PyTorch's rule: `totalSteps` if given, else `epochs · stepsPerEpoch`. */
 function totalStepsOf(
@@ -130,57 +119,33 @@ function totalStepsOf(
   throw new TypeError(`${kind}: You must define either totalSteps OR (epochs AND stepsPerEpoch)`);
 }
 
-/** PyTorch's `_schedule_phases`. */
-function makePhases(pctStart: number, total: number, threePhase: boolean): Phase[] {
-  const up: Phase = {
-    endStep: pctStart * total - 1,
-    startLr: "initialLr",
-    endLr: "maxLr",
-    startMomentum: "maxMomentum",
-    endMomentum: "baseMomentum",
-  };
-  if (!threePhase) {
-    return [
-      up,
-      {
-        endStep: total - 1,
-        startLr: "maxLr",
-        endLr: "minLr",
-        startMomentum: "baseMomentum",
-        endMomentum: "maxMomentum",
-      },
-    ];
-  }
+/** The group keys a phase anneals between. */
+type Key = "initialLr" | "maxLr" | "minLr" | "maxMomentum" | "baseMomentum";
+
+/** One phase of the cycle: lr from `lr[0]` to `lr[1]`, momentum from `m[0]` to `m[1]`, ending at `endStep`. */
+interface Phase {
+  endStep: number;
+  lr: readonly [Key, Key];
+  m: readonly [Key, Key];
+}
+
+/** PyTorch's `_schedule_phases` (N = totalSteps, p = pctStart). */
+function makePhases(p: number, N: number, threePhase: boolean): Phase[] {
+  const up: Phase = { endStep: p * N - 1, lr: ["initialLr", "maxLr"], m: ["maxMomentum", "baseMomentum"] };
+  if (!threePhase)
+    return [up, { endStep: N - 1, lr: ["maxLr", "minLr"], m: ["baseMomentum", "maxMomentum"] }];
   return [
     up,
-    {
-      endStep: 2 * pctStart * total - 2,
-      startLr: "maxLr",
-      endLr: "initialLr",
-      startMomentum: "baseMomentum",
-      endMomentum: "maxMomentum",
-    },
-    {
-      endStep: total - 1,
-      startLr: "initialLr",
-      endLr: "minLr",
-      startMomentum: "maxMomentum",
-      endMomentum: "maxMomentum",
-    },
+    { endStep: 2 * p * N - 2, lr: ["maxLr", "initialLr"], m: ["baseMomentum", "maxMomentum"] },
+    { endStep: N - 1, lr: ["initialLr", "minLr"], m: ["maxMomentum", "maxMomentum"] },
   ];
 }
 
-/** Cosine anneal from `start` to `end` as `pct` goes from 0 to 1. */
-function annealCos(start: number, end: number, pct: number): number {
-  return end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
-}
-
-/** Linear anneal from `start` to `end` as `pct` goes from 0 to 1. */
-function annealLinear(start: number, end: number, pct: number): number {
-  return (end - start) * pct + start;
-}
-
-const ANNEAL = { cos: annealCos, linear: annealLinear };
+/** Anneals from `start` to `end` as `pct` goes from 0 to 1, in PyTorch's order of operations. */
+const ANNEAL = {
+  cos: (start: number, end: number, pct: number) => end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1),
+  linear: (start: number, end: number, pct: number) => (end - start) * pct + start,
+};
 
 /**
  * The phase `step` falls in and how far through it (PyTorch's loop: the first phase whose
@@ -193,10 +158,9 @@ function locate(phases: readonly Phase[], step: number, totalSteps: number): { p
     );
   }
   let start = 0;
-  const last = phases.length - 1;
   for (let i = 0; ; i++) {
     const phase = phases[i];
-    if (step <= phase.endStep || i === last) {
+    if (step <= phase.endStep || i === phases.length - 1) {
       if (phase.endStep === start) {
         throw new RangeError(
           `OneCycleLR: phase ${i} has zero length (it ends at step ${start}, where it starts); change pctStart or totalSteps`,
@@ -220,12 +184,10 @@ export function oneCycleSchedule(options: OneCycleScheduleOptions): (step: numbe
   const o = readOptions(kind, options, { maxLr: required(num({ min: 0 })), ...SCHEDULE });
   const totalSteps = totalStepsOf(kind, o);
   const phases = makePhases(o.pctStart, totalSteps, o.threePhase);
-  const initialLr = o.maxLr / o.divFactor;
-  const ends = { initialLr, maxLr: o.maxLr, minLr: initialLr / o.finalDivFactor };
-  const anneal = ANNEAL[o.annealStrategy];
+  const ends = endPoints(kind, o.maxLr, o.divFactor, o.finalDivFactor) as Record<Key, number>;
   return scheduleFunction(kind, (step) => {
     const { phase, pct } = locate(phases, step, totalSteps);
-    return anneal(ends[phase.startLr], ends[phase.endLr], pct);
+    return ANNEAL[o.annealStrategy](ends[phase.lr[0]], ends[phase.lr[1]], pct);
   });
 }
 
@@ -257,25 +219,33 @@ export function oneCycleSchedule(options: OneCycleScheduleOptions): (step: numbe
  */
 export class OneCycleLR extends LRScheduler {
   totalSteps: number;
+  pctStart: number;
+  threePhase: boolean;
   annealStrategy: "cos" | "linear";
   cycleMomentum: boolean;
   /** Cycle `betas[0]` (true) or `momentum` (false). */
   useBeta1: boolean;
-  private phases: Phase[];
 
   constructor(optimizer: SchedulableOptimizer, options: OneCycleLROptions) {
     const kind = "OneCycleLR";
     checkOptimizer(kind, optimizer);
-    const o = readOptions(kind, options, OPTIONS, optimizer.paramGroups.length);
+    const spec = {
+      maxLr: required(perGroup(num({ min: 0 }))),
+      ...SCHEDULE,
+      cycleMomentum: withDefault(bool(), true),
+      baseMomentum: withDefault(perGroup(MOMENTUM), 0.85),
+      maxMomentum: withDefault(perGroup(MOMENTUM), 0.95),
+      lastEpoch: LAST_EPOCH,
+    };
+    const o = readOptions(kind, options, spec, optimizer.paramGroups.length);
     const totalSteps = totalStepsOf(kind, o);
     const { baseMomentum, maxMomentum } = o;
     const useBeta1 = o.cycleMomentum && momentumTarget(kind, optimizer, { maxMomentum, baseMomentum });
-    super(kind, optimizer, o.lastEpoch, (gs) => {
+    const ends = o.maxLr.map((maxLr) => endPoints(kind, maxLr, o.divFactor, o.finalDivFactor));
+    super(kind, optimizer, o.lastEpoch, (groups) => {
       if (o.lastEpoch !== -1) return;
-      gs.forEach((group, i) => {
-        group.initialLr = o.maxLr[i] / o.divFactor;
-        group.maxLr = o.maxLr[i];
-        group.minLr = group.initialLr / o.finalDivFactor;
+      groups.forEach((group, i) => {
+        Object.assign(group, ends[i]);
         if (!o.cycleMomentum) return;
         setMomentum(group, maxMomentum[i], useBeta1);
         group.maxMomentum = maxMomentum[i];
@@ -283,15 +253,19 @@ export class OneCycleLR extends LRScheduler {
       });
     });
     this.totalSteps = totalSteps;
+    this.pctStart = o.pctStart;
+    this.threePhase = o.threePhase;
     this.annealStrategy = o.annealStrategy;
     this.cycleMomentum = o.cycleMomentum;
     this.useBeta1 = useBeta1;
-    this.phases = makePhases(o.pctStart, totalSteps, o.threePhase);
     this.start();
   }
 
-  /** Anneals between the group keys of the current phase. */
-  private interpolate(start: LrKey | MomentumKey, end: LrKey | MomentumKey, pct: number): number[] {
+  /** Each group's value annealed between the current phase's keys `pick(phase)`. */
+  private anneal(pick: (phase: Phase) => readonly [Key, Key]): number[] {
+    const phases = makePhases(this.pctStart, this.totalSteps, this.threePhase);
+    const { phase, pct } = locate(phases, this.lastEpoch, this.totalSteps);
+    const [start, end] = pick(phase);
     const anneal = ANNEAL[this.annealStrategy];
     return this.optimizer.paramGroups.map((g, i) =>
       anneal(groupValue(g, i, start), groupValue(g, i, end), pct),
@@ -299,50 +273,21 @@ export class OneCycleLR extends LRScheduler {
   }
 
   protected getLr(): number[] {
-    const { phase, pct } = locate(this.phases, this.lastEpoch, this.totalSteps);
-    return this.interpolate(phase.startLr, phase.endLr, pct);
+    return this.anneal((phase) => phase.lr);
   }
 
   protected override getMomentum(): MomentumUpdate | undefined {
     if (!this.cycleMomentum) return undefined;
-    const { phase, pct } = locate(this.phases, this.lastEpoch, this.totalSteps);
-    return { values: this.interpolate(phase.startMomentum, phase.endMomentum, pct), useBeta1: this.useBeta1 };
+    return { values: this.anneal((phase) => phase.m), useBeta1: this.useBeta1 };
   }
 
   protected stateFields() {
-    return {
-      totalSteps: SCHEDULE.totalSteps.check,
-      phases: phaseList,
-      annealStrategy: oneOf("cos", "linear"),
-      cycleMomentum: bool(),
-      useBeta1: bool(),
-    };
+    const { totalSteps, pctStart, threePhase, annealStrategy } = checksOf(SCHEDULE);
+    return { totalSteps, pctStart, threePhase, annealStrategy, cycleMomentum: bool(), useBeta1: bool() };
   }
 }
 
-/** A saved list of phases. */
-const phaseList: Check<Phase[]> = (value, label) => {
-  const lrKeys = ["initialLr", "maxLr", "minLr"];
-  const momentumKeys = ["maxMomentum", "baseMomentum"];
-  const valid =
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every(
-      (p) =>
-        typeof p === "object" &&
-        p !== null &&
-        Number.isFinite(p.endStep) &&
-        lrKeys.includes(p.startLr) &&
-        lrKeys.includes(p.endLr) &&
-        momentumKeys.includes(p.startMomentum) &&
-        momentumKeys.includes(p.endMomentum) &&
-        Object.keys(p).length === 5,
-    );
-  if (!valid) throw new TypeError(`${label} is not a list of OneCycleLR phases, got ${describe(value)}`);
-  return (value as Phase[]).map((p) => ({ ...p }));
-};
-
-function groupValue(group: SchedulerParamGroup, index: number, key: LrKey | MomentumKey): number {
+function groupValue(group: SchedulerParamGroup, index: number, key: Key): number {
   const value = group[key];
   if (typeof value !== "number") {
     throw new TypeError(
