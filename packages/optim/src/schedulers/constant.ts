@@ -1,5 +1,5 @@
-import { checkInteger, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
-import { readNumber, type SchedulerState } from "./state.js";
+import { checksOf, int, num, readOptions, required, scheduleFunction, withDefault } from "./options.js";
+import { LAST_EPOCH, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
 
 /** Options of {@link ConstantLR}. */
 export interface ConstantLROptions {
@@ -11,11 +11,42 @@ export interface ConstantLROptions {
   lastEpoch?: number;
 }
 
+/** Options of {@link constantSchedule}: ConstantLR's, with the lr at epoch 0. */
+export interface ConstantScheduleOptions {
+  baseLr: number;
+  factor?: number;
+  totalIters?: number;
+}
+
+const OPTIONS = {
+  factor: withDefault(
+    num({ min: 0, max: 1 }, "Constant multiplicative factor expected to be between 0 and 1"),
+    1 / 3,
+  ),
+  totalIters: withDefault(int({ min: 0 }), 5),
+};
+
+/** η₀·(factor + [t ≥ T]·(1 − factor)), PyTorch's closed form, term for term. */
+function constantLr(baseLr: number, factor: number, totalIters: number, t: number): number {
+  return baseLr * (factor + (t >= totalIters ? 1 : 0) * (1 - factor));
+}
+
+/**
+ * ConstantLR's closed form: η₀·factor for t < totalIters, η₀ from then on.
+ *
+ * @example
+ * constantSchedule({ baseLr: 0.05, factor: 0.5, totalIters: 40 })(39); // 0.025
+ */
+export function constantSchedule(options: ConstantScheduleOptions): (epoch: number) => number {
+  const o = readOptions("constantSchedule", options, { baseLr: required(num({ min: 0 })), ...OPTIONS });
+  return scheduleFunction("constantSchedule", (t) => constantLr(o.baseLr, o.factor, o.totalIters, t));
+}
+
 /**
  * Multiplies every group's lr by a constant `factor` until epoch `totalIters` (PyTorch's
  * `ConstantLR`), a constant warmup.
  *
- * Closed form: η_t = η_0·factor for t < totalIters, η_0 from then on.
+ * Closed form: {@link constantSchedule}.
  * Chainable form, used by `step()`: η_0 = factor·η at the initial step, η_t = η_{t−1}/factor at
  * t = totalIters, η_t = η_{t−1} otherwise.
  *
@@ -27,15 +58,12 @@ export class ConstantLR extends LRScheduler {
   factor: number;
   totalIters: number;
 
-  constructor(
-    optimizer: SchedulableOptimizer,
-    { factor = 1 / 3, totalIters = 5, lastEpoch = -1 }: ConstantLROptions = {},
-  ) {
-    checkOptions("ConstantLR", factor, totalIters);
-    super("ConstantLR", optimizer, lastEpoch);
-    this.factor = factor;
-    this.totalIters = totalIters;
-    this.initialStep();
+  constructor(optimizer: SchedulableOptimizer, options: ConstantLROptions = {}) {
+    const o = readOptions("ConstantLR", options, { ...OPTIONS, lastEpoch: LAST_EPOCH });
+    super("ConstantLR", optimizer, o.lastEpoch);
+    this.factor = o.factor;
+    this.totalIters = o.totalIters;
+    this.start();
   }
 
   protected getLr(): number[] {
@@ -49,28 +77,10 @@ export class ConstantLR extends LRScheduler {
   }
 
   protected override closedFormLr(): number[] {
-    const on = this.lastEpoch >= this.totalIters ? 1 : 0;
-    return this.baseLrs.map((lr) => lr * (this.factor + on * (1 - this.factor)));
+    return this.baseLrs.map((lr) => constantLr(lr, this.factor, this.totalIters, this.lastEpoch));
   }
 
-  protected extraState() {
-    return { factor: this.factor, totalIters: this.totalIters };
+  protected stateFields() {
+    return checksOf(OPTIONS);
   }
-
-  protected loadExtraState(state: SchedulerState): void {
-    const factor = readNumber(state, "factor");
-    const totalIters = readNumber(state, "totalIters");
-    checkOptions("ConstantLR.loadStateDict", factor, totalIters);
-    this.factor = factor;
-    this.totalIters = totalIters;
-  }
-}
-
-function checkOptions(name: string, factor: number, totalIters: number): void {
-  if (!(factor >= 0 && factor <= 1)) {
-    throw new RangeError(
-      `${name}: Constant multiplicative factor expected to be between 0 and 1, got factor=${factor}`,
-    );
-  }
-  checkInteger(name, "totalIters", totalIters, 0);
 }

@@ -1,5 +1,15 @@
-import { checkFinite, LRScheduler, pyMod, type SchedulableOptimizer } from "./scheduler.js";
-import { readNumber, type SchedulerState } from "./state.js";
+import { cosineAnneal } from "./cosine.js";
+import {
+  checksOf,
+  num,
+  pytorchCheck,
+  readOptions,
+  required,
+  scheduleFunction,
+  withDefault,
+} from "./options.js";
+import { LAST_EPOCH, LRScheduler, pyMod, type SchedulableOptimizer } from "./scheduler.js";
+import { describe } from "./state.js";
 
 /** Options of {@link CosineAnnealingWarmRestarts}. */
 export interface CosineAnnealingWarmRestartsOptions {
@@ -7,10 +17,63 @@ export interface CosineAnnealingWarmRestartsOptions {
   t0: number;
   /** Each period is `tMult` times longer than the previous one (an integer ≥ 1). Default 1. */
   tMult?: number;
-  /** The minimum lr. Default 0. */
+  /** The minimum lr (≥ 0). Default 0. */
   etaMin?: number;
   /** Index of the last epoch when resuming. Default −1 (start fresh). */
   lastEpoch?: number;
+}
+
+/** Options of {@link cosineAnnealingWarmRestartsSchedule}: the scheduler's, with the lr at a restart. */
+export interface CosineAnnealingWarmRestartsScheduleOptions {
+  baseLr: number;
+  t0: number;
+  tMult?: number;
+  etaMin?: number;
+}
+
+const OPTIONS = {
+  t0: required(
+    pytorchCheck<number>(
+      "number",
+      (v) => Number.isSafeInteger(v) && v > 0,
+      (v) => `Expected positive integer t0, but got ${v}`,
+    ),
+  ),
+  tMult: withDefault(
+    pytorchCheck<number>(
+      "number",
+      (v) => Number.isSafeInteger(v) && v >= 1,
+      (v) => `Expected integer tMult >= 1, but got ${v}`,
+    ),
+    1,
+  ),
+  etaMin: withDefault(num({ min: 0 }), 0),
+};
+
+/** Where (possibly fractional) epoch `epoch` ≥ 0 falls: the current period tI and the time into it. */
+function position(epoch: number, t0: number, tMult: number): { tI: number; tCur: number } {
+  if (epoch < t0) return { tI: t0, tCur: epoch };
+  if (tMult === 1) return { tI: t0, tCur: pyMod(epoch, t0) };
+  const n = Math.trunc(Math.log((epoch / t0) * (tMult - 1) + 1) / Math.log(tMult));
+  return { tI: t0 * tMult ** n, tCur: epoch - (t0 * (tMult ** n - 1)) / (tMult - 1) };
+}
+
+/**
+ * SGDR's schedule as a function of the (possibly fractional) epoch, as `step(epoch)` computes it:
+ * η_min + (η₀ − η_min)·(1 + cos(π·T_cur/T_i))/2, restarting after t0, t0·tMult, t0·tMult², ...
+ *
+ * @example
+ * cosineAnnealingWarmRestartsSchedule({ baseLr: 1, t0: 2 })(2.5); // 0.8535533905932737
+ */
+export function cosineAnnealingWarmRestartsSchedule(
+  options: CosineAnnealingWarmRestartsScheduleOptions,
+): (epoch: number) => number {
+  const kind = "cosineAnnealingWarmRestartsSchedule";
+  const o = readOptions(kind, options, { baseLr: required(num({ min: 0 })), ...OPTIONS });
+  return scheduleFunction(kind, (t) => {
+    const { tI, tCur } = position(t, o.t0, o.tMult);
+    return cosineAnneal(o.baseLr, o.etaMin, tCur, tI);
+  });
 }
 
 /**
@@ -20,7 +83,8 @@ export interface CosineAnnealingWarmRestartsOptions {
  *
  * where T_cur counts epochs since the last restart and T_i is the current period (t0, then
  * t0·tMult, t0·tMult², ...). `step()` advances T_cur by one epoch; `step(epoch)` jumps to a
- * possibly fractional epoch (e.g. `epoch + i/batchesPerEpoch` after every batch).
+ * possibly fractional epoch (e.g. `epoch + i/batchesPerEpoch` after every batch), as
+ * {@link cosineAnnealingWarmRestartsSchedule}.
  *
  * @example
  * const sched = new CosineAnnealingWarmRestarts(optimizer, { t0: 10, tMult: 2 });
@@ -35,31 +99,28 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   /** Epochs since the last restart (may be fractional). */
   tCur: number;
 
-  constructor(
-    optimizer: SchedulableOptimizer,
-    { t0, tMult = 1, etaMin = 0, lastEpoch = -1 }: CosineAnnealingWarmRestartsOptions,
-  ) {
-    checkPeriods("CosineAnnealingWarmRestarts", t0, tMult);
-    checkFinite("CosineAnnealingWarmRestarts", "etaMin", etaMin);
-    super("CosineAnnealingWarmRestarts", optimizer, lastEpoch);
-    this.t0 = t0;
-    this.tI = t0;
-    this.tMult = tMult;
-    this.etaMin = etaMin;
-    this.tCur = lastEpoch;
-    this.initialStep();
+  constructor(optimizer: SchedulableOptimizer, options: CosineAnnealingWarmRestartsOptions) {
+    const o = readOptions("CosineAnnealingWarmRestarts", options, { ...OPTIONS, lastEpoch: LAST_EPOCH });
+    super("CosineAnnealingWarmRestarts", optimizer, o.lastEpoch);
+    this.t0 = o.t0;
+    this.tI = o.t0;
+    this.tMult = o.tMult;
+    this.etaMin = o.etaMin;
+    this.tCur = o.lastEpoch;
+    this.start();
   }
 
   protected getLr(): number[] {
     const { etaMin, tCur, tI } = this;
-    return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * tCur) / tI))) / 2);
+    return this.baseLrs.map((base) => cosineAnneal(base, etaMin, tCur, tI));
   }
 
   /**
    * Without `epoch`: one epoch more (a restart when T_cur reaches T_i). With `epoch` (≥ 0, may be
-   * fractional): the position in the cycle of restarts at that epoch.
+   * fractional): the position in the cycle of restarts at that epoch. On an error nothing changes.
    */
   override step(epoch?: number): void {
+    const saved = { tCur: this.tCur, tI: this.tI, lastEpoch: this.lastEpoch };
     if (epoch === undefined && this.lastEpoch < 0) epoch = 0;
     if (epoch === undefined) {
       epoch = this.lastEpoch + 1;
@@ -70,49 +131,22 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       }
     } else {
       if (typeof epoch !== "number" || !(epoch >= 0) || !Number.isFinite(epoch)) {
-        throw new RangeError(`CosineAnnealingWarmRestarts: Expected non-negative epoch, but got ${epoch}`);
+        throw new RangeError(
+          `CosineAnnealingWarmRestarts: Expected non-negative epoch, but got ${describe(epoch)}`,
+        );
       }
-      if (epoch >= this.t0) {
-        if (this.tMult === 1) {
-          this.tCur = pyMod(epoch, this.t0);
-        } else {
-          const n = Math.trunc(Math.log((epoch / this.t0) * (this.tMult - 1) + 1) / Math.log(this.tMult));
-          this.tCur = epoch - (this.t0 * (this.tMult ** n - 1)) / (this.tMult - 1);
-          this.tI = this.t0 * this.tMult ** n;
-        }
-      } else {
-        this.tI = this.t0;
-        this.tCur = epoch;
-      }
+      Object.assign(this, position(epoch, this.t0, this.tMult));
     }
     this.lastEpoch = Math.floor(epoch);
-    const groups = this.optimizer.paramGroups;
-    const values = this.getLr();
-    const n = Math.min(groups.length, values.length);
-    for (let i = 0; i < n; i++) groups[i].lr = values[i];
-    this.lastLr = groups.map((g) => g.lr);
+    try {
+      this.writeGroups(this.getLr());
+    } catch (error) {
+      Object.assign(this, saved);
+      throw error;
+    }
   }
 
-  protected extraState() {
-    return { t0: this.t0, tMult: this.tMult, etaMin: this.etaMin, tI: this.tI, tCur: this.tCur };
-  }
-
-  protected loadExtraState(state: SchedulerState): void {
-    const t0 = readNumber(state, "t0");
-    const tMult = readNumber(state, "tMult");
-    checkPeriods("CosineAnnealingWarmRestarts.loadStateDict", t0, tMult);
-    this.t0 = t0;
-    this.tMult = tMult;
-    this.etaMin = readNumber(state, "etaMin");
-    this.tI = readNumber(state, "tI");
-    this.tCur = readNumber(state, "tCur");
-  }
-}
-
-function checkPeriods(name: string, t0: number, tMult: number): void {
-  if (!Number.isInteger(t0) || t0 <= 0)
-    throw new RangeError(`${name}: Expected positive integer t0, but got ${t0}`);
-  if (!Number.isInteger(tMult) || tMult < 1) {
-    throw new RangeError(`${name}: Expected integer tMult >= 1, but got ${tMult}`);
+  protected stateFields() {
+    return { ...checksOf(OPTIONS), tI: num({ above: 0 }), tCur: num() };
   }
 }

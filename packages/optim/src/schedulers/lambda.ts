@@ -1,5 +1,6 @@
-import { LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
-import { describe, type SchedulerState } from "./state.js";
+import { type Check, readOptions, required } from "./options.js";
+import { checkOptimizer, LAST_EPOCH, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
+import { describe } from "./state.js";
 
 /** A multiplicative factor as a function of the epoch index. */
 export type LrLambda = (epoch: number) => number;
@@ -12,6 +13,40 @@ export interface LambdaLROptions {
   lastEpoch?: number;
 }
 
+/** One function per group from one function or an array of them (LambdaLR, MultiplicativeLR). */
+export const lrLambdas: Check<LrLambda[]> = (value, label, groups) => {
+  const kind = label.slice(0, label.indexOf(": "));
+  if (!Array.isArray(value) && typeof value !== "function") {
+    throw new TypeError(`${kind}: lrLambda should be a function, but got ${describe(value)}`);
+  }
+  let lambdas: unknown[];
+  if (Array.isArray(value)) {
+    if (value.length !== groups) {
+      throw new RangeError(`${kind}: expected ${groups} lrLambdas, but got ${value.length}`);
+    }
+    lambdas = value.slice();
+  } else {
+    lambdas = new Array<unknown>(groups).fill(value);
+  }
+  for (const f of lambdas) {
+    if (typeof f !== "function") {
+      throw new TypeError(`${kind}: lrLambda should be a function, but got ${describe(f)}`);
+    }
+  }
+  return lambdas as LrLambda[];
+};
+
+/** Calls group `i`'s lambda at `epoch` and checks that it returned a finite number. */
+export function callLambda(kind: string, lambdas: readonly LrLambda[], i: number, epoch: number): number {
+  const factor = lambdas[i](epoch);
+  if (typeof factor !== "number" || !Number.isFinite(factor)) {
+    throw new RangeError(
+      `${kind}: lrLambda of paramGroups[${i}] returned ${describe(factor)} at epoch ${epoch} (expected a finite number); nothing was changed`,
+    );
+  }
+  return factor;
+}
+
 /**
  * Sets each group's lr to its initial lr times a function of the epoch (PyTorch's `LambdaLR`):
  *
@@ -19,6 +54,7 @@ export interface LambdaLROptions {
  *
  * There is no chainable form: an lr edited by hand is overwritten at the next step. The functions
  * are not part of `stateDict()`; construct the scheduler with the same functions before loading.
+ * A function that returns anything but a finite number is an error at that step.
  *
  * @example
  * // linear warmup over 10 epochs, then constant
@@ -28,37 +64,24 @@ export class LambdaLR extends LRScheduler {
   /** One function per param group. */
   readonly lrLambdas: LrLambda[];
 
-  constructor(optimizer: SchedulableOptimizer, { lrLambda, lastEpoch = -1 }: LambdaLROptions) {
-    const groups = optimizer?.paramGroups?.length ?? 0;
-    let lambdas: LrLambda[];
-    if (Array.isArray(lrLambda)) {
-      if (lrLambda.length !== groups) {
-        throw new RangeError(`LambdaLR: expected ${groups} lrLambdas, but got ${lrLambda.length}`);
-      }
-      lambdas = lrLambda.slice();
-    } else {
-      lambdas = new Array<LrLambda>(groups).fill(lrLambda as LrLambda);
-    }
-    for (const fn of lambdas) {
-      if (typeof fn !== "function") {
-        throw new TypeError(`LambdaLR: lrLambda should be a function, but got ${describe(fn)}`);
-      }
-    }
-    super("LambdaLR", optimizer, lastEpoch);
-    this.lrLambdas = lambdas;
-    this.initialStep();
+  constructor(optimizer: SchedulableOptimizer, options: LambdaLROptions) {
+    checkOptimizer("LambdaLR", optimizer);
+    const spec = { lrLambda: required(lrLambdas), lastEpoch: LAST_EPOCH };
+    const o = readOptions("LambdaLR", options, spec, optimizer.paramGroups.length);
+    super("LambdaLR", optimizer, o.lastEpoch);
+    this.lrLambdas = o.lrLambda;
+    this.start();
   }
 
   protected getLr(): number[] {
     const n = Math.min(this.lrLambdas.length, this.baseLrs.length);
     const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(this.baseLrs[i] * this.lrLambdas[i](this.lastEpoch));
+    for (let i = 0; i < n; i++)
+      out.push(this.baseLrs[i] * callLambda(this.kind, this.lrLambdas, i, this.lastEpoch));
     return out;
   }
 
-  protected extraState() {
+  protected stateFields() {
     return {};
   }
-
-  protected loadExtraState(_state: SchedulerState): void {}
 }

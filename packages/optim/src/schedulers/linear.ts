@@ -1,5 +1,5 @@
-import { checkInteger, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
-import { readNumber, type SchedulerState } from "./state.js";
+import { checksOf, int, num, readOptions, required, scheduleFunction, withDefault } from "./options.js";
+import { LAST_EPOCH, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
 
 /** Options of {@link LinearLR}. */
 export interface LinearLROptions {
@@ -13,11 +13,52 @@ export interface LinearLROptions {
   lastEpoch?: number;
 }
 
+/** Options of {@link linearSchedule}: LinearLR's, with the lr the factors apply to. */
+export interface LinearScheduleOptions {
+  baseLr: number;
+  startFactor?: number;
+  endFactor?: number;
+  totalIters?: number;
+}
+
+const OPTIONS = {
+  startFactor: withDefault(
+    num(
+      { above: 0, max: 1 },
+      "Starting multiplicative factor expected to be greater than 0 and less or equal to 1",
+    ),
+    1 / 3,
+  ),
+  endFactor: withDefault(
+    num({ min: 0, max: 1 }, "Ending multiplicative factor expected to be between 0 and 1"),
+    1,
+  ),
+  totalIters: withDefault(int({ min: 0 }), 5),
+};
+
+/** η₀·(s + (e − s)·min(T, t)/T), PyTorch's closed form, in its order of operations. */
+function linearLr(baseLr: number, s: number, e: number, T: number, t: number): number {
+  return baseLr * (s + ((e - s) * Math.min(T, t)) / T);
+}
+
+/**
+ * LinearLR's closed form: η₀·(s + (e − s)·min(t, T)/T).
+ *
+ * @example
+ * linearSchedule({ baseLr: 0.05, startFactor: 0.5, totalIters: 4 })(2); // 0.0375
+ */
+export function linearSchedule(options: LinearScheduleOptions): (epoch: number) => number {
+  const o = readOptions("linearSchedule", options, { baseLr: required(num({ min: 0 })), ...OPTIONS });
+  return scheduleFunction("linearSchedule", (t) =>
+    linearLr(o.baseLr, o.startFactor, o.endFactor, o.totalIters, t),
+  );
+}
+
 /**
  * Scales every group's lr by a factor moving linearly from `startFactor` to `endFactor` over
  * `totalIters` epochs (PyTorch's `LinearLR`), the usual warmup.
  *
- * Closed form: η_t = η_0 · (s + (e − s)·min(t, T)/T).
+ * Closed form: {@link linearSchedule}.
  * Chainable form, used by `step()` (s = startFactor, e = endFactor, T = totalIters):
  *   η_0 = s·η                                  (the initial step)
  *   η_t = η_{t−1} · (1 + (e − s) / (T·s + (t − 1)·(e − s)))   for 0 < t ≤ T
@@ -32,16 +73,13 @@ export class LinearLR extends LRScheduler {
   endFactor: number;
   totalIters: number;
 
-  constructor(
-    optimizer: SchedulableOptimizer,
-    { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: LinearLROptions = {},
-  ) {
-    checkFactors("LinearLR", startFactor, endFactor, totalIters);
-    super("LinearLR", optimizer, lastEpoch);
-    this.startFactor = startFactor;
-    this.endFactor = endFactor;
-    this.totalIters = totalIters;
-    this.initialStep();
+  constructor(optimizer: SchedulableOptimizer, options: LinearLROptions = {}) {
+    const o = readOptions("LinearLR", options, { ...OPTIONS, lastEpoch: LAST_EPOCH });
+    super("LinearLR", optimizer, o.lastEpoch);
+    this.startFactor = o.startFactor;
+    this.endFactor = o.endFactor;
+    this.totalIters = o.totalIters;
+    this.start();
   }
 
   protected getLr(): number[] {
@@ -54,34 +92,10 @@ export class LinearLR extends LRScheduler {
 
   protected override closedFormLr(): number[] {
     const { startFactor: s, endFactor: e, totalIters: T, lastEpoch: t } = this;
-    return this.baseLrs.map((lr) => lr * (s + ((e - s) * Math.min(T, t)) / T));
+    return this.baseLrs.map((lr) => linearLr(lr, s, e, T, t));
   }
 
-  protected extraState() {
-    return { startFactor: this.startFactor, endFactor: this.endFactor, totalIters: this.totalIters };
+  protected stateFields() {
+    return checksOf(OPTIONS);
   }
-
-  protected loadExtraState(state: SchedulerState): void {
-    const startFactor = readNumber(state, "startFactor");
-    const endFactor = readNumber(state, "endFactor");
-    const totalIters = readNumber(state, "totalIters");
-    checkFactors("LinearLR.loadStateDict", startFactor, endFactor, totalIters);
-    this.startFactor = startFactor;
-    this.endFactor = endFactor;
-    this.totalIters = totalIters;
-  }
-}
-
-function checkFactors(name: string, startFactor: number, endFactor: number, totalIters: number): void {
-  if (!(startFactor > 0 && startFactor <= 1)) {
-    throw new RangeError(
-      `${name}: Starting multiplicative factor expected to be greater than 0 and less or equal to 1, got startFactor=${startFactor}`,
-    );
-  }
-  if (!(endFactor >= 0 && endFactor <= 1)) {
-    throw new RangeError(
-      `${name}: Ending multiplicative factor expected to be between 0 and 1, got endFactor=${endFactor}`,
-    );
-  }
-  checkInteger(name, "totalIters", totalIters, 0);
 }

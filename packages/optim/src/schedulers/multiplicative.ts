@@ -1,6 +1,6 @@
-import type { LrLambda } from "./lambda.js";
-import { LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
-import { describe, type SchedulerState } from "./state.js";
+import { callLambda, type LrLambda, lrLambdas } from "./lambda.js";
+import { readOptions, required } from "./options.js";
+import { checkOptimizer, LAST_EPOCH, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
 
 /** Options of {@link MultiplicativeLR}. */
 export interface MultiplicativeLROptions {
@@ -14,7 +14,7 @@ export interface MultiplicativeLROptions {
  * Multiplies every group's lr by a function of the epoch at each step (PyTorch's
  * `MultiplicativeLR`): η_t = η_{t−1} · λ(t) for t ≥ 1 (the initial step leaves the lr alone).
  * It is chainable: it always multiplies the group's current lr. The functions are not part of
- * `stateDict()`.
+ * `stateDict()`. A function that returns anything but a finite number is an error at that step.
  *
  * @example
  * const sched = new MultiplicativeLR(optimizer, { lrLambda: () => 0.95 });
@@ -23,25 +23,13 @@ export class MultiplicativeLR extends LRScheduler {
   /** One function per param group. */
   readonly lrLambdas: LrLambda[];
 
-  constructor(optimizer: SchedulableOptimizer, { lrLambda, lastEpoch = -1 }: MultiplicativeLROptions) {
-    const groups = optimizer?.paramGroups?.length ?? 0;
-    let lambdas: LrLambda[];
-    if (Array.isArray(lrLambda)) {
-      if (lrLambda.length !== groups) {
-        throw new RangeError(`MultiplicativeLR: expected ${groups} lrLambdas, but got ${lrLambda.length}`);
-      }
-      lambdas = lrLambda.slice();
-    } else {
-      lambdas = new Array<LrLambda>(groups).fill(lrLambda as LrLambda);
-    }
-    for (const fn of lambdas) {
-      if (typeof fn !== "function") {
-        throw new TypeError(`MultiplicativeLR: lrLambda should be a function, but got ${describe(fn)}`);
-      }
-    }
-    super("MultiplicativeLR", optimizer, lastEpoch);
-    this.lrLambdas = lambdas;
-    this.initialStep();
+  constructor(optimizer: SchedulableOptimizer, options: MultiplicativeLROptions) {
+    checkOptimizer("MultiplicativeLR", optimizer);
+    const spec = { lrLambda: required(lrLambdas), lastEpoch: LAST_EPOCH };
+    const o = readOptions("MultiplicativeLR", options, spec, optimizer.paramGroups.length);
+    super("MultiplicativeLR", optimizer, o.lastEpoch);
+    this.lrLambdas = o.lrLambda;
+    this.start();
   }
 
   protected getLr(): number[] {
@@ -49,13 +37,12 @@ export class MultiplicativeLR extends LRScheduler {
     if (this.isInitial) return groups.map((g) => g.lr);
     const n = Math.min(groups.length, this.lrLambdas.length);
     const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(groups[i].lr * this.lrLambdas[i](this.lastEpoch));
+    for (let i = 0; i < n; i++)
+      out.push(groups[i].lr * callLambda(this.kind, this.lrLambdas, i, this.lastEpoch));
     return out;
   }
 
-  protected extraState() {
+  protected stateFields() {
     return {};
   }
-
-  protected loadExtraState(_state: SchedulerState): void {}
 }

@@ -1,25 +1,24 @@
-import { LRScheduler, type SchedulableOptimizer, type SchedulerParamGroup } from "./scheduler.js";
+import { momentumTarget, setMomentum } from "./momentum.js";
 import {
-  describe,
-  type JsonValue,
-  readBoolean,
-  readChoice,
-  readNumber,
-  type SchedulerState,
-} from "./state.js";
-
-/** The group keys a OneCycleLR phase anneals between. */
-type LrKey = "initialLr" | "maxLr" | "minLr";
-type MomentumKey = "maxMomentum" | "baseMomentum";
-
-/** One phase of the cycle: from `start*` at the previous phase's end step to `end*` at `endStep`. */
-interface Phase {
-  endStep: number;
-  startLr: LrKey;
-  endLr: LrKey;
-  startMomentum: MomentumKey;
-  endMomentum: MomentumKey;
-}
+  bool,
+  checksOf,
+  num,
+  optional,
+  perGroup,
+  pytorchCheck,
+  readOptions,
+  required,
+  scheduleFunction,
+  withDefault,
+} from "./options.js";
+import {
+  checkOptimizer,
+  LAST_EPOCH,
+  LRScheduler,
+  type MomentumUpdate,
+  type SchedulableOptimizer,
+  type SchedulerParamGroup,
+} from "./scheduler.js";
 
 /** Options of {@link OneCycleLR}. */
 export interface OneCycleLROptions {
@@ -50,8 +49,150 @@ export interface OneCycleLROptions {
   lastEpoch?: number;
 }
 
+/** Options of {@link oneCycleSchedule}: OneCycleLR's lr options, with one `maxLr`. */
+export type OneCycleScheduleOptions = Pick<
+  OneCycleLROptions,
+  | "totalSteps"
+  | "epochs"
+  | "stepsPerEpoch"
+  | "pctStart"
+  | "annealStrategy"
+  | "divFactor"
+  | "finalDivFactor"
+  | "threePhase"
+> & { maxLr: number };
+
+const positiveInteger = (name: string) =>
+  pytorchCheck<number>(
+    "number",
+    (v) => Number.isSafeInteger(v) && v > 0,
+    (v) => `Expected positive integer ${name}, but got ${v}`,
+  );
+
+/** The options the lr schedule depends on (OneCycleLR's and oneCycleSchedule's), with PyTorch's messages. */
+const SCHEDULE = {
+  totalSteps: optional(positiveInteger("totalSteps")),
+  epochs: optional(positiveInteger("epochs")),
+  stepsPerEpoch: optional(positiveInteger("stepsPerEpoch")),
+  pctStart: withDefault(
+    pytorchCheck<number>(
+      "number",
+      (v) => v >= 0 && v <= 1,
+      (v) => `Expected float between 0 and 1 pctStart, but got ${v}`,
+    ),
+    0.3,
+  ),
+  annealStrategy: withDefault(
+    pytorchCheck<"cos" | "linear">(
+      "string",
+      (v) => v === "cos" || v === "linear",
+      (v) => `annealStrategy must be one of 'cos' or 'linear', instead got ${v}`,
+    ),
+    "cos",
+  ),
+  divFactor: withDefault(num({ above: 0 }), 25),
+  finalDivFactor: withDefault(num({ above: 0 }), 1e4),
+  threePhase: withDefault(bool(), false),
+};
+
+const MOMENTUM = num({ min: 0 });
+
+/** initialLr = maxLr/divFactor and minLr = initialLr/finalDivFactor, which must be finite. */
+function endPoints(kind: string, maxLr: number, divFactor: number, finalDivFactor: number) {
+  const initialLr = maxLr / divFactor;
+  const minLr = initialLr / finalDivFactor;
+  if (!Number.isFinite(minLr)) {
+    throw new RangeError(
+      `${kind}: maxLr / divFactor / finalDivFactor = ${maxLr} / ${divFactor} / ${finalDivFactor} overflows to ${minLr}`,
+    );
+  }
+  return { initialLr, maxLr, minLr };
+}
+
+/** PyTorch's rule: `totalSteps` if given, else `epochs · stepsPerEpoch`. */
+function totalStepsOf(
+  kind: string,
+  o: { totalSteps?: number; epochs?: number; stepsPerEpoch?: number },
+): number {
+  if (o.totalSteps !== undefined) return o.totalSteps;
+  if (o.epochs !== undefined && o.stepsPerEpoch !== undefined) return o.epochs * o.stepsPerEpoch;
+  throw new TypeError(`${kind}: You must define either totalSteps OR (epochs AND stepsPerEpoch)`);
+}
+
+/** The group keys a phase anneals between. */
+type Key = "initialLr" | "maxLr" | "minLr" | "maxMomentum" | "baseMomentum";
+
+/** One phase of the cycle: lr from `lr[0]` to `lr[1]`, momentum from `m[0]` to `m[1]`, ending at `endStep`. */
+interface Phase {
+  endStep: number;
+  lr: readonly [Key, Key];
+  m: readonly [Key, Key];
+}
+
+/** PyTorch's `_schedule_phases` (N = totalSteps, p = pctStart). */
+function makePhases(p: number, N: number, threePhase: boolean): Phase[] {
+  const up: Phase = { endStep: p * N - 1, lr: ["initialLr", "maxLr"], m: ["maxMomentum", "baseMomentum"] };
+  if (!threePhase)
+    return [up, { endStep: N - 1, lr: ["maxLr", "minLr"], m: ["baseMomentum", "maxMomentum"] }];
+  return [
+    up,
+    { endStep: 2 * p * N - 2, lr: ["maxLr", "initialLr"], m: ["baseMomentum", "maxMomentum"] },
+    { endStep: N - 1, lr: ["initialLr", "minLr"], m: ["maxMomentum", "maxMomentum"] },
+  ];
+}
+
+/** Anneals from `start` to `end` as `pct` goes from 0 to 1, in PyTorch's order of operations. */
+const ANNEAL = {
+  cos: (start: number, end: number, pct: number) => end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1),
+  linear: (start: number, end: number, pct: number) => (end - start) * pct + start,
+};
+
 /**
- * The 1cycle policy (PyTorch's `OneCycleLR`; Smith & Topsekar, "Super-Convergence", 2017): the lr
+ * The phase `step` falls in and how far through it (PyTorch's loop: the first phase whose
+ * `endStep` is ≥ step, else the last), with the errors PyTorch raises as exceptions.
+ */
+function locate(phases: readonly Phase[], step: number, totalSteps: number): { phase: Phase; pct: number } {
+  if (step > totalSteps) {
+    throw new RangeError(
+      `OneCycleLR: Tried to step ${step} times. The specified number of total steps is ${totalSteps}`,
+    );
+  }
+  let start = 0;
+  for (let i = 0; ; i++) {
+    const phase = phases[i];
+    if (step <= phase.endStep || i === phases.length - 1) {
+      if (phase.endStep === start) {
+        throw new RangeError(
+          `OneCycleLR: phase ${i} has zero length (it ends at step ${start}, where it starts); change pctStart or totalSteps`,
+        );
+      }
+      return { phase, pct: (step - start) / (phase.endStep - start) };
+    }
+    start = phase.endStep;
+  }
+}
+
+/**
+ * OneCycleLR's lr schedule for one `maxLr`, as a function of the step:
+ * maxLr/divFactor → maxLr → maxLr/divFactor/finalDivFactor (see {@link OneCycleLR}).
+ *
+ * @example
+ * oneCycleSchedule({ maxLr: 1, totalSteps: 10 })(2); // 1 (the peak, at step 0.3·10 − 1)
+ */
+export function oneCycleSchedule(options: OneCycleScheduleOptions): (step: number) => number {
+  const kind = "oneCycleSchedule";
+  const o = readOptions(kind, options, { maxLr: required(num({ min: 0 })), ...SCHEDULE });
+  const totalSteps = totalStepsOf(kind, o);
+  const phases = makePhases(o.pctStart, totalSteps, o.threePhase);
+  const ends = endPoints(kind, o.maxLr, o.divFactor, o.finalDivFactor) as Record<Key, number>;
+  return scheduleFunction(kind, (step) => {
+    const { phase, pct } = locate(phases, step, totalSteps);
+    return ANNEAL[o.annealStrategy](ends[phase.lr[0]], ends[phase.lr[1]], pct);
+  });
+}
+
+/**
+ * The 1cycle policy (PyTorch's `OneCycleLR`; Smith & Topin, "Super-Convergence", 2017): the lr
  * goes from `initialLr = maxLr/divFactor` up to `maxLr`, then down to
  * `minLr = initialLr/finalDivFactor`, while the momentum goes the other way between `maxMomentum`
  * and `baseMomentum`. Step it after every batch; stepping past `totalSteps` throws.
@@ -67,8 +208,10 @@ export interface OneCycleLROptions {
  *   cos:    lr = end + (start − end)/2 · (1 + cos(π·pct))
  *   linear: lr = (end − start)·pct + start
  *
- * It is not chainable: each step recomputes the lr from the group's stored end points. Momentum is
- * cycled on `betas[0]` if the optimizer has `betas` (Adam, AdamW), else on `momentum`.
+ * It is not chainable: each step recomputes the lr from the group's stored end points (so editing
+ * a group's `maxLr` mid-cycle moves the rest of the cycle, as in PyTorch). Momentum is cycled on
+ * `betas[0]` if the optimizer has `betas` (Adam, AdamW), else on `momentum`. The lr for one
+ * `maxLr`, as a function, is {@link oneCycleSchedule}.
  *
  * @example
  * const sched = new OneCycleLR(optimizer, { maxLr: 0.01, epochs: 10, stepsPerEpoch: batches.length });
@@ -76,265 +219,75 @@ export interface OneCycleLROptions {
  */
 export class OneCycleLR extends LRScheduler {
   totalSteps: number;
+  pctStart: number;
+  threePhase: boolean;
   annealStrategy: "cos" | "linear";
   cycleMomentum: boolean;
   /** Cycle `betas[0]` (true) or `momentum` (false). */
   useBeta1: boolean;
-  private phases: Phase[];
 
   constructor(optimizer: SchedulableOptimizer, options: OneCycleLROptions) {
-    const {
-      maxLr,
-      totalSteps,
-      epochs,
-      stepsPerEpoch,
-      pctStart = 0.3,
-      annealStrategy = "cos",
-      cycleMomentum = true,
-      baseMomentum = 0.85,
-      maxMomentum = 0.95,
-      divFactor = 25,
-      finalDivFactor = 1e4,
-      threePhase = false,
-      lastEpoch = -1,
-    } = options;
-    const name = "OneCycleLR";
-    if (typeof optimizer !== "object" || optimizer === null || !Array.isArray(optimizer.paramGroups)) {
-      throw new TypeError(
-        `${name}: ${describe(optimizer)} is not an Optimizer (expected an object with a paramGroups array)`,
-      );
-    }
-    let steps: number;
-    if (totalSteps !== undefined) {
-      if (!Number.isInteger(totalSteps) || totalSteps <= 0) {
-        throw new RangeError(
-          `${name}: Expected positive integer totalSteps, but got ${describe(totalSteps)}`,
-        );
-      }
-      steps = totalSteps;
-    } else if (epochs !== undefined && stepsPerEpoch !== undefined) {
-      if (!Number.isInteger(epochs) || epochs <= 0) {
-        throw new RangeError(`${name}: Expected positive integer epochs, but got ${describe(epochs)}`);
-      }
-      if (!Number.isInteger(stepsPerEpoch) || stepsPerEpoch <= 0) {
-        throw new RangeError(
-          `${name}: Expected positive integer stepsPerEpoch, but got ${describe(stepsPerEpoch)}`,
-        );
-      }
-      steps = epochs * stepsPerEpoch;
-    } else {
-      throw new TypeError(`${name}: You must define either totalSteps OR (epochs AND stepsPerEpoch)`);
-    }
-    if (typeof pctStart !== "number" || !(pctStart >= 0 && pctStart <= 1)) {
-      throw new RangeError(`${name}: Expected float between 0 and 1 pctStart, but got ${describe(pctStart)}`);
-    }
-    if (annealStrategy !== "cos" && annealStrategy !== "linear") {
-      throw new TypeError(
-        `${name}: annealStrategy must be one of 'cos' or 'linear', instead got ${describe(annealStrategy)}`,
-      );
-    }
-    for (const [option, value] of [
-      ["divFactor", divFactor],
-      ["finalDivFactor", finalDivFactor],
-    ] as const) {
-      if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-        throw new RangeError(`${name}: ${option} must be a positive number, got ${describe(value)}`);
-      }
-    }
-    const groups = optimizer.paramGroups;
-    const maxLrs = formatParam(name, "maxLr", groups.length, maxLr);
-    if (lastEpoch === -1) {
+    const kind = "OneCycleLR";
+    checkOptimizer(kind, optimizer);
+    const spec = {
+      maxLr: required(perGroup(num({ min: 0 }))),
+      ...SCHEDULE,
+      cycleMomentum: withDefault(bool(), true),
+      baseMomentum: withDefault(perGroup(MOMENTUM), 0.85),
+      maxMomentum: withDefault(perGroup(MOMENTUM), 0.95),
+      lastEpoch: LAST_EPOCH,
+    };
+    const o = readOptions(kind, options, spec, optimizer.paramGroups.length);
+    const totalSteps = totalStepsOf(kind, o);
+    const { baseMomentum, maxMomentum } = o;
+    const useBeta1 = o.cycleMomentum && momentumTarget(kind, optimizer, { maxMomentum, baseMomentum });
+    const ends = o.maxLr.map((maxLr) => endPoints(kind, maxLr, o.divFactor, o.finalDivFactor));
+    super(kind, optimizer, o.lastEpoch, (groups) => {
+      if (o.lastEpoch !== -1) return;
       groups.forEach((group, i) => {
-        group.initialLr = maxLrs[i] / divFactor;
-        group.maxLr = maxLrs[i];
-        group.minLr = group.initialLr / finalDivFactor;
+        Object.assign(group, ends[i]);
+        if (!o.cycleMomentum) return;
+        setMomentum(group, maxMomentum[i], useBeta1);
+        group.maxMomentum = maxMomentum[i];
+        group.baseMomentum = baseMomentum[i];
       });
-    }
-    let useBeta1 = false;
-    if (cycleMomentum) {
-      const reference: object = optimizer.defaults ?? groups[0] ?? {};
-      if (!("momentum" in reference) && !("betas" in reference)) {
-        throw new TypeError(
-          `${name}: optimizer must support momentum or beta1 with \`cycleMomentum\` option enabled`,
-        );
-      }
-      useBeta1 = "betas" in reference;
-      const maxMomentums = formatParam(name, "maxMomentum", groups.length, maxMomentum);
-      const baseMomentums = formatParam(name, "baseMomentum", groups.length, baseMomentum);
-      if (lastEpoch === -1) {
-        groups.forEach((group, i) => {
-          if (useBeta1) group.betas = [maxMomentums[i], betaTwo(group, i)];
-          else group.momentum = maxMomentums[i];
-          group.maxMomentum = maxMomentums[i];
-          group.baseMomentum = baseMomentums[i];
-        });
-      }
-    }
-    super(name, optimizer, lastEpoch);
-    this.totalSteps = steps;
-    this.annealStrategy = annealStrategy;
-    this.cycleMomentum = cycleMomentum;
+    });
+    this.totalSteps = totalSteps;
+    this.pctStart = o.pctStart;
+    this.threePhase = o.threePhase;
+    this.annealStrategy = o.annealStrategy;
+    this.cycleMomentum = o.cycleMomentum;
     this.useBeta1 = useBeta1;
-    this.phases = makePhases(pctStart, steps, threePhase);
-    this.initialStep();
+    this.start();
+  }
+
+  /** Each group's value annealed between the current phase's keys `pick(phase)`. */
+  private anneal(pick: (phase: Phase) => readonly [Key, Key]): number[] {
+    const phases = makePhases(this.pctStart, this.totalSteps, this.threePhase);
+    const { phase, pct } = locate(phases, this.lastEpoch, this.totalSteps);
+    const [start, end] = pick(phase);
+    const anneal = ANNEAL[this.annealStrategy];
+    return this.optimizer.paramGroups.map((g, i) =>
+      anneal(groupValue(g, i, start), groupValue(g, i, end), pct),
+    );
   }
 
   protected getLr(): number[] {
-    const step = this.lastEpoch;
-    if (step > this.totalSteps) {
-      throw new RangeError(
-        `OneCycleLR: Tried to step ${step} times. The specified number of total steps is ${this.totalSteps}`,
-      );
-    }
-    const anneal = this.annealStrategy === "cos" ? annealCos : annealLinear;
-    const last = this.phases.length - 1;
-    return this.optimizer.paramGroups.map((group, g) => {
-      let start = 0;
-      for (let i = 0; i <= last; i++) {
-        const phase = this.phases[i];
-        if (step <= phase.endStep || i === last) {
-          if (phase.endStep === start) {
-            throw new RangeError(
-              `OneCycleLR: phase ${i} has zero length (it ends at step ${start}, where it starts); ` +
-                `change pctStart or totalSteps`,
-            );
-          }
-          const pct = (step - start) / (phase.endStep - start);
-          const lr = anneal(groupValue(group, g, phase.startLr), groupValue(group, g, phase.endLr), pct);
-          if (this.cycleMomentum) {
-            const m = anneal(
-              groupValue(group, g, phase.startMomentum),
-              groupValue(group, g, phase.endMomentum),
-              pct,
-            );
-            if (this.useBeta1) group.betas = [m, betaTwo(group, g)];
-            else group.momentum = m;
-          }
-          return lr;
-        }
-        start = phase.endStep;
-      }
-      throw new Error("unreachable");
-    });
+    return this.anneal((phase) => phase.lr);
   }
 
-  protected extraState(): Record<string, JsonValue> {
-    return {
-      totalSteps: this.totalSteps,
-      phases: this.phases.map((p) => ({ ...p })),
-      annealStrategy: this.annealStrategy,
-      cycleMomentum: this.cycleMomentum,
-      useBeta1: this.useBeta1,
-    };
+  protected override getMomentum(): MomentumUpdate | undefined {
+    if (!this.cycleMomentum) return undefined;
+    return { values: this.anneal((phase) => phase.m), useBeta1: this.useBeta1 };
   }
 
-  protected loadExtraState(state: SchedulerState): void {
-    const totalSteps = readNumber(state, "totalSteps");
-    const phases = state.phases;
-    const lrKeys = ["initialLr", "maxLr", "minLr"];
-    const momentumKeys = ["maxMomentum", "baseMomentum"];
-    const valid =
-      Array.isArray(phases) &&
-      phases.length > 0 &&
-      phases.every(
-        (p) =>
-          typeof p === "object" &&
-          p !== null &&
-          !Array.isArray(p) &&
-          typeof p.endStep === "number" &&
-          lrKeys.includes(p.startLr as string) &&
-          lrKeys.includes(p.endLr as string) &&
-          momentumKeys.includes(p.startMomentum as string) &&
-          momentumKeys.includes(p.endMomentum as string),
-      );
-    if (!valid) throw new TypeError("OneCycleLR.loadStateDict: 'phases' is not a list of OneCycleLR phases");
-    this.annealStrategy = readChoice(state, "annealStrategy", ["cos", "linear"] as const);
-    this.cycleMomentum = readBoolean(state, "cycleMomentum");
-    this.useBeta1 = readBoolean(state, "useBeta1");
-    this.totalSteps = totalSteps;
-    this.phases = (phases as unknown as Phase[]).map((p) => ({ ...p }));
+  protected stateFields() {
+    const { totalSteps, pctStart, threePhase, annealStrategy } = checksOf(SCHEDULE);
+    return { totalSteps, pctStart, threePhase, annealStrategy, cycleMomentum: bool(), useBeta1: bool() };
   }
 }
 
-function makePhases(pctStart: number, total: number, threePhase: boolean): Phase[] {
-  if (threePhase) {
-    return [
-      {
-        endStep: pctStart * total - 1,
-        startLr: "initialLr",
-        endLr: "maxLr",
-        startMomentum: "maxMomentum",
-        endMomentum: "baseMomentum",
-      },
-      {
-        endStep: 2 * pctStart * total - 2,
-        startLr: "maxLr",
-        endLr: "initialLr",
-        startMomentum: "baseMomentum",
-        endMomentum: "maxMomentum",
-      },
-      {
-        endStep: total - 1,
-        startLr: "initialLr",
-        endLr: "minLr",
-        startMomentum: "maxMomentum",
-        endMomentum: "maxMomentum",
-      },
-    ];
-  }
-  return [
-    {
-      endStep: pctStart * total - 1,
-      startLr: "initialLr",
-      endLr: "maxLr",
-      startMomentum: "maxMomentum",
-      endMomentum: "baseMomentum",
-    },
-    {
-      endStep: total - 1,
-      startLr: "maxLr",
-      endLr: "minLr",
-      startMomentum: "baseMomentum",
-      endMomentum: "maxMomentum",
-    },
-  ];
-}
-
-/** Cosine anneal from `start` to `end` as `pct` goes from 0 to 1. */
-function annealCos(start: number, end: number, pct: number): number {
-  return end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
-}
-
-/** Linear anneal from `start` to `end` as `pct` goes from 0 to 1. */
-function annealLinear(start: number, end: number, pct: number): number {
-  return (end - start) * pct + start;
-}
-
-/** PyTorch's `_format_param`: one value per group from a scalar or a per-group list. */
-function formatParam(
-  name: string,
-  option: string,
-  groups: number,
-  value: number | readonly number[],
-): number[] {
-  if (Array.isArray(value)) {
-    if (value.length !== groups) {
-      throw new RangeError(
-        `${name}: ${option} must have the same length as optimizer.paramGroups. ` +
-          `${option} has ${value.length} values, paramGroups has ${groups}.`,
-      );
-    }
-    return value.slice();
-  }
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new TypeError(
-      `${name}: ${option} must be a finite number or one per group, got ${describe(value)}`,
-    );
-  }
-  return new Array<number>(groups).fill(value);
-}
-
-function groupValue(group: SchedulerParamGroup, index: number, key: LrKey | MomentumKey): number {
+function groupValue(group: SchedulerParamGroup, index: number, key: Key): number {
   const value = group[key];
   if (typeof value !== "number") {
     throw new TypeError(
@@ -342,12 +295,4 @@ function groupValue(group: SchedulerParamGroup, index: number, key: LrKey | Mome
     );
   }
   return value;
-}
-
-function betaTwo(group: SchedulerParamGroup, index: number): number {
-  const betas = group.betas;
-  if (!Array.isArray(betas) || betas.length !== 2) {
-    throw new TypeError(`OneCycleLR: paramGroups[${index}].betas must be a pair of numbers`);
-  }
-  return betas[1];
 }

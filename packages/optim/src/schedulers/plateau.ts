@@ -1,33 +1,83 @@
+import { type Check, checkNumber, num, pytorchCheck, readOptions, withDefault } from "./options.js";
 import { checkOptimizer, type SchedulableOptimizer } from "./scheduler.js";
-import {
-  describe,
-  encodeFloat,
-  readChoice,
-  readFloat,
-  readNumber,
-  readNumbers,
-  type SchedulerState,
-} from "./state.js";
+import { checkStateFrame, decodeFloat, describe, encodeFloat, type SchedulerState } from "./state.js";
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
   /** `"min"`: reduce when the metric stops decreasing; `"max"`: when it stops increasing. Default `"min"`. */
   mode?: "min" | "max";
-  /** new lr = lr · factor; must be < 1. Default 0.1. */
+  /** new lr = lr · factor; in [0, 1). Default 0.1. */
   factor?: number;
   /** Number of bad epochs tolerated; the lr is reduced at the (patience+1)-th. Default 10. */
   patience?: number;
-  /** Minimum change that counts as an improvement. Default 1e-4. */
+  /** Minimum change that counts as an improvement (≥ 0). Default 1e-4. */
   threshold?: number;
   /** `"rel"`: compare with best·(1 ∓ threshold); `"abs"`: with best ∓ threshold. Default `"rel"`. */
   thresholdMode?: "rel" | "abs";
   /** Epochs to wait after a reduction before counting bad epochs again. Default 0. */
   cooldown?: number;
-  /** Lower bound on the lr, for all groups or one per group. Default 0. */
+  /** Lower bound on the lr (≥ 0), for all groups or one per group. Default 0. */
   minLr?: number | readonly number[];
-  /** A reduction smaller than eps is skipped. Default 1e-8. */
+  /** A reduction smaller than eps is skipped (≥ 0). Default 1e-8. */
   eps?: number;
 }
+
+/** A count: an integer ≥ 0 (patience, cooldown). */
+const count: Check<number> = (value, label) => {
+  if (typeof value !== "number")
+    throw new TypeError(`${label} must be a non-negative integer, got ${describe(value)}`);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${label} must be a non-negative integer, got ${describe(value)}`);
+  }
+  return value;
+};
+
+const MIN_LR = num({ min: 0 });
+
+/** `minLr`: one number for every group (kept as the default for new groups), or one per group. */
+const minLrOption: Check<{ minLrs: number[]; defaultMinLr: number | null }> = (value, label, groups) => {
+  if (Array.isArray(value)) {
+    if (value.length !== groups) {
+      const kind = label.slice(0, label.indexOf(": "));
+      throw new RangeError(`${kind}: expected ${groups} minLrs, got ${value.length}`);
+    }
+    return { minLrs: value.map((v, i) => MIN_LR(v, `${label}[${i}]`, groups)), defaultMinLr: null };
+  }
+  const one = MIN_LR(value, label, groups);
+  return { minLrs: new Array<number>(groups).fill(one), defaultMinLr: one };
+};
+
+const OPTIONS = {
+  mode: withDefault(
+    pytorchCheck<"min" | "max">(
+      "string",
+      (v) => v === "min" || v === "max",
+      (v) => `mode ${v} is unknown!`,
+    ),
+    "min",
+  ),
+  factor: withDefault(
+    pytorchCheck<number>(
+      "number",
+      (v) => v >= 0 && v < 1,
+      (v) => `Factor should be < 1.0 (and >= 0), got ${v}`,
+    ),
+    0.1,
+  ),
+  patience: withDefault(count, 10),
+  threshold: withDefault(num({ min: 0 }), 1e-4),
+  thresholdMode: withDefault(
+    pytorchCheck<"rel" | "abs">(
+      "string",
+      (v) => v === "rel" || v === "abs",
+      (v) => `threshold mode ${v} is unknown!`,
+    ),
+    "rel",
+  ),
+  cooldown: withDefault(count, 0),
+  minLr: withDefault(minLrOption, 0),
+  eps: withDefault(num({ min: 0 }), 1e-8),
+};
 
 /**
  * Reduces the lr when a metric has stopped improving (PyTorch's `ReduceLROnPlateau`). Call
@@ -69,57 +119,18 @@ export class ReduceLROnPlateau {
   private lastLr: number[];
 
   constructor(optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
-    const {
-      mode = "min",
-      factor = 0.1,
-      patience = 10,
-      threshold = 1e-4,
-      thresholdMode = "rel",
-      cooldown = 0,
-      minLr = 0,
-      eps = 1e-8,
-    } = options;
-    const name = "ReduceLROnPlateau";
-    if (typeof factor !== "number" || Number.isNaN(factor) || factor >= 1.0) {
-      throw new RangeError(`${name}: Factor should be < 1.0, got ${describe(factor)}`);
-    }
-    checkOptimizer(name, optimizer);
-    const groups = optimizer.paramGroups.length;
-    if (Array.isArray(minLr)) {
-      if (minLr.length !== groups) {
-        throw new RangeError(`${name}: expected ${groups} minLrs, got ${minLr.length}`);
-      }
-      this.defaultMinLr = null;
-      this.minLrs = minLr.slice();
-    } else {
-      if (typeof minLr !== "number" || Number.isNaN(minLr)) {
-        throw new TypeError(`${name}: minLr must be a number or one per group, got ${describe(minLr)}`);
-      }
-      this.defaultMinLr = minLr as number;
-      this.minLrs = new Array<number>(groups).fill(minLr as number);
-    }
-    checkCount(name, "patience", patience);
-    checkCount(name, "cooldown", cooldown);
-    for (const [option, value] of [
-      ["threshold", threshold],
-      ["eps", eps],
-    ] as const) {
-      if (typeof value !== "number" || !(value >= 0)) {
-        throw new RangeError(`${name}: ${option} must be a non-negative number, got ${describe(value)}`);
-      }
-    }
-    if (mode !== "min" && mode !== "max") throw new TypeError(`${name}: mode ${describe(mode)} is unknown!`);
-    if (thresholdMode !== "rel" && thresholdMode !== "abs") {
-      throw new TypeError(`${name}: threshold mode ${describe(thresholdMode)} is unknown!`);
-    }
+    checkOptimizer(this.kind, optimizer);
+    const o = readOptions(this.kind, options, OPTIONS, optimizer.paramGroups.length);
     this.optimizer = optimizer;
-    this.factor = factor;
-    this.patience = patience;
-    this.cooldown = cooldown;
-    this.eps = eps;
-    this.mode = mode;
-    this.threshold = threshold;
-    this.thresholdMode = thresholdMode;
+    this.mode = o.mode;
+    this.factor = o.factor;
+    this.patience = o.patience;
+    this.threshold = o.threshold;
+    this.thresholdMode = o.thresholdMode;
+    this.cooldown = o.cooldown;
+    this.minLrs = o.minLr.minLrs;
+    this.defaultMinLr = o.minLr.defaultMinLr;
+    this.eps = o.eps;
     this.lastLr = optimizer.paramGroups.map((g) => g.lr);
     this.best = this.modeWorse;
   }
@@ -134,27 +145,31 @@ export class ReduceLROnPlateau {
     return this.cooldownCounter > 0;
   }
 
-  /** Records one epoch's metric and reduces the lr if it has not improved for more than `patience` epochs. */
+  /**
+   * Records one epoch's metric (a number; NaN counts as a bad epoch) and reduces the lr if it has
+   * not improved for more than `patience` epochs. On an error nothing changes.
+   */
   step(metric: number): void {
     if (typeof metric !== "number") {
       throw new TypeError(`ReduceLROnPlateau.step: metric must be a number, got ${describe(metric)}`);
     }
-    this.lastEpoch += 1;
-    if (this.isBetter(metric, this.best)) {
-      this.best = metric;
-      this.numBadEpochs = 0;
+    let { best, numBadEpochs, cooldownCounter } = this;
+    if (this.isBetter(metric, best)) {
+      best = metric;
+      numBadEpochs = 0;
     } else {
-      this.numBadEpochs += 1;
+      numBadEpochs += 1;
     }
-    if (this.inCooldown) {
-      this.cooldownCounter -= 1;
-      this.numBadEpochs = 0; // bad epochs during cooldown are ignored
+    if (cooldownCounter > 0) {
+      cooldownCounter -= 1;
+      numBadEpochs = 0; // bad epochs during cooldown are ignored
     }
-    if (this.numBadEpochs > this.patience) {
+    if (numBadEpochs > this.patience) {
       this.reduceLr();
-      this.cooldownCounter = this.cooldown;
-      this.numBadEpochs = 0;
+      cooldownCounter = this.cooldown;
+      numBadEpochs = 0;
     }
+    Object.assign(this, { best, numBadEpochs, cooldownCounter, lastEpoch: this.lastEpoch + 1 });
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }
 
@@ -171,22 +186,31 @@ export class ReduceLROnPlateau {
     return a > best + this.threshold;
   }
 
+  /** new = max(lr·factor, minLr) for every group, written where lr − new > eps; all checked first. */
   private reduceLr(): void {
     const groups = this.optimizer.paramGroups;
-    if (groups.length !== this.minLrs.length) {
+    let minLrs = this.minLrs;
+    if (groups.length !== minLrs.length) {
       if (this.defaultMinLr === null) {
         throw new RangeError(
           `ReduceLROnPlateau: the number of param groups in the optimizer (${groups.length}) differs from when ` +
-            `ReduceLROnPlateau was initialized (${this.minLrs.length}), usually due to a new param group being ` +
+            `ReduceLROnPlateau was initialized (${minLrs.length}), usually due to a new param group being ` +
             "added to the optimizer. Set the `minLrs` field to one value per param group.",
         );
       }
-      this.minLrs = new Array<number>(groups.length).fill(this.defaultMinLr);
+      minLrs = new Array<number>(groups.length).fill(this.defaultMinLr);
     }
-    groups.forEach((group, i) => {
+    const updates = groups.map((group, i) => {
       const oldLr = group.lr;
-      const newLr = Math.max(oldLr * this.factor, this.minLrs[i]);
-      if (oldLr - newLr > this.eps) group.lr = newLr;
+      const newLr = Math.max(oldLr * this.factor, minLrs[i]);
+      return oldLr - newLr > this.eps ? newLr : oldLr;
+    });
+    updates.forEach((lr, i) => {
+      checkNumber(lr, `ReduceLROnPlateau: the new lr of paramGroups[${i}]`);
+    });
+    this.minLrs = minLrs;
+    updates.forEach((lr, i) => {
+      groups[i].lr = lr;
     });
   }
 
@@ -211,41 +235,48 @@ export class ReduceLROnPlateau {
     };
   }
 
-  /** Restores a state written by `stateDict()` (options included, as in PyTorch). */
+  /**
+   * Restores a state written by `stateDict()` (options included, as in PyTorch). The whole state is
+   * checked first; on any error nothing changes.
+   */
   loadStateDict(state: SchedulerState): void {
-    const name = this.kind;
-    if (typeof state !== "object" || state === null) {
-      throw new TypeError(`${name}.loadStateDict: expected a state object, got ${describe(state)}`);
-    }
-    if (state.kind !== name) {
-      throw new TypeError(`${name}.loadStateDict: the state was written by ${describe(state.kind)}`);
-    }
-    const defaultMinLr = state.defaultMinLr === null ? null : readNumber(state, "defaultMinLr");
-    const next = {
-      mode: readChoice(state, "mode", ["min", "max"] as const),
-      thresholdMode: readChoice(state, "thresholdMode", ["rel", "abs"] as const),
-      factor: readNumber(state, "factor"),
-      patience: readNumber(state, "patience"),
-      threshold: readNumber(state, "threshold"),
-      cooldown: readNumber(state, "cooldown"),
-      minLrs: readNumbers(state, "minLrs"),
-      eps: readNumber(state, "eps"),
-      lastEpoch: readNumber(state, "lastEpoch"),
-      best: readFloat(state, "best"),
-      cooldownCounter: readNumber(state, "cooldownCounter"),
-      numBadEpochs: readNumber(state, "numBadEpochs"),
-      lastLr: readNumbers(state, "lastLr"),
+    const name = `${this.kind}.loadStateDict`;
+    const s = checkStateFrame(this.kind, state, Object.keys(this.stateDict()));
+    const label = (key: string) => `${name}: '${key}'`;
+    const groups = this.optimizer.paramGroups.length;
+    const option = <K extends keyof typeof OPTIONS>(key: K) => OPTIONS[key].check(s[key], label(key), groups);
+    const minLrList = (value: unknown, key: string) => {
+      if (!Array.isArray(value))
+        throw new TypeError(`${label(key)} must be an array, got ${describe(value)}`);
+      return value.map((v, i) => MIN_LR(v, `${label(key)}[${i}]`, groups));
     };
-    if (next.factor >= 1)
-      throw new RangeError(`${name}.loadStateDict: Factor should be < 1.0, got ${next.factor}`);
-    checkCount(`${name}.loadStateDict`, "patience", next.patience);
-    checkCount(`${name}.loadStateDict`, "cooldown", next.cooldown);
-    Object.assign(this, next, { defaultMinLr });
+    const next = {
+      mode: option("mode") as "min" | "max",
+      factor: option("factor") as number,
+      patience: option("patience") as number,
+      threshold: option("threshold") as number,
+      thresholdMode: option("thresholdMode") as "rel" | "abs",
+      cooldown: option("cooldown") as number,
+      minLrs: minLrList(s.minLrs, "minLrs"),
+      defaultMinLr: s.defaultMinLr === null ? null : MIN_LR(s.defaultMinLr, label("defaultMinLr"), groups),
+      eps: option("eps") as number,
+      lastEpoch: count(s.lastEpoch, label("lastEpoch"), groups),
+      best: decodeFloat(s.best, label("best")),
+      cooldownCounter: count(s.cooldownCounter, label("cooldownCounter"), groups),
+      numBadEpochs: count(s.numBadEpochs, label("numBadEpochs"), groups),
+      lastLr: lastLrList(s.lastLr, label("lastLr")),
+    };
+    if (next.defaultMinLr === null && next.minLrs.length !== groups) {
+      throw new RangeError(
+        `${label("minLrs")} has ${next.minLrs.length} values but the optimizer has ${groups} param groups`,
+      );
+    }
+    Object.assign(this, next);
   }
 }
 
-function checkCount(name: string, option: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${name}: ${option} must be a non-negative integer, got ${describe(value)}`);
-  }
+/** The last lrs: finite numbers. */
+function lastLrList(value: unknown, label: string): number[] {
+  if (!Array.isArray(value)) throw new TypeError(`${label} must be an array, got ${describe(value)}`);
+  return value.map((v, i) => checkNumber(v, `${label}[${i}]`));
 }

@@ -1,14 +1,34 @@
-import { checkFinite, checkInteger, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
-import { readNumber, type SchedulerState } from "./state.js";
+import { checksOf, int, num, readOptions, required, scheduleFunction, withDefault } from "./options.js";
+import { LAST_EPOCH, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
 
 /** Options of {@link StepLR}. */
 export interface StepLROptions {
   /** Period of the decay, in epochs (a positive integer). */
   stepSize: number;
-  /** Multiplicative factor of the decay. Default 0.1. */
+  /** Multiplicative factor of the decay (≥ 0). Default 0.1. */
   gamma?: number;
   /** Index of the last epoch when resuming. Default −1 (start fresh). */
   lastEpoch?: number;
+}
+
+/** Options of {@link stepSchedule}: StepLR's, with the lr at epoch 0. */
+export interface StepScheduleOptions {
+  baseLr: number;
+  stepSize: number;
+  gamma?: number;
+}
+
+const OPTIONS = { stepSize: required(int({ min: 1 })), gamma: withDefault(num({ min: 0 }), 0.1) };
+
+/**
+ * StepLR's closed form: η_t = η₀·γ^⌊t / stepSize⌋.
+ *
+ * @example
+ * stepSchedule({ baseLr: 0.05, stepSize: 30 })(45); // 0.005 (to rounding)
+ */
+export function stepSchedule(options: StepScheduleOptions): (epoch: number) => number {
+  const o = readOptions("stepSchedule", options, { baseLr: required(num({ min: 0 })), ...OPTIONS });
+  return scheduleFunction("stepSchedule", (t) => o.baseLr * o.gamma ** Math.floor(t / o.stepSize));
 }
 
 /**
@@ -16,7 +36,7 @@ export interface StepLROptions {
  *
  * Chainable form, used by `step()` (t = `lastEpoch`):
  *   η_t = γ·η_{t−1}   if t > 0 and t mod stepSize = 0,   else η_t = η_{t−1}
- * Closed form (used when jumping to an epoch): η_t = η_0 · γ^⌊t / stepSize⌋.
+ * Closed form (used when jumping to an epoch): {@link stepSchedule}.
  *
  * @example
  * const sched = new StepLR(optimizer, { stepSize: 30, gamma: 0.1 });
@@ -27,13 +47,12 @@ export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: StepLROptions) {
-    checkInteger("StepLR", "stepSize", stepSize, 1);
-    checkFinite("StepLR", "gamma", gamma);
-    super("StepLR", optimizer, lastEpoch);
-    this.stepSize = stepSize;
-    this.gamma = gamma;
-    this.initialStep();
+  constructor(optimizer: SchedulableOptimizer, options: StepLROptions) {
+    const o = readOptions("StepLR", options, { ...OPTIONS, lastEpoch: LAST_EPOCH });
+    super("StepLR", optimizer, o.lastEpoch);
+    this.stepSize = o.stepSize;
+    this.gamma = o.gamma;
+    this.start();
   }
 
   protected getLr(): number[] {
@@ -46,14 +65,7 @@ export class StepLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
   }
 
-  protected extraState() {
-    return { stepSize: this.stepSize, gamma: this.gamma };
-  }
-
-  protected loadExtraState(state: SchedulerState): void {
-    const stepSize = readNumber(state, "stepSize");
-    checkInteger("StepLR.loadStateDict", "stepSize", stepSize, 1);
-    this.stepSize = stepSize;
-    this.gamma = readNumber(state, "gamma");
+  protected stateFields() {
+    return checksOf(OPTIONS);
   }
 }
