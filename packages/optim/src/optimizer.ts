@@ -180,7 +180,7 @@ export abstract class Optimizer<
     this.validateGroup(full as ParamGroup & H, where);
     this.paramGroups.push(
       guardedGroup(full, Object.keys(this.defaults), (group) =>
-        this.validateGroup(group as ParamGroup & H, `param group ${index}`),
+        this.validateGroup(group as ParamGroup & H, `param group ${index}`, "update"),
       ) as ParamGroup & H,
     );
   }
@@ -277,9 +277,17 @@ export abstract class Optimizer<
     this.skippedSteps = loaded.skippedSteps;
   }
 
-  private validateGroup(group: ParamGroup & H, where: string): void {
+  /**
+   * Validates a group's options, naming the group in the message. `phase` "update" (a write
+   * between steps, and the check at every step) accepts the tiny negative learning rates that
+   * PyTorch's own schedule recursions leave where a schedule reaches 0 (`LinearLR` to
+   * `endFactor: 0` gives −2.2e-18): PyTorch checks `lr ≥ 0` only at construction and steps with
+   * them; such an lr moves a parameter by less than its rounding error.
+   */
+  private validateGroup(group: ParamGroup & H, where: string, phase: "create" | "update" = "create"): void {
     try {
-      this.validate(group);
+      const residue = phase === "update" && group.lr < 0 && group.lr >= -LR_RESIDUE;
+      this.validate(residue ? { ...group, lr: 0 } : group);
     } catch (error) {
       if (error instanceof Error && where !== "") error.message = `${error.message} (${where})`;
       throw error;
@@ -292,7 +300,7 @@ export abstract class Optimizer<
     let finite = true;
     for (let g = 0; g < this.paramGroups.length; g++) {
       const group = this.paramGroups[g];
-      this.validateGroup(group, `param group ${g}`);
+      this.validateGroup(group, `param group ${g}`, "update");
       for (let i = 0; i < group.params.length; i++) {
         const p = group.params[i];
         const grad = p.grad;
@@ -396,6 +404,12 @@ function describeParam(x: unknown): string {
   const data = (x as { data?: unknown }).data;
   return data === undefined ? "an object without data" : `an object whose data is ${show(data)}`;
 }
+
+/**
+ * The largest negative learning rate accepted after construction: floating-point residue of a
+ * schedule that reaches 0 (see `validateGroup`), not a deliberate negative step size.
+ */
+const LR_RESIDUE = 1e-12;
 
 /** The values behind a guarded group's hyperparameter accessors. */
 const VALUES = Symbol("values");

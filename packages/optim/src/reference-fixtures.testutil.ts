@@ -169,7 +169,8 @@ export function run(c: Case, make: Make, names: TorchNames = {}, checkState = tr
           for (let k = 0; k < g.length; k++) g[k] = (p.data[k] - centre[i][k]) * h[i][k] + n[k];
         } else {
           const r = Math.fround;
-          for (let k = 0; k < g.length; k++) g[k] = r(r(r(p.data[k] - r(centre[i][k])) * r(h[i][k])) + r(n[k]));
+          for (let k = 0; k < g.length; k++)
+            g[k] = r(r(r(p.data[k] - r(centre[i][k])) * r(h[i][k])) + r(n[k]));
         }
         p.grad = { data: g };
       } else {

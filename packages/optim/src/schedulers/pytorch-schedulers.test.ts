@@ -133,7 +133,9 @@ describe(`schedulers against PyTorch ${fixture.torch}`, () => {
           if (lr > LR_RTOL || m > LR_RTOL) {
             expect.fail(
               `${c.name}, step ${t}, group ${i}: lr ${g.lr} vs ${c.lr[t][i]}` +
-                (momenta ? `, momentum ${c.beta1 ? (g.betas as number[] | undefined)?.[0] : g.momentum} vs ${momenta[t][i]}` : ""),
+                (momenta
+                  ? `, momentum ${c.beta1 ? (g.betas as number[] | undefined)?.[0] : g.momentum} vs ${momenta[t][i]}`
+                  : ""),
             );
           }
         });

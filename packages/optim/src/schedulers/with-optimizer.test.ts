@@ -98,3 +98,24 @@ describe("schedulers on the real optimizers", () => {
     expect(opt.paramGroups[0].lr).toBe(0.05);
   });
 });
+
+describe("schedules that end at lr 0", () => {
+  it("step with PyTorch's floating-point residue (LinearLR 1/3 → 0 leaves lr = −1.85e-18)", () => {
+    const p = { data: new Float64Array([1, 2]), grad: { data: new Float64Array([0.5, -0.5]) } };
+    const opt = new SGD([p], { lr: 0.1 });
+    // PyTorch 1.13 and 2.x give the same value: 0.1·(1/3) ... recursion → −1.8503717077085946e-18.
+    const sched = new LinearLR(opt, { startFactor: 1 / 3, endFactor: 0, totalIters: 4 });
+    for (let i = 0; i < 4; i++) {
+      opt.step();
+      sched.step();
+    }
+    const lr = opt.paramGroups[0].lr;
+    expect(lr).toBe(-1.8503717077085946e-18); // the residue this test is about
+    expect(() => opt.step()).not.toThrow();
+    // A deliberately negative lr is still an error, at the write and at construction.
+    expect(() => {
+      opt.paramGroups[0].lr = -1e-3;
+    }).toThrow("Invalid learning rate: -0.001 (param group 0)");
+    expect(() => new SGD([p], { lr: -1e-18 })).toThrow("Invalid learning rate: -1e-18");
+  });
+});
