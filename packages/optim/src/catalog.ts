@@ -2,6 +2,7 @@
 // added here once (its exports and its entry in OPTIMIZER_CATALOG) and every application that
 // reads the catalog (the demo's command line and reports, the lab) offers it with no other edit.
 
+import { ADADELTA_ENTRY } from "./adadelta.js";
 import { ADAGRAD_ENTRY } from "./adagrad.js";
 import { ADAM_ENTRY } from "./adam.js";
 import { ADAMW_ENTRY } from "./adamw.js";
@@ -9,6 +10,14 @@ import type { OptimizerEntry } from "./catalog-entry.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
 import { MOMENTUM_ENTRY, SGD_ENTRY } from "./sgd.js";
 
+export {
+  ADADELTA_ENTRY,
+  Adadelta,
+  type AdadeltaHyperparameters,
+  type AdadeltaOptions,
+  type AdadeltaState,
+  adadeltaStep,
+} from "./adadelta.js";
 export {
   ADAGRAD_ENTRY,
   Adagrad,
@@ -55,4 +64,5 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   RMSPROP_ENTRY,
   ADAM_ENTRY,
   ADAMW_ENTRY,
+  ADADELTA_ENTRY,
 ]);
