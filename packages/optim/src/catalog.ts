@@ -8,6 +8,7 @@ import { ADAM_ENTRY } from "./adam.js";
 import { ADAMW_ENTRY } from "./adamw.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
+import { RPROP_ENTRY } from "./rprop.js";
 import { MOMENTUM_ENTRY, SGD_ENTRY } from "./sgd.js";
 
 export {
@@ -44,6 +45,14 @@ export {
   rmspropStep,
 } from "./rmsprop.js";
 export {
+  RPROP_ENTRY,
+  Rprop,
+  type RpropHyperparameters,
+  type RpropOptions,
+  type RpropState,
+  rpropStep,
+} from "./rprop.js";
+export {
   MOMENTUM_ENTRY,
   SGD,
   SGD_ENTRY,
@@ -65,4 +74,5 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   ADAM_ENTRY,
   ADAMW_ENTRY,
   ADADELTA_ENTRY,
+  RPROP_ENTRY,
 ]);
