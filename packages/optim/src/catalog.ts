@@ -6,6 +6,7 @@ import { ADADELTA_ENTRY } from "./adadelta.js";
 import { ADAGRAD_ENTRY } from "./adagrad.js";
 import { ADAM_ENTRY } from "./adam.js";
 import { ADAMW_ENTRY } from "./adamw.js";
+import { ASGD_ENTRY } from "./asgd.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
 import { RPROP_ENTRY } from "./rprop.js";
@@ -36,6 +37,15 @@ export {
   adamStep,
 } from "./adam.js";
 export { ADAMW_ENTRY, AdamW, adamwStep } from "./adamw.js";
+export {
+  ASGD,
+  ASGD_ENTRY,
+  type ASGDHyperparameters,
+  type ASGDOptions,
+  type ASGDScalars,
+  type ASGDState,
+  asgdStep,
+} from "./asgd.js";
 export {
   RMSPROP_ENTRY,
   RMSprop,
@@ -75,4 +85,5 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   ADAMW_ENTRY,
   ADADELTA_ENTRY,
   RPROP_ENTRY,
+  ASGD_ENTRY,
 ]);
