@@ -59,8 +59,11 @@ function checkNumberValue(h: NumberHyperparameter, value: unknown): string | nul
 
 /** The valid range of a number hyperparameter in interval notation: `[0, 1)`, `[0, ∞)`. */
 export function rangeText(h: NumberHyperparameter): string {
+  const lowOpen = h.minExclusive === true || h.min === Number.NEGATIVE_INFINITY;
+  const highOpen = h.maxExclusive === true || h.max === Number.POSITIVE_INFINITY;
+  const lo = h.min === Number.NEGATIVE_INFINITY ? "−∞" : String(h.min);
   const hi = h.max === Number.POSITIVE_INFINITY ? "∞" : String(h.max);
-  return `${h.minExclusive === true ? "(" : "["}${h.min}, ${hi}${h.maxExclusive === true || h.max === Number.POSITIVE_INFINITY ? ")" : "]"}`;
+  return `${lowOpen ? "(" : "["}${lo}, ${hi}${highOpen ? ")" : "]"}`;
 }
 
 /**

@@ -141,3 +141,13 @@ describe("the optimizer catalog", () => {
     );
   });
 });
+
+it("writes valid ranges in interval notation, open at infinite ends", () => {
+  const base = optimizerEntry("adam").hyperparameters[0] as NumberHyperparameter;
+  expect(rangeText({ ...base, min: 0, max: Number.POSITIVE_INFINITY })).toBe("[0, ∞)");
+  expect(rangeText({ ...base, min: 0, max: 1, maxExclusive: true })).toBe("[0, 1)");
+  expect(rangeText({ ...base, min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY })).toBe(
+    "(−∞, ∞)",
+  );
+  expect(rangeText({ ...base, min: 0, minExclusive: true, max: 2 })).toBe("(0, 2]");
+});

@@ -2,16 +2,27 @@
 // added here once (its exports and its entry in OPTIMIZER_CATALOG) and every application that
 // reads the catalog (the demo's command line and reports, the lab) offers it with no other edit.
 
+import { ADADELTA_ENTRY } from "./adadelta.js";
 import { ADAGRAD_ENTRY } from "./adagrad.js";
 import { ADAM_ENTRY } from "./adam.js";
 import { ADAMAX_ENTRY } from "./adamax.js";
 import { ADAMW_ENTRY } from "./adamw.js";
+import { ASGD_ENTRY } from "./asgd.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
 import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
+import { RPROP_ENTRY } from "./rprop.js";
 import { MOMENTUM_ENTRY, SGD_ENTRY } from "./sgd.js";
 
+export {
+  ADADELTA_ENTRY,
+  Adadelta,
+  type AdadeltaHyperparameters,
+  type AdadeltaOptions,
+  type AdadeltaState,
+  adadeltaStep,
+} from "./adadelta.js";
 export {
   ADAGRAD_ENTRY,
   Adagrad,
@@ -38,6 +49,15 @@ export {
 } from "./adamax.js";
 export { ADAMW_ENTRY, AdamW, adamwStep } from "./adamw.js";
 export {
+  ASGD,
+  ASGD_ENTRY,
+  type ASGDHyperparameters,
+  type ASGDOptions,
+  type ASGDScalars,
+  type ASGDState,
+  asgdStep,
+} from "./asgd.js";
+export {
   NADAM_ENTRY,
   NAdam,
   type NAdamHyperparameters,
@@ -63,6 +83,14 @@ export {
   rmspropStep,
 } from "./rmsprop.js";
 export {
+  RPROP_ENTRY,
+  Rprop,
+  type RpropHyperparameters,
+  type RpropOptions,
+  type RpropState,
+  rpropStep,
+} from "./rprop.js";
+export {
   MOMENTUM_ENTRY,
   SGD,
   SGD_ENTRY,
@@ -86,4 +114,7 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   NADAM_ENTRY,
   RADAM_ENTRY,
   ADAMAX_ENTRY,
+  ADADELTA_ENTRY,
+  RPROP_ENTRY,
+  ASGD_ENTRY,
 ]);

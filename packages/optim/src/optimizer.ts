@@ -19,10 +19,10 @@ import {
 } from "./state-dict.js";
 import { show } from "./validate.js";
 
-/** The hyperparameters every rule has. */
+/** The hyperparameters every rule has (`weightDecay`: every rule but Rprop, which has none in PyTorch). */
 export interface BaseHyperparameters {
   lr: number;
-  weightDecay: number;
+  weightDecay?: number;
   maximize: boolean;
 }
 
@@ -32,8 +32,8 @@ export interface BaseHyperparameters {
  * hyperparameter is validated at once (an invalid value throws and is not stored), and the whole
  * group is checked again at every `step()`.
  *
- * Every rule's group has `lr`, `weightDecay` and `maximize`, and the rule's other
- * hyperparameters. Any other key (e.g. `initialLr`, written by a scheduler) is kept and saved by
+ * Every rule's group has `lr` and `maximize` (and `weightDecay`, except Rprop's), and the rule's
+ * other hyperparameters. Any other key (e.g. `initialLr`, written by a scheduler) is kept and saved by
  * `stateDict()`.
  */
 export interface ParamGroup extends BaseHyperparameters {
