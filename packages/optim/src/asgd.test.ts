@@ -13,7 +13,7 @@ import {
   run,
   type TorchNames,
 } from "./reference-fixtures.testutil.js";
-import { expectSameBitsOnBothBackends, KERNEL_SIZES, randomF32 } from "./same-bits.testutil.js";
+import { expectSameBitsOnBothBackends, KERNEL_SIZES, randomF32 } from "./rule-contract.testutil.js";
 import { wasmSimdSupported } from "./wasm/module.js";
 
 const make: Make = (groups, options) =>
