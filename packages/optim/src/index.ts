@@ -15,6 +15,13 @@ export {
   setKernelBackend,
   WASM_MIN_ELEMENTS,
 } from "./kernel-backend.js";
+export {
+  LBFGS,
+  type LBFGSHyperparameters,
+  type LBFGSOptions,
+  type LBFGSSettings,
+  type LBFGSState,
+} from "./lbfgs.js";
 export { NonFiniteGradientError, type NonFinitePolicy } from "./non-finite.js";
 export {
   type BaseHyperparameters,
