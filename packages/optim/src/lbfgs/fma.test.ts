@@ -87,6 +87,54 @@ describe("fma (float64)", () => {
     expect(round(exactFma(a, a, 2 ** -53), 53)).toBe(1 + 3 * 2 ** -52);
   });
 
+  it("is right next to ties: a·b + c within one unit of a midpoint, or on it", () => {
+    // a, b: odd 27-bit integers, so a·b has 54 bits (p = RN(a·b) is off by ±1); c = ±2^60 makes
+    // the sum's unit 2^8, and keeping only a·b ≡ 127, 128 or 129 (mod 256) puts the sum within 1 of a
+    // midpoint of that unit, or on it. Then scaled by a random power of two.
+    const random = rng(3);
+    let checked = 0;
+    let twoRoundingsWrong = 0;
+    while (checked < 4000) {
+      const a = 2 * Math.floor(random() * 2 ** 25) + 2 ** 26 + 1;
+      const b = Math.floor(random() * 2 ** 26) + 2 ** 26; // odd or even: even gives exact ties
+      const low = Number((BigInt(a) * BigInt(b)) % 256n);
+      if (low < 127 || low > 129) continue;
+      const scale = 2 ** Math.floor(random() * 60 - 30);
+      const sign = random() < 0.5 ? -1 : 1;
+      const x = a * scale;
+      const c = sign * (2 ** 60 + 256 * Math.floor(random() * 2 ** 20)) * scale;
+      const expected = round(exactFma(x, b, c), 53);
+      expect(fma(x, b, c)).toBe(expected);
+      if (x * b + c !== expected) twoRoundingsWrong++;
+      checked++;
+    }
+    expect(twoRoundingsWrong).toBeGreaterThan(200); // measured 399
+  });
+
+  it("breaks ties that the rounding of c + RN(a·b) creates, by the sign of a·b's rounding error", () => {
+    // (1 + 2^-27)(1 − 2^-27 + 2^-53) = 1 + 2^-54 + 2^-80 rounds to 1, and (1 + 2^-27)(1 − 2^-27) =
+    // 1 − 2^-54 rounds (a tie) to 1: with c = 2^53 or 2^53 + 2 the sum c + 1 is a tie in
+    // float64 that the dropped ±2^-54 decides. Scaled by powers of two, with all signs.
+    const random = rng(5);
+    const pairs: [number, number][] = [
+      [1 + 2 ** -27, 1 - 2 ** -27 + 2 ** -53],
+      [1 + 2 ** -27, 1 - 2 ** -27],
+    ];
+    let twoRoundingsWrong = 0;
+    for (let i = 0; i < 400; i++) {
+      const [a0, b0] = pairs[i % 2];
+      const k = Math.floor(random() * 200 - 100);
+      const sign = random() < 0.5 ? -1 : 1;
+      const a = sign * a0 * 2 ** k;
+      const b = b0 * 2 ** Math.floor(random() * 20);
+      const c = sign * (2 ** 53 + 2 * (i % 4 < 2 ? 0 : 1)) * (a / (sign * a0)) * (b / b0);
+      const expected = round(exactFma(a, b, c), 53);
+      expect(fma(a, b, c)).toBe(expected);
+      if (a * b + c !== expected) twoRoundingsWrong++;
+    }
+    expect(twoRoundingsWrong).toBeGreaterThan(100);
+  });
+
   it("gives IEEE results for zeros, infinities and NaN", () => {
     expect(fma(0, 5, 2)).toBe(2);
     expect(fma(2, 3, Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
@@ -107,6 +155,28 @@ describe("fmaF32", () => {
       const c = i % 3 === 0 ? Math.fround(-(a * b) * (1 + (random() - 0.5) * 2 ** -12)) : value();
       expect(fmaF32(a, b, c)).toBe(Math.fround(round(exactFma(a, b, c), 24)));
     }
+  });
+
+  it("is right next to float32 ties that rounding to float64 first lands on", () => {
+    // (2^12 + 1)(2^24 − 2^12 + 1) = 2^36 + 1 exactly; + (2^60 + k·2^37) is 1 above a float32
+    // midpoint, which float64 (unit 2^8 there) rounds onto. ± signs and power-of-two scales.
+    const random = rng(4);
+    const a = 4097;
+    const b = 16773121;
+    let twoRoundingsWrong = 0;
+    for (let i = 0; i < 2000; i++) {
+      const scale = 2 ** Math.floor(random() * 40 - 80);
+      const sa = random() < 0.5 ? -1 : 1;
+      const sc = random() < 0.5 ? -1 : 1;
+      const x = sa * a * scale;
+      const c = sc * (2 ** 60 + 2 ** 37 * Math.floor(random() * 2 ** 20)) * scale * 2 ** -10;
+      const y = b * 2 ** -10;
+      expect([x, y, c].every((v) => Math.fround(v) === v)).toBe(true);
+      const expected = Math.fround(round(exactFma(x, y, c), 24));
+      expect(fmaF32(x, y, c)).toBe(expected);
+      if (Math.fround(x * y + c) !== expected) twoRoundingsWrong++;
+    }
+    expect(twoRoundingsWrong).toBeGreaterThan(500);
   });
 
   it("is right where rounding a·b + c to float64 and then to float32 is not", () => {

@@ -4,62 +4,30 @@
  * vectorized loop, and on x86-64 builds its scalar loop as well), and L-BFGS does three such
  * updates per history entry, so an exact port needs it.
  *
- * Both functions compute the exact sum and round it once: `a·b` is split into a rounded product
- * and its exact error (Dekker), added to `c` with Knuth's error-free TwoSum, and the two small
- * error terms are combined with rounding to odd, which makes the final round-to-nearest correct
- * (Boldo & Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms using
- * rounding to odd", IEEE Trans. Computers 57(4), 2008).
+ * float64: a·b = p + e exactly (Dekker's product), c + p = s + u exactly (Knuth's TwoSum),
+ * u + e = v + w exactly, s + v = r + q exactly, so a·b + c = r + q + w, and r = RN(s + v). w ≠ 0
+ * only if u ≠ 0 and e ≠ 0; u ≠ 0 means c + p was inexact, hence |s| ≥ max(|c|, |p|)/2 and v is
+ * within a few units in the last place of s. Then q and the midpoints around r lie on the grid of
+ * v's last place while |w| is at most half of it, so r + q + w rounds to r, except when q is
+ * exactly half the gap from r to its neighbour r + 2q: a tie, which w's sign breaks.
+ * float32: a·b is exact in float64, and rounding a·b + c to float64 and then to float32 is right
+ * unless the float64 sum is exactly a float32 tie, which its TwoSum error breaks.
  */
 
 /** Veltkamp's splitter for float64: 2^27 + 1. */
 const SPLITTER = 134217729;
-/** Above this magnitude `SPLITTER·a` overflows. */
-const SPLIT_LIMIT = 2 ** 995;
 /** Below this magnitude of `a·b` the product's error term can underflow. */
 const TINY_PRODUCT = 2 ** -900;
 
-const word = new Float64Array(1);
-const halves = new Uint32Array(word.buffer);
-/** Index of the low 32 bits of a float64 in `halves` (0 on little-endian hosts). */
-const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HIGH = 1 - LOW;
-
 /**
- * `x + y` rounded to odd: exact if representable, else whichever of the two neighbouring float64
- * values has an odd last significand bit.
- */
-function addRoundToOdd(x: number, y: number): number {
-  const s = x + y;
-  const yy = s - x;
-  const err = x - (s - yy) + (y - yy);
-  if (err === 0 || !Number.isFinite(s)) return s; // exact, or ±Infinity / NaN (err is NaN)
-  word[0] = s;
-  if ((halves[LOW] & 1) !== 0) return s;
-  // s is even and inexact (so not 0): step one unit in the last place towards the exact sum.
-  if (s > 0 === err > 0) {
-    halves[LOW] += 1; // even, so no carry
-  } else if (halves[LOW] === 0) {
-    halves[LOW] = 0xffffffff;
-    halves[HIGH] -= 1;
-  } else {
-    halves[LOW] -= 1;
-  }
-  return word[0];
-}
-
-/**
- * `a·b + c` rounded once to float64 (IEEE 754 fusedMultiplyAdd), for finite operands with
- * `|a|, |b| < 2^995` and `a·b` zero or above `2^-900` in magnitude, which covers any optimizer
- * state; outside that range (and for infinite or NaN operands) it returns `a·b + c` with two
- * roundings.
+ * `a·b + c` rounded once to float64 (IEEE 754 fusedMultiplyAdd), whenever `|a·b| ≥ 2^-900` and
+ * no intermediate overflows (`|a|, |b| < 2^996` suffice), which covers any optimizer state;
+ * otherwise (also for a·b = 0 and for infinite or NaN operands) it returns `a·b + c` with two
+ * roundings, which is the fused result in those cases except near underflow or overflow.
  */
 export function fma(a: number, b: number, c: number): number {
   const p = a * b;
-  if (!(Math.abs(a) < SPLIT_LIMIT && Math.abs(b) < SPLIT_LIMIT && Math.abs(p) >= TINY_PRODUCT)) {
-    return p + c; // also a·b = 0, ±Infinity and NaN, where p + c is already the fused result
-  }
-  if (!Number.isFinite(c)) return p + c;
-  // Dekker: a·b = p + e exactly.
+  // Dekker: a·b = p + e.
   let t = SPLITTER * a;
   const ah = t - (t - a);
   const al = a - ah;
@@ -67,18 +35,37 @@ export function fma(a: number, b: number, c: number): number {
   const bh = t - (t - b);
   const bl = b - bh;
   const e = ah * bh - p + ah * bl + al * bh + al * bl;
-  // TwoSum: c + p = s + u exactly.
+  // TwoSum: c + p = s + u.
   const s = c + p;
-  const pp = s - c;
-  const u = c - (s - pp) + (p - pp);
-  return s + addRoundToOdd(u, e);
+  const sp = s - c;
+  const u = c - (s - sp) + (p - sp);
+  // TwoSum: u + e = v + w.
+  const v = u + e;
+  const ve = v - u;
+  const w = u - (v - ve) + (e - ve);
+  // TwoSum: s + v = r + q.
+  const r = s + v;
+  const rv = r - s;
+  const q = s - (r - rv) + (v - rv);
+  // An overflow or a non-finite operand makes r NaN or infinite. (Checked once, at the end: a
+  // guard on the operands up front makes the loops that call this several times slower.)
+  if (!(r - r === 0 && Math.abs(p) >= TINY_PRODUCT)) return p + c;
+  // If q is exactly half the gap to the neighbour n = r + 2q, s + v was a tie (rounded to even);
+  // the exact sum lies beyond it when w points the same way as q. (Ties are rare: tested first.)
+  const n = r + 2 * q;
+  return n - r === 2 * q && q !== 0 && w !== 0 && w > 0 === q > 0 ? n : r;
 }
 
-/**
- * `a·b + c` rounded once to float32, for float32 values `a`, `b`, `c`: the product of two float32
- * values is exact in float64, their sum is rounded to odd in float64 and then to float32, which is
- * the correctly rounded float32 result (float64 has more than 24 + 2 bits).
- */
+/** `a·b + c` rounded once to float32, for float32 values `a`, `b`, `c`. */
 export function fmaF32(a: number, b: number, c: number): number {
-  return Math.fround(addRoundToOdd(a * b, c));
+  const p = a * b; // exact
+  const r = p + c;
+  const f = Math.fround(r);
+  // n is the float32 value on the other side of r, if r lies halfway between two float32 values.
+  const n = 2 * r - f;
+  if (Math.fround(n) !== n || n === f) return f;
+  // r is such a tie, rounded to even; the exact sum lies beyond it when q points towards n.
+  const rp = r - p;
+  const q = p - (r - rp) + (c - rp); // p + c = r + q
+  return q !== 0 && q > 0 === n > r ? n : f;
 }

@@ -53,6 +53,7 @@ export interface Fixture {
   problems: ProblemData;
   cases: FixtureCase[];
   absSum: { dtype: "float64" | "float32"; x: number[]; absSum: number }[];
+  absSumLong: { dtype: "float64" | "float32"; n: number; absSum: number }[];
   fusedAdd: { dtype: "float64" | "float32"; alpha: number; x: number[]; y: number[]; result: number[] }[];
   cubicInterpolate: {
     x1: number;

@@ -16,6 +16,17 @@ describe("absSum", () => {
     }
   });
 
+  it("is x.abs().sum() of ATen for 70001 and 300007 elements (every level of the cascade)", () => {
+    expect(fixture.absSumLong.length).toBe(4);
+    for (const { dtype, n, absSum: expected } of fixture.absSumLong) {
+      const x = arrayOf(
+        dtype,
+        Array.from({ length: n }, (_, i) => (((7919 * i) % 1000) - 500) / 37),
+      );
+      expect(absSum(x), `${dtype}, ${n} elements`).toBe(expected);
+    }
+  });
+
   it("is not the plain left-to-right sum (the fixture can tell the orders apart)", () => {
     let differs = 0;
     for (const { dtype, x, absSum: expected } of fixture.absSum) {
