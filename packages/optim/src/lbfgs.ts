@@ -117,14 +117,14 @@ class SkippedStep extends Error {
  * for (let i = 0; i < 5; i++) opt.step(closure); // x.data ≈ [1, 1]
  * ```
  *
- * **Arithmetic.** Float64 parameters: every operation as PyTorch's CPU kernels do it, in float64:
- * `add` with a scale (x + t·d and the two-loop updates) as one fused multiply-add, dot products
- * summed in order (reference BLAS), ‖g‖₁ in the order of ATen's AVX2 sum kernel. Float32
- * parameters: the vectors are float32 and rounded the same way, the scalars PyTorch keeps as 0-d
- * float32 tensors (gᵀd, yᵀs, ρ, γ, α, β, the first t) are rounded to float32 and the tolerances
- * are compared in float32; the line search's scalar arithmetic (the Wolfe tests, the cubic
- * interpolation) is done in float64, where PyTorch mixes Python floats and float32 tensors, so
- * float32 runs can differ from PyTorch's by float32 roundings.
+ * **Arithmetic.** Every operation is computed as PyTorch's CPU kernels compute it, in the
+ * parameters' dtype (float64 or float32): `add` with a scale (x + t·d and the two-loop updates)
+ * as one fused multiply-add, dot products summed in order (reference BLAS), ‖g‖₁ in the order of
+ * ATen's AVX2 sum kernel. Scalars follow PyTorch's mix of Python floats (float64) and 0-d tensors
+ * (the dtype; a Python float over a tensor is a reciprocal then a product), which decides the line
+ * search's path. So closure calls, losses and parameters match PyTorch bit for bit in both dtypes,
+ * against PyTorch on an AVX2 CPU with the reference BLAS; MKL, OpenBLAS or AVX-512 kernels sum in
+ * other orders, a difference of roundings.
  *
  * **Errors and non-finite gradients.** Nothing is left half-done: if the closure throws, or a
  * gradient is non-finite under the `"error"` policy (a {@link NonFiniteGradientError}), the

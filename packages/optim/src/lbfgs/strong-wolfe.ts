@@ -87,7 +87,9 @@ export interface StrongWolfeResult extends Evaluation {
  * `toleranceChange / max|d|`. At most `maxLs` evaluations after the first; on running out, the
  * best end of the bracket is returned (which may be `t = 0`).
  *
- * `evaluate(t)` returns the loss and the gradient at x + t·d (and leaves x as it was).
+ * `evaluate(t)` returns the loss and the gradient at x + t·d (and leaves x as it was). `t0` and
+ * the returned `t` are {@link Scalar}s (a Python float or a 0-d tensor, as in PyTorch); `f` is a
+ * Python float, `gtd` a tensor's value.
  */
 export function strongWolfe(
   evaluate: (t: number) => Evaluation,
