@@ -10,7 +10,7 @@ import { show } from "../validate.js";
 import { zerosOf } from "./vector.js";
 
 /**
- * The state of {@link LBFGS}, PyTorch's `state[params[0]]`: vectors are flat (all parameters
+ * The state of `LBFGS`, PyTorch's `state[params[0]]`: vectors are flat (all parameters
  * concatenated, in order) and have the parameters' dtype. Everything but the counters is `null`
  * until the first iteration.
  */
