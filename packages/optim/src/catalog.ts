@@ -9,6 +9,7 @@ import { ADAMAX_ENTRY } from "./adamax.js";
 import { ADAMW_ENTRY } from "./adamw.js";
 import { ASGD_ENTRY } from "./asgd.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
+import { LBFGS_ENTRY } from "./lbfgs.js";
 import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
@@ -57,6 +58,14 @@ export {
   type ASGDState,
   asgdStep,
 } from "./asgd.js";
+export {
+  LBFGS,
+  LBFGS_ENTRY,
+  type LBFGSHyperparameters,
+  type LBFGSOptions,
+  type LBFGSSettings,
+  type LBFGSState,
+} from "./lbfgs.js";
 export {
   NADAM_ENTRY,
   NAdam,
@@ -117,4 +126,5 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   ADADELTA_ENTRY,
   RPROP_ENTRY,
   ASGD_ENTRY,
+  LBFGS_ENTRY,
 ]);
