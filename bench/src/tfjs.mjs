@@ -4,8 +4,8 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { randomArray } from "./timing.mjs";
 import * as OPTIM from "@descent/optim";
+import { randomArray } from "./timing.mjs";
 import { HYPER } from "./workloads.mjs";
 
 const require = createRequire(import.meta.url);
