@@ -21,13 +21,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     const cfg = resolveConfig(args);
-    if (args.command === "compare") {
-      if (cfg.save || cfg.resume) throw new UsageError("--save and --resume apply to train, not compare");
-      await runCompare(cfg, io);
-    } else {
-      if (args.optimizers) throw new UsageError("--optimizers applies to compare; use --optimizer for train");
-      await runTrain(cfg, args, io);
-    }
+    if (args.command === "compare") await runCompare(cfg, args, io);
+    else await runTrain(cfg, args, io);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {

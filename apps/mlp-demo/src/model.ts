@@ -3,6 +3,7 @@ import { Generator } from "@descent/tensor";
 import type { ActivationName } from "./args.js";
 import type { RunConfig } from "./config.js";
 import type { Dataset } from "./datasets/index.js";
+import { lookupOrThrow } from "./own.js";
 
 /** The network a run trains: an `@descent/nn` MLP (a `Sequential` of Linear and activation layers). */
 export type Model = MLP;
@@ -21,7 +22,7 @@ const NN_ACTIVATION: Readonly<Record<ActivationName, NnActivation>> = {
  */
 export function buildModel(ds: Dataset, cfg: Pick<RunConfig, "hidden" | "activation" | "seed">): Model {
   return new MLP([ds.inputDim, ...cfg.hidden, ds.outputDim], {
-    activation: NN_ACTIVATION[cfg.activation],
+    activation: lookupOrThrow(NN_ACTIVATION, cfg.activation, "activation"),
     generator: new Generator(cfg.seed),
   });
 }

@@ -18,7 +18,7 @@ describe("progress bar", () => {
 
   it("shows epoch, loss, accuracy, samples/s and ETA", () => {
     const io = fakeIo(true);
-    const p = new Progress(io, true);
+    const p = new Progress(io, { enabled: true });
     p.begin();
     io.t = 2000; // 2 s for 1 000 samples: 500 samples/s; 3 000 left → 6 s
     const line = p.line({
@@ -26,10 +26,13 @@ describe("progress bar", () => {
       epochs: 2,
       seen: 1000,
       samplesPerEpoch: 2000,
+      step: 16,
+      totalSteps: 64,
       loss: 0.5,
       accuracy: 0.875,
     });
     expect(line).toContain("epoch 1/2");
+    expect(line).toContain("step 16/64");
     expect(line).toContain("loss 0.5000");
     expect(line).toContain("acc  87.5%");
     expect(line).toContain("500 samples/s");
@@ -37,9 +40,18 @@ describe("progress bar", () => {
   });
 
   it("redraws only on a TTY, throttled, and not at all when disabled", () => {
-    const s = { epoch: 1, epochs: 1, seen: 10, samplesPerEpoch: 100, loss: 1, accuracy: null };
+    const s = {
+      epoch: 1,
+      epochs: 1,
+      seen: 10,
+      samplesPerEpoch: 100,
+      step: 1,
+      totalSteps: 10,
+      loss: 1,
+      accuracy: null,
+    };
     const tty = fakeIo(true);
-    const p = new Progress(tty, true, 100);
+    const p = new Progress(tty, { enabled: true, intervalMs: 100 });
     p.begin();
     p.update(s);
     p.update(s); // same instant: throttled
@@ -48,9 +60,9 @@ describe("progress bar", () => {
     p.update(s);
     expect(tty.stderr.match(/\r/g)).toHaveLength(2);
     const pipe = fakeIo(false);
-    new Progress(pipe, true).update(s);
+    new Progress(pipe, { enabled: true }).update(s);
     const quiet = fakeIo(true);
-    new Progress(quiet, false).update(s);
+    new Progress(quiet, { enabled: false }).update(s);
     expect(pipe.stderr + quiet.stderr).toBe("");
   });
 });
@@ -98,8 +110,11 @@ describe("epoch records and tables", () => {
   });
 
   it("the text line shows the epoch's numbers", () => {
-    expect(textLine(r)).toBe(
-      "epoch  2/10  train loss 0.2500  test loss 0.3000  test acc 91.00%  lr 0.00100  1.2s\n",
+    expect(textLine(r, 1250)).toBe(
+      "epoch  2/10  train loss 0.2500  test loss 0.3000  test acc 91.00%  lr 0.00100  step  250/1250  1.2s\n",
+    );
+    expect(textLine(r, 1250, { samplesPerSecond: 812.4, etaSeconds: 65 })).toBe(
+      "epoch  2/10  train loss 0.2500  test loss 0.3000  test acc 91.00%  lr 0.00100  step  250/1250  1.2s  812 samples/s  ETA 1:05\n",
     );
   });
 

@@ -1,4 +1,5 @@
 import type { DatasetName } from "../args.js";
+import { lookupOrThrow } from "../own.js";
 import { loadIris } from "./iris.js";
 import { loadMnist } from "./mnist.js";
 import { head } from "./split.js";
@@ -22,9 +23,7 @@ const LOADERS: { [K in DatasetName]: (seed: number) => Dataset } = {
  * quick runs and tests); the test split is never cut.
  */
 export function loadDataset(name: DatasetName, seed: number, limit?: number): Dataset {
-  const loader = LOADERS[name];
-  if (!loader) throw new Error(`unknown data set "${name}"; valid: ${Object.keys(LOADERS).join(", ")}`);
-  const ds = loader(seed);
+  const ds = lookupOrThrow(LOADERS, name, "data set")(seed);
   return limit === undefined ? ds : { ...ds, train: head(ds.train, limit) };
 }
 
