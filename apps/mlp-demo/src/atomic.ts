@@ -118,6 +118,14 @@ function listParent(env: FsEnv, dir: string): string[] {
  * Best effort: what cannot be removed now is removed next time.
  */
 function cleanLocked(env: FsEnv, dir: string): void {
+  try {
+    cleanDebris(env, dir);
+  } catch {
+    // Best effort, as documented.
+  }
+}
+
+function cleanDebris(env: FsEnv, dir: string): void {
   if (!exists(env, dir)) return;
   const base = escapeRegExp(basename(dir));
   const tmp = new RegExp(`^\\.${base}\\.tmp-(\\d+)-`);
