@@ -184,6 +184,17 @@ function checkSetting(key: ConfigKey, v: unknown): void {
   const spec = optionOf(key as keyof CliArgs);
   const problem = checkValue(spec, v);
   if (problem !== null) {
+    if (spec.kind.type === "sizes" && Array.isArray(v)) {
+      v.forEach((w, i) => {
+        if (checkValue(spec, [w]) !== null) {
+          throw new SchemaProblem(
+            `config.${key}[${i}]`,
+            `expected a layer width, an integer in [1, 100000], got ${showJson(w)}`,
+            `--${spec.name}`,
+          );
+        }
+      });
+    }
     const choice = spec.kind.type === "choice" && typeof v === "string";
     throw new SchemaProblem(
       `config.${key}`,
@@ -289,21 +300,28 @@ function checkRecord(
   finiteIn(r.seconds, `${path}.seconds`, 0, Number.MAX_VALUE);
 }
 
-/** Deep equality of two JSON values (own keys only). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return (
-      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]))
-    );
+/**
+ * Checks that a JSON value equals the one a fresh run has, naming the innermost field that
+ * differs: `scheduler.phases[0].endStep: expected 14 (as this checkpoint's settings give), got "x"`.
+ */
+function sameAs(
+  actual: unknown,
+  expected: unknown,
+  path: string,
+  why = "as this checkpoint's settings give",
+): void {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) {
+      fail(path, `${showJson(expected)} (${why})`, actual);
+    }
+    const a = actual as unknown[];
+    for (let i = 0; i < expected.length; i++) sameAs(a[i], expected[i], `${path}[${i}]`, why);
+  } else if (isPlainObject(expected)) {
+    const a = exactKeys(actual, path, Object.keys(expected));
+    for (const k of Object.keys(expected)) sameAs(a[k], expected[k], `${path}.${k}`, why);
+  } else if (!Object.is(actual, expected)) {
+    fail(path, `${showJson(expected)} (${why})`, actual);
   }
-  if (isPlainObject(a) || isPlainObject(b)) {
-    if (!isPlainObject(a) || !isPlainObject(b)) return false;
-    const ka = Object.keys(a);
-    return (
-      ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]))
-    );
-  }
-  return Object.is(a, b);
 }
 
 /** Buffers of the demo's optimizers that are sums of squares: never negative. */
@@ -316,6 +334,11 @@ export interface FreshRun {
   readonly stepsPerEpoch: number;
   /** Group options a schedule moves: `lr`, and with a cycling momentum `momentum` / `betas`[0]. */
   readonly scheduled: ReadonlySet<string>;
+  /** The keys of one parameter's state after a step (`step` and the buffers), and the buffers' dtype. */
+  readonly stateKeys: readonly string[];
+  readonly dtype: string;
+  /** The number of elements of each parameter, by index. */
+  readonly paramSizes: readonly number[];
 }
 
 /**
@@ -338,7 +361,7 @@ export function checkTrainingState(state: CheckpointState, fresh: FreshRun): voi
   const sd = exactKeys(state.optimizer, "optimizer", Object.keys(fresh.optimizer));
   for (const k of ["format", "version", "kind", "skippedSteps"]) {
     const want = own(fresh.optimizer as unknown as Record<string, unknown>, k);
-    if (!sameJson(sd[k], want)) fail(`optimizer.${k}`, showJson(want), sd[k]);
+    sameAs(sd[k], want, `optimizer.${k}`, "what this build writes for the checkpoint's --optimizer");
   }
   const groups = sd.paramGroups;
   const freshGroups = fresh.optimizer.paramGroups;
@@ -357,29 +380,25 @@ export function checkTrainingState(state: CheckpointState, fresh: FreshRun): voi
       else if (key === "betas" && fresh.scheduled.has("betas")) {
         if (!Array.isArray(v) || v.length !== 2) fail(`${path}.betas`, "two numbers", v);
         finiteIn((v as unknown[])[0], `${path}.betas[0]`, 0, 1);
-        if (!sameJson((v as unknown[])[1], (want.betas as unknown[])[1])) {
-          fail(`${path}.betas[1]`, showJson((want.betas as unknown[])[1]), (v as unknown[])[1]);
-        }
-      } else if (!sameJson(v, want[key]))
-        fail(`${path}.${key}`, `${showJson(want[key])} (as this checkpoint's settings give)`, v);
+        sameAs((v as unknown[])[1], (want.betas as unknown[])[1], `${path}.betas[1]`);
+      } else sameAs(v, want[key], `${path}.${key}`);
     }
   });
-  const paramCount = freshGroups.reduce((n, g) => n + g.params.length, 0);
   const st = sd.state;
-  if (!isPlainObject(st))
-    throw new SchemaProblem("optimizer.state", `expected an object, got ${showJson(st)}`);
-  for (const key of Object.keys(st)) {
+  const indices = fresh.paramSizes.map((_, i) => String(i));
+  const entries = exactKeys(st, "optimizer.state", indices);
+  for (const key of indices) {
     const path = `optimizer.state.${key}`;
-    if (!/^(0|[1-9]\d*)$/.test(key) || Number(key) >= paramCount) {
-      throw new SchemaProblem(path, `unknown field (expected parameter indices 0..${paramCount - 1})`);
-    }
-    const entry = st[key];
-    if (!isPlainObject(entry)) throw new SchemaProblem(path, `expected an object, got ${showJson(entry)}`);
+    const entry = exactKeys(entries[key], path, fresh.stateKeys);
     if (entry.step !== steps) fail(`${path}.step`, `${steps} (the checkpoint's steps)`, entry.step);
-    for (const [name, buf] of Object.entries(entry)) {
+    for (const name of fresh.stateKeys) {
       if (name === "step") continue;
-      const b = exactKeys(buf, `${path}.${name}`, ["dtype", "values"]);
-      if (!Array.isArray(b.values)) fail(`${path}.${name}.values`, "an array of numbers", b.values);
+      const b = exactKeys(entry[name], `${path}.${name}`, ["dtype", "values"]);
+      if (b.dtype !== fresh.dtype) fail(`${path}.${name}.dtype`, JSON.stringify(fresh.dtype), b.dtype);
+      const size = fresh.paramSizes[Number(key)];
+      if (!Array.isArray(b.values) || b.values.length !== size) {
+        fail(`${path}.${name}.values`, `an array of ${size} numbers (the parameter's size)`, b.values);
+      }
       const lo = NON_NEGATIVE_BUFFERS.has(name) ? 0 : -Number.MAX_VALUE;
       const values = b.values as unknown[];
       for (let j = 0; j < values.length; j++) {
@@ -401,8 +420,7 @@ export function checkTrainingState(state: CheckpointState, fresh: FreshRun): voi
       if (v !== steps + 1) fail("scheduler.stepCount", `${steps + 1} (the checkpoint's steps + 1)`, v);
     } else if (key === "lastLr") {
       const lrs = (groups as Record<string, unknown>[]).map((g) => g.lr);
-      if (!sameJson(v, lrs)) fail("scheduler.lastLr", `${showJson(lrs)} (the optimizer's lr)`, v);
-    } else if (!sameJson(v, freshSch[key]))
-      fail(`scheduler.${key}`, `${showJson(freshSch[key])} (as this checkpoint's settings give)`, v);
+      sameAs(v, lrs, "scheduler.lastLr", "the optimizer's lr");
+    } else sameAs(v, freshSch[key], `scheduler.${key}`);
   }
 }

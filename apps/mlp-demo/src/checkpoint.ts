@@ -19,7 +19,7 @@ import { RunError } from "./errors.js";
 import { plural } from "./format.js";
 import { type FsEnv, nodeEnv } from "./fs-env.js";
 import { fsFailure } from "./fs-errors.js";
-import { learningRate } from "./optimizers.js";
+import { learningRate, makeOptimizer } from "./optimizers.js";
 import { checkWritableDir } from "./preflight.js";
 import type { Trainer } from "./train.js";
 
@@ -279,12 +279,23 @@ export function restoreTrainer(t: Trainer, ck: LoadedCheckpoint): void {
   const cycles =
     t.cfg.schedule === "onecycle" && (t.optimizerName === "momentum" || t.optimizerName.startsWith("adam"));
   const scheduled = new Set(t.cfg.schedule === "none" ? [] : cycles ? ["lr", "momentum", "betas"] : ["lr"]);
+  // One step of the same optimizer on a one-element parameter shows the state it keeps.
+  const probe = { data: new Float32Array(1), grad: { data: Float32Array.of(1) } };
+  const probeOpt = makeOptimizer(t.optimizerName, [probe], t.cfg);
+  probeOpt.step();
+  const probeState = Object.values(probeOpt.stateDict().state)[0] ?? { step: 1 };
+  const dtypes = Object.values(probeState).flatMap((v) =>
+    typeof v === "object" && v !== null ? [v.dtype] : [],
+  );
   try {
     checkTrainingState(s, {
       optimizer: t.optimizer.stateDict(),
       scheduler: t.scheduler ? t.scheduler.stateDict() : null,
       stepsPerEpoch: t.stepsPerEpoch,
       scheduled,
+      stateKeys: Object.keys(probeState),
+      dtype: dtypes[0] ?? "float32",
+      paramSizes: t.model.parameters().map((p) => p.data.length),
     });
   } catch (e) {
     if (e instanceof SchemaProblem) throw new RunError(`${where}: ${STATE_FILE} ${e.message}`);

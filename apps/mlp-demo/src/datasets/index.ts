@@ -18,12 +18,21 @@ const LOADERS: { [K in DatasetName]: (seed: number) => Dataset } = {
   sine,
 };
 
+/** Data sets already built in this process, by name and seed (they are never modified). */
+const cache = new Map<string, Dataset>();
+
 /**
- * Loads a data set by name, seeded. `limit` keeps only the first `limit` training samples (for
- * quick runs and tests); the test split is never cut.
+ * Loads a data set by name, seeded (built once per process and seed; do not modify it). `limit`
+ * keeps only the first `limit` training samples (for quick runs and tests); the test split is
+ * never cut.
  */
 export function loadDataset(name: DatasetName, seed: number, limit?: number): Dataset {
-  const ds = lookupOrThrow(LOADERS, name, "data set")(seed);
+  const key = `${name} ${seed}`;
+  let ds = cache.get(key);
+  if (ds === undefined) {
+    ds = lookupOrThrow(LOADERS, name, "data set")(seed);
+    cache.set(key, ds);
+  }
   return limit === undefined ? ds : { ...ds, train: head(ds.train, limit) };
 }
 
