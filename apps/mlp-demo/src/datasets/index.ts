@@ -18,20 +18,23 @@ const LOADERS: { [K in DatasetName]: (seed: number) => Dataset } = {
   sine,
 };
 
-/** Data sets already built in this process, by name and seed (they are never modified). */
+/**
+ * Data sets already built in this process, by name and seed (they are never modified). Not mnist:
+ * its 62 MB split is rebuilt from the digits (read once, see `mnistDigits`).
+ */
 const cache = new Map<string, Dataset>();
 
 /**
- * Loads a data set by name, seeded (built once per process and seed; do not modify it). `limit`
- * keeps only the first `limit` training samples (for quick runs and tests); the test split is
- * never cut.
+ * Loads a data set by name, seeded (the small ones built once per process and seed: do not modify
+ * a data set). `limit` keeps only the first `limit` training samples (for quick runs and tests);
+ * the test split is never cut.
  */
 export function loadDataset(name: DatasetName, seed: number, limit?: number): Dataset {
   const key = `${name} ${seed}`;
   let ds = cache.get(key);
   if (ds === undefined) {
     ds = lookupOrThrow(LOADERS, name, "data set")(seed);
-    cache.set(key, ds);
+    if (name !== "mnist") cache.set(key, ds);
   }
   return limit === undefined ? ds : { ...ds, train: head(ds.train, limit) };
 }
