@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { RunError } from "./errors.js";
-import { type FsEnv, nodeEnv, uniqueSuffix } from "./fs-env.js";
+import { errnoCode, type FsEnv, nodeEnv, uniqueSuffix } from "./fs-env.js";
 import { fsFailure } from "./fs-errors.js";
 
 /**
@@ -13,8 +13,16 @@ import { fsFailure } from "./fs-errors.js";
  */
 export function checkWritableDir(dir: string, action: string, target: string, env: FsEnv = nodeEnv): void {
   let p = resolve(dir);
+  const stat = (q: string) => {
+    try {
+      return env.fs.statSync(q, { throwIfNoEntry: false });
+    } catch (e) {
+      if (errnoCode(e) === "ENOTDIR") return undefined; // a parent is a file: found further up
+      throw fsFailure(action, target, e);
+    }
+  };
   for (;;) {
-    const st = env.fs.statSync(p, { throwIfNoEntry: false });
+    const st = stat(p);
     if (st !== undefined) {
       if (!st.isDirectory())
         throw new RunError(`cannot ${action} ${target}: ${p} is a file, not a directory`);
