@@ -231,7 +231,7 @@ export function resumeConfig(cfg: RunConfig, args: CliArgs, ck: LoadedCheckpoint
   const epochs = args.epochs ?? (saved.epochs as number);
   if (args.epochs !== undefined && args.epochs !== saved.epochs && saved.schedule !== "none") {
     problems.push(
-      `--epochs ${args.epochs} but the checkpoint's ${saved.schedule} schedule was set up for ${fmt(saved.epochs)} epochs`,
+      `--epochs ${args.epochs} but the checkpoint's ${saved.schedule} schedule was set up for ${plural(saved.epochs as number, "epoch")}`,
     );
   }
   if (epochs < ck.state.epoch) {

@@ -97,6 +97,38 @@ describe("mlp-demo CLI", () => {
     expect(q.out.trim().split("\n")).toHaveLength(1);
   });
 
+  it("not a terminal: one progress line per epoch (step, loss, samples/s, ETA), never twice; 1 epoch is singular", async () => {
+    const text = await run([...QUICK.slice(0, 2), "--epochs", "3", "--hidden", "8"]);
+    expect(text.err).toBe("");
+    expect(
+      text.out.match(
+        /^epoch \d\/3 {2}train loss \S+ .* {2}step +\d+\/75 {2}[\d.]+s {2}[\d,]+ samples\/s {2}ETA \d+:\d\d$/gm,
+      ),
+    ).toHaveLength(3);
+    const json = await run([...QUICK.slice(0, 2), "--epochs", "3", "--hidden", "8", "--json"]);
+    expect(
+      json.err.match(/^epoch \d\/3 {2}step +\d+\/75 {2}loss \S+ {2}acc .*samples\/s {2}ETA \d+:\d\d$/gm),
+    ).toHaveLength(3);
+    const cmp = await run([
+      "compare",
+      ...QUICK.slice(0, 2),
+      "--epochs",
+      "2",
+      "--hidden",
+      "8",
+      "--optimizers",
+      "sgd,adam",
+      "--out",
+      tmp(),
+    ]);
+    expect(cmp.code).toBe(0);
+    expect(cmp.err.match(/^(sgd|adam) +epoch \d\/2 {2}step +\d+\/50 {2}loss/gm)).toHaveLength(4);
+    const one = await run([...QUICK.slice(0, 2), "--epochs", "1", "--hidden", "8"]);
+    expect(one.out).toContain("MLP 2-8-2 (relu), 1 epoch, batch 32");
+    expect(one.out).toMatch(/after 1 epoch, 25 steps/);
+    expect(one.out).not.toMatch(/\b1 epochs\b/);
+  });
+
   it("regression (sine) reports the test MSE, accuracy null in JSON", async () => {
     const r = await run(["--dataset", "sine", "--epochs", "3", "--json", "--quiet"]);
     expect(r.code).toBe(0);

@@ -127,9 +127,14 @@ export class Progress {
     return { samplesPerSecond: rate, etaSeconds: rate > 0 ? (total - done) / rate : Number.NaN };
   }
 
-  /** The text of the live line (without colours or carriage return). */
-  line(s: ProgressState): string {
-    return this.describe(s, ` ${bar(s.seen / s.samplesPerEpoch, 20)}`);
+  /**
+   * The text of the live line (without colours or carriage return). The bar takes up to 20
+   * cells, fewer (down to 6) so that the line fits in `columns`.
+   */
+  line(s: ProgressState, columns = Number.POSITIVE_INFINITY): string {
+    const rest = this.describe(s, " ").length;
+    const width = Math.max(6, Math.min(20, columns - 1 - rest));
+    return this.describe(s, ` ${bar(s.seen / s.samplesPerEpoch, width)}`);
   }
 
   private describe(s: ProgressState, barText: string): string {
@@ -151,7 +156,7 @@ export class Progress {
     const t = this.io.now();
     if (t - this.lastDraw < this.intervalMs && s.seen < s.samplesPerEpoch) return;
     this.lastDraw = t;
-    const text = this.line(s).slice(0, Math.max(20, this.io.columns - 1));
+    const text = this.line(s, this.io.columns).slice(0, Math.max(20, this.io.columns - 1));
     this.io.err(`\r\x1b[2K${text}`);
   }
 
