@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -279,5 +280,73 @@ describe("checkpoint.json fuzzing", () => {
     const r = await run(["--resume", work, "--epochs", "3", "--json", "--quiet"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).epoch).toBe(3);
+  });
+});
+
+/** Adds an own property, also for names such as `__proto__` that assignment would not create. */
+function setOwn(o: object, key: string, value: Json): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+describe("model.safetensors edited together with its checksum", () => {
+  /** Rewrites the weights file (header and data) and records its new SHA-256 in checkpoint.json. */
+  function rewrite(dir: string, edit: (header: Record<string, Json>, data: Buffer) => Buffer) {
+    const raw = readFileSync(join(dir, "model.safetensors"));
+    const n = Number(raw.readBigUInt64LE(0));
+    const header = JSON.parse(raw.subarray(8, 8 + n).toString("utf8"));
+    const data = edit(header, Buffer.from(raw.subarray(8 + n)));
+    let text = JSON.stringify(header);
+    text += " ".repeat((8 - (text.length % 8)) % 8);
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(text.length));
+    const bytes = Buffer.concat([len, Buffer.from(text), data]);
+    writeFileSync(join(dir, "model.safetensors"), bytes);
+    const state = JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8"));
+    state.weightsSha256 = createHash("sha256").update(bytes).digest("hex");
+    writeFileSync(join(dir, "checkpoint.json"), JSON.stringify(state));
+  }
+
+  it("an extra or prototype-named tensor, a wrong shape, a NaN weight: one line, exit 1", async () => {
+    const cases: [(h: Record<string, Json>, d: Buffer) => Buffer, RegExp][] = [
+      [
+        (h, d) => {
+          setOwn(h, "__proto__", { dtype: "F32", shape: [1], data_offsets: [d.length, d.length + 4] });
+          return Buffer.concat([d, Buffer.alloc(4)]);
+        },
+        /the weights do not fit the model: .*unexpected key\(s\) in state dict: "__proto__"$/,
+      ],
+      [
+        (h, d) => {
+          setOwn(h, "constructor", { dtype: "F32", shape: [1], data_offsets: [d.length, d.length + 4] });
+          return Buffer.concat([d, Buffer.alloc(4)]);
+        },
+        /unexpected key\(s\) in state dict: "constructor"$/,
+      ],
+      [
+        (h, d) => {
+          const w = h["0.weight"] as { shape: number[] };
+          w.shape = [...w.shape].reverse();
+          return d;
+        },
+        /the weights do not fit the model: .*0\.weight: shape \[2, 8\] in the state dict does not match \[8, 2\]/,
+      ],
+      [
+        (h, d) => {
+          const [start] = (h["0.bias"] as { data_offsets: number[] }).data_offsets;
+          d.writeFloatLE(Number.NaN, start);
+          return d;
+        },
+        /model\.safetensors: tensor "0\.bias" holds NaN at index 0$/,
+      ],
+    ];
+    for (const [edit, re] of cases) {
+      const work = join(tmp(), "ck");
+      cpSync(saved.onecycle.dir, work, { recursive: true });
+      rewrite(work, edit);
+      const r = await run(["--resume", work, "--quiet"]);
+      expect(r.code).toBe(1);
+      expect(r.err.split("\n")).toHaveLength(2);
+      expect(r.err.trimEnd()).toMatch(re);
+    }
   });
 });

@@ -323,6 +323,11 @@ export function restoreTrainer(t: Trainer, ck: LoadedCheckpoint): void {
   t.history.push(...s.history.map((r) => ({ ...r, epochs: t.cfg.epochs })));
 }
 
+/** An error's message on one line (its lines joined). */
 function oneLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
+  return (e instanceof Error ? e.message : String(e))
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .join(" ");
 }
