@@ -140,9 +140,10 @@ interface RawCheckpoint {
   readonly weights: Uint8Array | null;
 }
 
-function readFiles(dir: string): RawCheckpoint | "no directory" {
+function readFiles(dir: string): RawCheckpoint | "no directory" | "not a directory" {
   const st = statSync(dir, { throwIfNoEntry: false });
-  if (st === undefined || !st.isDirectory()) return "no directory";
+  if (st === undefined) return "no directory";
+  if (!st.isDirectory()) return "not a directory";
   const read = (f: string) => {
     const p = join(dir, f);
     return statSync(p, { throwIfNoEntry: false }) === undefined ? null : new Uint8Array(readFileSync(p));
@@ -161,7 +162,7 @@ function readFiles(dir: string): RawCheckpoint | "no directory" {
  */
 export function readCheckpoint(dir: string, env: FsEnv = nodeEnv): LoadedCheckpoint {
   const where = `checkpoint ${dir}`;
-  let raw: RawCheckpoint | "no directory";
+  let raw: ReturnType<typeof readFiles>;
   let restoredFrom: string | null;
   try {
     ({ value: raw, restoredFrom } = readDirRecovered(dir, readFiles, env));
@@ -169,6 +170,7 @@ export function readCheckpoint(dir: string, env: FsEnv = nodeEnv): LoadedCheckpo
     throw fsFailure("read checkpoint", dir, e);
   }
   if (raw === "no directory") throw new RunError(`${where}: no such directory`);
+  if (raw === "not a directory") throw new RunError(`${where}: is a file, not a checkpoint directory`);
   if (raw.state === null || raw.weights === null) {
     throw new RunError(
       `${where}: missing ${raw.state === null ? STATE_FILE : WEIGHTS_FILE} (not a checkpoint, or an incomplete copy)`,

@@ -376,6 +376,18 @@ describe("mlp-demo CLI", () => {
     expect(nan.err).toContain("sgd: the loss became NaN at step 2");
   });
 
+  it("a network too large to train, or a --resume path that is a file: one line, exit 1, before training", async () => {
+    const big = await run(["--dataset", "xor", "--hidden", "100000,100000", "--epochs", "1"]);
+    expect(big.code).toBe(1);
+    expect(big.err).toBe(
+      "error: --hidden 100000,100000: the network 2-100000-100000-2 would have 10,000,600,002 parameters (40.0 GB of weights); this demo trains at most 100,000,000\n",
+    );
+    const file = join(tmp(), "f");
+    writeFileSync(file, "x");
+    const r = await run(["--resume", file]);
+    expect(r.err).toBe(`error: checkpoint ${file}: is a file, not a checkpoint directory\n`);
+  });
+
   it("--resume alone continues with the checkpoint's settings", async () => {
     const ck = join(tmp(), "ck");
     const first = await run([
