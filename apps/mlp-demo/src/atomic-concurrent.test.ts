@@ -20,9 +20,11 @@ let worker = "";
 const WORKER = `
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readDirRecovered, writeDirAtomic } from "./atomic.ts";
+import { readDirRecovered, writeDirAtomic, writeFilesAtomic } from "./atomic.ts";
 const [role, dir, id, count] = process.argv.slice(2);
-if (role === "writer") {
+if (role === "files") {
+  for (let i = 0; i < Number(count); i++) writeFilesAtomic(dir, { "a.txt": id + " " + i, "b.txt": id + " " + i });
+} else if (role === "writer") {
   for (let i = 0; i < Number(count); i++) writeDirAtomic(dir, { "a.txt": id + " " + i, "b.txt": id + " " + i });
 } else {
   let seen = false;
@@ -72,7 +74,7 @@ describe("concurrent saves to one directory", () => {
     const dir = join(fresh(), "ck");
     writeDirAtomic(dir, { "a.txt": "seed 0", "b.txt": "seed 0" });
     const reader = start("reader", dir);
-    const writers = ["w1", "w2", "w3"].map((id) => start("writer", dir, id, "40"));
+    const writers = ["w1", "w2", "w3"].map((id) => start("writer", dir, id, "25"));
     const results = await Promise.all(writers.map((w) => w.done));
     writeFileSync(`${dir}.stop`, "");
     const r = await reader.done;
@@ -81,7 +83,7 @@ describe("concurrent saves to one directory", () => {
     expect(Number(r.out)).toBeGreaterThan(0);
     // The last commit wins, whole: some writer's last save.
     const a = readFileSync(join(dir, "a.txt"), "utf8");
-    expect(["w1 39", "w2 39", "w3 39"]).toContain(a);
+    expect(["w1 24", "w2 24", "w3 24"]).toContain(a);
     expect(readFileSync(join(dir, "b.txt"), "utf8")).toBe(a);
     expect(debris(dir)).toEqual([]);
   }, 30_000);
@@ -102,5 +104,15 @@ describe("concurrent saves to one directory", () => {
     expect(seen.value[0]).toBe(seen.value[1]);
     writeDirAtomic(dir, { "a.txt": "final", "b.txt": "final" });
     expect(debris(dir)).toEqual([]);
+  }, 30_000);
+
+  it("two reports written into one --out at once: one run's complete set, no mix, no debris", async () => {
+    const out = join(fresh(), "out");
+    const writers = ["r1", "r2"].map((id) => start("files", out, id, "60"));
+    for (const w of await Promise.all(writers.map((x) => x.done))) expect(w).toEqual({ code: 0, out: "" });
+    const a = readFileSync(join(out, "a.txt"), "utf8");
+    expect(["r1 59", "r2 59"]).toContain(a);
+    expect(readFileSync(join(out, "b.txt"), "utf8")).toBe(a);
+    expect(readdirSync(out).sort()).toEqual(["a.txt", "b.txt"]);
   }, 30_000);
 });

@@ -1,11 +1,16 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseArgs } from "./args.js";
 import { oldPath, readDirRecovered, writeDirAtomic } from "./atomic.js";
-import { type FaultPlan, faultyProcess } from "./fault-fs.testutil.js";
+import { readCheckpoint, restoreTrainer, saveCheckpoint } from "./checkpoint.js";
+import { resolveConfig } from "./config.js";
+import { loadDataset } from "./datasets/index.js";
+import { Crash, type FaultPlan, faultyProcess } from "./fault-fs.testutil.js";
 import { lockPath } from "./lock.js";
 import { Random } from "./random.js";
+import { Trainer } from "./train.js";
 
 /*
  * A save is simulated crashing at every file-system call it makes (the call and all later ones
@@ -206,5 +211,38 @@ describe("crash-safe directory replacement", () => {
     );
     expect(versionIn(dir)).toBe(1);
     expect(debris(dir)).toEqual([basename(lockPath(dir))]);
+  });
+
+  it("real checkpoints: killed at any call of a save, --resume restores the newest saved epoch, whole", () => {
+    const cfg = resolveConfig(parseArgs(["--dataset", "xor", "--hidden", "4", "--epochs", "3"]));
+    const ds = loadDataset("xor", 1);
+    const t = new Trainer(ds, cfg, "adam");
+    t.runEpoch();
+    const first = join(fresh(), "ck");
+    saveCheckpoint(t, first);
+    t.runEpoch();
+    const probe = faultyProcess(1, {}, new Set([1]));
+    saveCheckpoint(t, join(fresh(), "ck"), probe);
+    for (let k = 0; k < probe.calls.length; k++) {
+      const dir = join(fresh(), "ck");
+      cpSync(first, dir, { recursive: true });
+      const live = new Set([60]);
+      const env = faultyProcess(60, { crashAt: k }, live);
+      let error: unknown = null;
+      try {
+        saveCheckpoint(t, dir, env);
+      } catch (e) {
+        error = e;
+      }
+      expect(error === null || error instanceof Crash).toBe(true);
+      live.delete(60);
+      const committed = env.calls.some((c) => c.ok && c.name === "renameSync" && c.args[1] === dir);
+      const ck = readCheckpoint(dir, faultyProcess(61, {}, live));
+      expect(ck.state.epoch).toBe(committed ? 2 : 1);
+      const resumed = new Trainer(ds, cfg, "adam");
+      restoreTrainer(resumed, ck);
+      expect(resumed.epoch).toBe(ck.state.epoch);
+      expect(debris(dir)).toEqual([]);
+    }
   });
 });
