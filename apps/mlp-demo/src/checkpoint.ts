@@ -180,7 +180,7 @@ export function readCheckpoint(dir: string, env: FsEnv = nodeEnv): LoadedCheckpo
   try {
     json = JSON.parse(raw.state);
   } catch (e) {
-    throw new RunError(`${where}: corrupt ${STATE_FILE}: ${(e as Error).message}`);
+    throw new RunError(`${where}: corrupt ${STATE_FILE}: ${oneLine(e).slice(0, 160)}`);
   }
   let state: CheckpointState;
   try {
