@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -244,5 +252,20 @@ describe("crash-safe directory replacement", () => {
       expect(resumed.epoch).toBe(ck.state.epoch);
       expect(debris(dir)).toEqual([]);
     }
+  });
+
+  it("the hidden names of earlier versions of the demo (.NAME.old-<pid>-<time>-<n>) are recovered too, newest first", () => {
+    const root = fresh();
+    const dir = join(root, "ck");
+    const put = (name: string, v: number) => {
+      writeDirAtomic(join(root, "staging"), version(v));
+      renameSync(join(root, "staging"), join(root, name));
+    };
+    put(".ck.old-4242-1700000000000-1", 1);
+    put(".ck.old-4242-1700000005000-2", 2);
+    put(".ck.tmp-4242-1700000006000-3", 3); // never committed
+    const live = new Set<number>();
+    expect(readAs(70, live, dir)).toBe(2);
+    expect(debris(dir)).toEqual([]);
   });
 });
