@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readDirRecovered, writeDirAtomic } from "./atomic.js";
+import { scratchDirs } from "./scratch.testutil.js";
 
 /*
  * Real processes saving to one directory at once, a reader watching, and kill -9 in the middle.
@@ -13,8 +13,7 @@ import { readDirRecovered, writeDirAtomic } from "./atomic.js";
  * first save completed; a save failing because another one ran; debris left once all are done.
  */
 
-const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-const fresh = () => mkdtempSync(join(base, "mlp-demo-concurrent-"));
+const fresh = scratchDirs("mlp-demo-concurrent-");
 let worker = "";
 
 const WORKER = `

@@ -1,13 +1,4 @@
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseArgs } from "./args.js";
@@ -18,6 +9,7 @@ import { loadDataset } from "./datasets/index.js";
 import { Crash, type FaultPlan, faultyProcess } from "./fault-fs.testutil.js";
 import { lockPath } from "./lock.js";
 import { Random } from "./random.js";
+import { scratchDirs } from "./scratch.testutil.js";
 import { Trainer } from "./train.js";
 
 /*
@@ -27,9 +19,7 @@ import { Trainer } from "./train.js";
  * happened, and the next successful save or read must leave no debris.
  */
 
-/** A RAM disk where there is one: these tests fsync thousands of times. */
-const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-const fresh = () => mkdtempSync(join(base, "mlp-demo-crash-"));
+const fresh = scratchDirs("mlp-demo-crash-");
 
 /** The files of version `v`: two files that must always be seen together. */
 const version = (v: number) => ({ "weights.bin": `weights of ${v}`, "state.json": `{"version":${v}}` });

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CliArgs, optionOf } from "./args.js";
 import { FIXED_SETTINGS } from "./checkpoint-schema.js";
 import { main } from "./cli.js";
 import { fakeIo } from "./fake-io.testutil.js";
+import { scratchDirs } from "./scratch.testutil.js";
 
 /*
  * Fuzzing checkpoint.json: every field of valid checkpoints (three runs covering schedules,
@@ -16,8 +16,7 @@ import { fakeIo } from "./fake-io.testutil.js";
  * line naming the checkpoint and the mutated field.
  */
 
-const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-const tmp = () => mkdtempSync(join(base, "mlp-demo-schema-"));
+const tmp = scratchDirs("mlp-demo-schema-");
 
 async function run(argv: string[]) {
   const io = fakeIo(false);
