@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { COMMANDS, DATASETS, helpText, OPTIMIZERS, OPTIONS, parseArgs } from "./args.js";
 import { DATASET_DEFAULTS, DATASET_LR, DEFAULT_LR } from "./config.js";
 import { UsageError } from "./errors.js";
+import { closest, editDistance } from "./suggest.js";
 
 function usageError(argv: string[]): UsageError {
   try {
@@ -23,7 +24,6 @@ describe("parseArgs", () => {
       "compare",
       "--dataset",
       "spiral",
-      "--optimizer=rmsprop",
       "--optimizers",
       "sgd,adam",
       "--lr",
@@ -50,9 +50,6 @@ describe("parseArgs", () => {
       "100",
       "--out",
       "o",
-      "--save",
-      "s",
-      "--resume=r",
       "--json",
       "--quiet",
     ]);
@@ -60,7 +57,6 @@ describe("parseArgs", () => {
       command: "compare",
       help: false,
       dataset: "spiral",
-      optimizer: "rmsprop",
       optimizers: ["sgd", "adam"],
       lr: 0.001,
       momentum: 0.8,
@@ -75,10 +71,17 @@ describe("parseArgs", () => {
       threshold: 0.3,
       limit: 100,
       out: "o",
-      save: "s",
-      resume: "r",
       json: true,
       quiet: true,
+    });
+    expect(parseArgs(["--optimizer=rmsprop", "--save", "s", "--resume=r", "train"])).toEqual({
+      command: "train",
+      help: false,
+      json: false,
+      quiet: false,
+      optimizer: "rmsprop",
+      save: "s",
+      resume: "r",
     });
   });
 
@@ -170,5 +173,101 @@ describe("help text and defaults agree", () => {
     expect(h).toContain(`iris ${DATASET_DEFAULTS.iris.hidden.join(",")}`);
     expect(h).toContain(`spiral ${DATASET_DEFAULTS.spiral.hidden.join(",")}`);
     expect(h).toContain(`sine ${DATASET_DEFAULTS.sine.epochs}`);
+  });
+});
+
+/** A valid command-line value for an option (none for flags). */
+function sampleValue(o: (typeof OPTIONS)[number]): string[] {
+  const k = o.kind;
+  switch (k.type) {
+    case "flag":
+      return [];
+    case "choice":
+    case "list":
+      return [k.choices[0]];
+    case "number":
+      return ["0.5"];
+    case "int":
+      return [String(k.min)];
+    case "sizes":
+      return ["8"];
+    case "string":
+      return ["x"];
+  }
+}
+
+describe("options and commands", () => {
+  it("every option restricted to some commands is rejected by the others, naming the command, wherever the command appears", () => {
+    let checked = 0;
+    for (const o of OPTIONS) {
+      for (const command of COMMANDS) {
+        const argv = [`--${o.name}`, ...sampleValue(o)];
+        if (!o.commands || o.commands.includes(command)) {
+          expect(parseArgs([command, ...argv]).command).toBe(command);
+          continue;
+        }
+        for (const line of [
+          [command, ...argv],
+          [...argv, command],
+        ]) {
+          const e = usageError(line);
+          expect(e.message).toBe(
+            `--${o.name} applies to ${o.commands.join(" and ")}, not ${command}${o.instead ? `; ${o.instead}` : ""}`,
+          );
+          checked++;
+        }
+      }
+    }
+    // train-only: optimizer, save, resume; compare-only: optimizers, threshold, out.
+    expect(checked).toBe(12);
+    expect(usageError(["--threshold", "0.1", "--out", "o"]).message).toBe(
+      "--threshold (compare), --out (compare) do not apply to train",
+    );
+    // --help still wins: it describes everything.
+    expect(parseArgs(["--threshold", "1", "--help"]).help).toBe(true);
+  });
+
+  it("a mistyped option, command or choice gets the closest valid name", () => {
+    const names = OPTIONS.map((o) => o.name);
+    const typos = (n: string) => [
+      n.slice(0, -1),
+      `${n}s`,
+      n.length > 3 ? n[1] + n[0] + n.slice(2) : `${n}x`,
+      n.toUpperCase(),
+      n.replace(/-/g, "_"),
+      n.replace(/-(.)/g, (_, c: string) => c.toUpperCase()),
+    ];
+    let checked = 0;
+    for (const n of names) {
+      for (const t of typos(n)) {
+        if (names.includes(t) || t === "h") continue;
+        const e = usageError([`--${t}`, "1"]);
+        expect(e.message).toMatch(new RegExp(`^unknown option "--${t}" \\(did you mean --[a-z-]+\\?\\)`));
+        const suggested = /did you mean --([a-z-]+)\?/.exec(e.message)?.[1] ?? "";
+        // The suggestion is the intended option, or one exactly as close to the typo.
+        if (suggested !== n) expect(editDistance(t, suggested)).toBeLessThanOrEqual(editDistance(t, n));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(80);
+    expect(usageError(["--epoch", "3"]).message).toContain("(did you mean --epochs?)");
+    expect(usageError(["--batch_size", "3"]).message).toContain("(did you mean --batch-size?)");
+    expect(usageError(["--weightDecay", "3"]).message).toContain("(did you mean --weight-decay?)");
+    expect(usageError(["trian"]).message).toContain('unknown command "trian" (did you mean train?)');
+    expect(usageError(["--dataset", "minst"]).message).toContain('"minst" (did you mean mnist?)');
+    expect(usageError(["--activation", "leaky_relu"]).message).toContain("(did you mean leaky-relu?)");
+    expect(usageError(["--optimizers", "sgd,adamm"]).message).toContain("(did you mean adam?)");
+    // Nothing close: no guess, just the list.
+    const far = usageError(["--colour", "red"]).message;
+    expect(far).not.toContain("did you mean");
+    expect(far).toContain("valid options: --dataset");
+  });
+
+  it("edit distance counts insertions, deletions, substitutions and neighbour swaps", () => {
+    expect(editDistance("", "abc")).toBe(3);
+    expect(editDistance("epoch", "epochs")).toBe(1);
+    expect(editDistance("lr", "rl")).toBe(1);
+    expect(editDistance("kitten", "sitting")).toBe(3);
+    expect(closest("zzzz", ["lr", "seed"])).toBeUndefined();
   });
 });

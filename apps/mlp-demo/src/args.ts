@@ -1,4 +1,5 @@
 import { UsageError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
 
 /** The commands the CLI knows; `train` is the default. */
 export const COMMANDS = ["train", "compare"] as const;
@@ -45,7 +46,8 @@ export interface CliArgs {
   resume?: string;
 }
 
-type Kind =
+/** How an option's value is read and checked. */
+export type Kind =
   | { type: "flag" }
   | { type: "choice"; choices: readonly string[] }
   | { type: "list"; choices: readonly string[] }
@@ -54,12 +56,16 @@ type Kind =
   | { type: "sizes" }
   | { type: "string" };
 
-interface OptionSpec {
-  name: string;
-  key: keyof CliArgs;
-  kind: Kind;
-  value?: string;
-  help: string;
+export interface OptionSpec {
+  readonly name: string;
+  readonly key: keyof CliArgs;
+  readonly kind: Kind;
+  readonly value?: string;
+  readonly help: string;
+  /** The commands the option applies to; absent: every command. */
+  readonly commands?: readonly Command[];
+  /** What to use instead, said when the option is given to another command. */
+  readonly instead?: string;
 }
 
 /** Every option, in the order `--help` lists them. */
@@ -77,6 +83,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: { type: "choice", choices: OPTIMIZERS },
     value: "NAME",
     help: `optimizer for train: ${OPTIMIZERS.join(", ")} (default adam)`,
+    commands: ["train"],
+    instead: "use --optimizers for compare",
   },
   {
     name: "optimizers",
@@ -84,6 +92,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: { type: "list", choices: OPTIMIZERS },
     value: "A,B,..",
     help: "optimizers for compare (default sgd,momentum,adagrad,rmsprop,adam)",
+    commands: ["compare"],
+    instead: "use --optimizer for train",
   },
   {
     name: "lr",
@@ -161,6 +171,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: { type: "number", min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, maxOpen: true },
     value: "X",
     help: "compare: the train loss each optimizer must reach, for the steps-to-threshold column (default per data set)",
+    commands: ["compare"],
   },
   {
     name: "limit",
@@ -175,6 +186,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: { type: "string" },
     value: "DIR",
     help: "where compare writes report.html and the PNG charts (default apps/mlp-demo/out)",
+    commands: ["compare"],
   },
   {
     name: "save",
@@ -182,6 +194,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: { type: "string" },
     value: "DIR",
     help: "train: write a checkpoint (weights, optimizer, schedule, epoch, RNG) to DIR after each epoch",
+    commands: ["train"],
   },
   {
     name: "resume",
@@ -189,6 +202,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: { type: "string" },
     value: "DIR",
     help: "train: continue from the checkpoint in DIR, bit-identical to an uninterrupted run",
+    commands: ["train"],
   },
   {
     name: "json",
@@ -201,12 +215,22 @@ export const OPTIONS: readonly OptionSpec[] = [
 ];
 
 const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
+const BY_KEY = new Map(OPTIONS.map((o) => [o.key, o]));
+
+/** The option that sets `key` of {@link CliArgs} (its name, kind and range). */
+export function optionOf(key: keyof CliArgs): OptionSpec {
+  const spec = BY_KEY.get(key);
+  if (!spec) throw new Error(`no option sets ${key}`);
+  return spec;
+}
 
 /**
  * Parses the command line (without `node` and the script). Accepts `--name value` and
- * `--name=value`, `-h` for `--help`; the first bare word is the command.
+ * `--name=value`, `-h` for `--help`; the first bare word is the command. An option that does not
+ * apply to the command (`train --threshold`) is an error.
  *
- * @throws UsageError naming the bad command, option or value and listing the valid choices.
+ * @throws UsageError naming the bad command, option or value, with the closest valid name
+ *   ("did you mean") and the valid choices.
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
   const out: CliArgs = { command: "train", help: false, json: false, quiet: false };
@@ -223,7 +247,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (commandSeen)
         throw new UsageError(`unexpected argument "${arg}" (the command is already ${out.command})`);
       if (!(COMMANDS as readonly string[]).includes(arg)) {
-        throw new UsageError(`unknown command "${arg}"; valid commands: ${COMMANDS.join(", ")}`);
+        throw new UsageError(
+          `unknown command "${arg}"${didYouMean(arg, COMMANDS)}; valid commands: ${COMMANDS.join(", ")}`,
+        );
       }
       out.command = arg as Command;
       commandSeen = true;
@@ -235,7 +261,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     const eq = arg.indexOf("=");
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const spec = BY_NAME.get(name);
-    if (!spec) throw new UsageError(`unknown option "--${name}"; valid options: ${validOptions()}`);
+    if (!spec) {
+      const hint = didYouMean(name, BY_NAME.keys(), (n) => `--${n}`);
+      throw new UsageError(`unknown option "--${name}"${hint}; valid options: ${validOptions()}`);
+    }
     if (seen.has(name)) throw new UsageError(`option --${name} given twice`);
     seen.add(name);
     if (spec.kind.type === "flag") {
@@ -251,7 +280,23 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
     record[spec.key] = parseValue(spec, raw);
   }
+  if (!out.help) checkApplicable(out.command, seen);
   return out;
+}
+
+/** Rejects options that do not apply to `command`, naming the command and what applies instead. */
+function checkApplicable(command: Command, given: ReadonlySet<string>): void {
+  const wrong = OPTIONS.filter((o) => given.has(o.name) && o.commands && !o.commands.includes(command));
+  if (wrong.length === 0) return;
+  if (wrong.length === 1) {
+    const o = wrong[0];
+    throw new UsageError(
+      `--${o.name} applies to ${o.commands?.join(" and ")}, not ${command}${o.instead ? `; ${o.instead}` : ""}`,
+    );
+  }
+  throw new UsageError(
+    `${wrong.map((o) => `--${o.name} (${o.commands?.join(" and ")})`).join(", ")} do not apply to ${command}`,
+  );
 }
 
 function validOptions(): string {
@@ -261,63 +306,79 @@ function validOptions(): string {
 function parseValue(spec: OptionSpec, raw: string): unknown {
   const kind = spec.kind;
   const name = `--${spec.name}`;
+  let value: unknown;
   switch (kind.type) {
-    case "choice":
-      if (!kind.choices.includes(raw)) {
-        throw new UsageError(
-          `unknown ${spec.name} "${raw}" for ${name}; valid choices: ${kind.choices.join(", ")}`,
-        );
-      }
-      return raw;
-    case "list": {
-      const items = raw.split(",").map((s) => s.trim());
-      for (const item of items) {
-        if (!kind.choices.includes(item)) {
-          throw new UsageError(
-            `unknown optimizer "${item}" in ${name}; valid choices: ${kind.choices.join(", ")}`,
-          );
-        }
-      }
-      if (new Set(items).size !== items.length)
-        throw new UsageError(`${name}: "${raw}" names an optimizer twice`);
-      return items;
-    }
-    case "number": {
-      const x = parseNumber(raw);
-      const lowOk = kind.minOpen ? x > kind.min : x >= kind.min;
-      const highOk = kind.maxOpen ? x < kind.max : x <= kind.max;
-      if (Number.isNaN(x) || !lowOk || !highOk) {
-        throw new UsageError(`${name}: expected a number in ${range(kind)}, got "${raw}"`);
-      }
-      return x;
-    }
-    case "int": {
-      const x = parseNumber(raw);
-      if (!Number.isInteger(x) || x < kind.min || x > kind.max) {
-        throw new UsageError(`${name}: expected an integer in [${kind.min}, ${kind.max}], got "${raw}"`);
-      }
-      return x;
-    }
-    case "sizes": {
-      if (raw.trim() === "" || raw.trim() === "none") return [];
-      const parts = raw.split(",");
-      return parts.map((p) => {
-        const x = parseNumber(p);
-        if (!Number.isInteger(x) || x < 1 || x > 100_000) {
-          throw new UsageError(
-            `${name}: expected comma-separated positive layer widths like 128,64, got "${raw}"`,
-          );
-        }
-        return x;
-      });
-    }
-    case "string":
-      if (raw === "") throw new UsageError(`${name}: expected a ${spec.value}, got an empty string`);
-      return raw;
+    case "number":
+    case "int":
+      value = parseNumber(raw);
+      break;
+    case "list":
+      value = raw.split(",").map((s) => s.trim());
+      break;
+    case "sizes":
+      value = raw.trim() === "" || raw.trim() === "none" ? [] : raw.split(",").map(parseNumber);
+      break;
     case "flag":
       return true;
+    default:
+      value = raw;
+  }
+  const problem = checkValue(spec, value);
+  if (problem === null) return value;
+  if (kind.type === "choice" || kind.type === "list") throw new UsageError(`${problem} for ${name}`);
+  throw new UsageError(`${name}: ${problem}, got "${raw}"`);
+}
+
+/**
+ * What is wrong with a typed option value, or null if it is valid: the one range check shared by
+ * the command line and by `checkpoint.json`. Choice problems name the value
+ * (`unknown activation "swish" (did you mean ...?); valid choices: ...`); others say what was
+ * expected (`expected an integer in [1, 1000000]`) and leave the value to the caller.
+ */
+export function checkValue(spec: OptionSpec, value: unknown): string | null {
+  const kind = spec.kind;
+  switch (kind.type) {
+    case "flag":
+      return typeof value === "boolean" ? null : "expected true or false";
+    case "choice":
+      if (typeof value === "string" && kind.choices.includes(value)) return null;
+      if (typeof value !== "string") return `expected one of ${kind.choices.join(", ")}`;
+      return `unknown ${spec.name} "${value}"${didYouMean(value, kind.choices)}; valid choices: ${kind.choices.join(", ")}`;
+    case "list": {
+      if (!Array.isArray(value) || value.length === 0) return `expected a list of ${kind.choices.join(", ")}`;
+      for (const item of value) {
+        if (typeof item !== "string" || !kind.choices.includes(item)) {
+          const text = typeof item === "string" ? item : JSON.stringify(item);
+          return `unknown optimizer "${text}"${typeof item === "string" ? didYouMean(item, kind.choices) : ""}; valid choices: ${kind.choices.join(", ")}`;
+        }
+      }
+      if (new Set(value).size !== value.length) return `"${value.join(",")}" names an optimizer twice`;
+      return null;
+    }
+    case "number": {
+      const ok =
+        typeof value === "number" &&
+        (kind.minOpen ? value > kind.min : value >= kind.min) &&
+        (kind.maxOpen ? value < kind.max : value <= kind.max);
+      return ok ? null : `expected a number in ${range(kind)}`;
+    }
+    case "int":
+      return Number.isInteger(value) && (value as number) >= kind.min && (value as number) <= kind.max
+        ? null
+        : `expected an integer in [${kind.min}, ${kind.max}]`;
+    case "sizes":
+      return Array.isArray(value) &&
+        value.every((x) => Number.isInteger(x) && x >= MIN_WIDTH && x <= MAX_WIDTH)
+        ? null
+        : `expected comma-separated positive layer widths like 128,64 (each in [${MIN_WIDTH}, ${MAX_WIDTH}])`;
+    case "string":
+      return typeof value === "string" && value !== "" ? null : `expected a ${spec.value}`;
   }
 }
+
+/** The range of a hidden layer's width. */
+const MIN_WIDTH = 1;
+const MAX_WIDTH = 100_000;
 
 /** Strict number parsing: "1e-3" and "0.5" yes; "", "1x", "0x10", " 1" no. */
 function parseNumber(raw: string): number {

@@ -1,41 +1,36 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { decodeSafetensors, saveSafetensors } from "@descent/nn";
-import type { OptimizerStateDict, SchedulerState } from "@descent/optim";
 import type { CliArgs } from "./args.js";
-import { writeDirAtomic } from "./atomic.js";
-import { DATASET_DEFAULTS, type RunConfig } from "./config.js";
+import { readDirRecovered, writeDirAtomic } from "./atomic.js";
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  type CheckpointState,
+  type ConfigKey,
+  checkState,
+  checkTrainingState,
+  FIXED_SETTINGS,
+  SchemaProblem,
+} from "./checkpoint-schema.js";
+import { datasetDefaults, type RunConfig } from "./config.js";
 import { RunError } from "./errors.js";
-import { learningRate } from "./optimizers.js";
-import type { EpochRecord } from "./record.js";
+import { plural } from "./format.js";
+import { type FsEnv, nodeEnv } from "./fs-env.js";
+import { fsFailure } from "./fs-errors.js";
+import { learningRate, makeOptimizer } from "./optimizers.js";
+import { checkWritableDir } from "./preflight.js";
 import type { Trainer } from "./train.js";
+
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointState, FIXED_SETTINGS };
 
 /** File names inside a checkpoint directory. */
 export const WEIGHTS_FILE = "model.safetensors";
 export const STATE_FILE = "checkpoint.json";
-export const CHECKPOINT_FORMAT = "descent-mlp-demo-checkpoint";
-export const CHECKPOINT_VERSION = 1;
-
-/** The settings a checkpoint fixes: resuming with a different value would not be the same run. */
-export const FIXED_SETTINGS = [
-  "dataset",
-  "optimizer",
-  "lr",
-  "momentum",
-  "weightDecay",
-  "batchSize",
-  "hidden",
-  "activation",
-  "schedule",
-  "clip",
-  "seed",
-  "limit",
-] as const;
-type Fixed = (typeof FIXED_SETTINGS)[number];
 
 /** The CLI flag of each fixed setting, for error messages. */
-const FLAG: Record<Fixed | "epochs", string> = {
+const FLAG: Readonly<Record<ConfigKey, string>> = {
   dataset: "--dataset",
   optimizer: "--optimizer",
   lr: "--lr",
@@ -50,26 +45,6 @@ const FLAG: Record<Fixed | "epochs", string> = {
   limit: "--limit",
   epochs: "--epochs",
 };
-
-/** `checkpoint.json`: everything but the weights. */
-export interface CheckpointState {
-  format: typeof CHECKPOINT_FORMAT;
-  version: typeof CHECKPOINT_VERSION;
-  /** The run's settings (the fixed ones plus `epochs`); `lr` resolved to the optimizer's default if unset. */
-  config: Record<Fixed | "epochs", unknown>;
-  /** Completed epochs and optimizer steps. */
-  epoch: number;
-  steps: number;
-  stepsToThreshold: number | null;
-  lossWindow: number[];
-  optimizer: OptimizerStateDict;
-  scheduler: SchedulerState | null;
-  /** The batch-order generator's state (the only randomness used after initialisation). */
-  rng: { batches: number[] };
-  history: EpochRecord[];
-  /** SHA-256 of `model.safetensors`, hex: a torn or edited weights file is detected. */
-  weightsSha256: string;
-}
 
 /** The settings of a run as stored in a checkpoint. */
 export function checkpointConfig(cfg: RunConfig): CheckpointState["config"] {
@@ -103,6 +78,7 @@ export function checkpointFiles(t: Trainer): Record<string, Uint8Array | string>
     steps: t.steps,
     stepsToThreshold: t.stepsToThreshold,
     lossWindow: [...t.lossWindow],
+    initialLoss: t.initialLoss ?? undefined,
     optimizer: t.optimizer.stateDict(),
     scheduler: t.scheduler ? t.scheduler.stateDict() : null,
     rng: { batches: t.batchRng.getState() },
@@ -112,18 +88,33 @@ export function checkpointFiles(t: Trainer): Record<string, Uint8Array | string>
   return { [WEIGHTS_FILE]: weights, [STATE_FILE]: `${JSON.stringify(state)}\n` };
 }
 
-/** Writes the trainer's state to `dir` as a whole (temporary directory, then rename). */
-export function saveCheckpoint(t: Trainer, dir: string): void {
-  writeDirAtomic(dir, checkpointFiles(t));
+/**
+ * Writes the trainer's state to `dir` as a whole (see `writeDirAtomic`: a temporary sibling
+ * directory renamed into place; an interrupted save leaves the previous checkpoint, which the
+ * next save or resume restores).
+ *
+ * @throws RunError "cannot write checkpoint to DIR: <reason in words>".
+ */
+export function saveCheckpoint(t: Trainer, dir: string, env: FsEnv = nodeEnv): void {
+  try {
+    writeDirAtomic(dir, checkpointFiles(t), env);
+  } catch (e) {
+    throw fsFailure("write checkpoint to", dir, e);
+  }
 }
 
 /**
- * Refuses a `--save` target that exists but is not a checkpoint directory (a file, or a directory
- * with other files), so saving never destroys unrelated data.
+ * Checks a `--save` target before training: it must be creatable and writable (probed), and if it
+ * exists, be a checkpoint directory (not a file, not a directory with other files), so saving
+ * never destroys unrelated data.
+ *
+ * @throws RunError naming the target and the problem.
  */
 export function checkSaveTarget(dir: string): void {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory())
+  checkWritableDir(dirname(dir), "write checkpoint to", dir);
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (st === undefined) return;
+  if (!st.isDirectory())
     throw new RunError(`--save ${dir}: exists and is not a directory; not overwriting it`);
   const entries = readdirSync(dir);
   const foreign = entries.filter((e) => e !== WEIGHTS_FILE && e !== STATE_FILE);
@@ -137,50 +128,68 @@ export function checkSaveTarget(dir: string): void {
 /** A checkpoint read from disk and checked: its state and its decoded weights. */
 export interface LoadedCheckpoint {
   readonly dir: string;
+  /** The hidden copy an interrupted save left, which was put back in place; null if none. */
+  readonly restoredFrom: string | null;
   readonly state: CheckpointState;
   readonly weights: Record<string, { shape: number[]; data: ArrayLike<number> }>;
 }
 
+/** A checkpoint's files as read, before any check. */
+interface RawCheckpoint {
+  readonly state: string | null;
+  readonly weights: Uint8Array | null;
+}
+
+function readFiles(dir: string): RawCheckpoint | "no directory" | "not a directory" {
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (st === undefined) return "no directory";
+  if (!st.isDirectory()) return "not a directory";
+  const read = (f: string) => {
+    const p = join(dir, f);
+    return statSync(p, { throwIfNoEntry: false }) === undefined ? null : new Uint8Array(readFileSync(p));
+  };
+  const state = read(STATE_FILE);
+  return { state: state === null ? null : Buffer.from(state).toString("utf8"), weights: read(WEIGHTS_FILE) };
+}
+
 /**
- * Reads and validates a checkpoint directory: both files present, the JSON well-formed with the
- * expected format and version, the weights matching their checksum and decoding as safetensors.
+ * Reads and validates a checkpoint directory: both files present, every field of the JSON as the
+ * schema says (`checkpoint-schema.ts`), the weights matching their checksum, decoding as
+ * safetensors and finite. A checkpoint left at `.NAME.old` by a save that was interrupted
+ * between its renames is restored first (`restoredFrom` says so).
  *
- * @throws RunError naming what is missing or corrupt.
+ * @throws RunError naming the checkpoint, the file and the field or problem, in one line.
  */
-export function readCheckpoint(dir: string): LoadedCheckpoint {
+export function readCheckpoint(dir: string, env: FsEnv = nodeEnv): LoadedCheckpoint {
   const where = `checkpoint ${dir}`;
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new RunError(`${where}: no such directory`);
-  for (const f of [STATE_FILE, WEIGHTS_FILE]) {
-    if (!existsSync(join(dir, f)))
-      throw new RunError(`${where}: missing ${f} (not a checkpoint, or an incomplete copy)`);
+  let raw: ReturnType<typeof readFiles>;
+  let restoredFrom: string | null;
+  try {
+    ({ value: raw, restoredFrom } = readDirRecovered(dir, readFiles, env));
+  } catch (e) {
+    throw fsFailure("read checkpoint", dir, e);
+  }
+  if (raw === "no directory") throw new RunError(`${where}: no such directory`);
+  if (raw === "not a directory") throw new RunError(`${where}: is a file, not a checkpoint directory`);
+  if (raw.state === null || raw.weights === null) {
+    throw new RunError(
+      `${where}: missing ${raw.state === null ? STATE_FILE : WEIGHTS_FILE} (not a checkpoint, or an incomplete copy)`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.state);
+  } catch (e) {
+    throw new RunError(`${where}: corrupt ${STATE_FILE}: ${oneLine(e).slice(0, 160)}`);
   }
   let state: CheckpointState;
   try {
-    state = JSON.parse(readFileSync(join(dir, STATE_FILE), "utf8"));
+    state = checkState(json);
   } catch (e) {
-    throw new RunError(`${where}: corrupt ${STATE_FILE}: ${(e as Error).message}`);
+    if (e instanceof SchemaProblem) throw new RunError(`${where}: ${STATE_FILE} ${e.message}`);
+    throw e;
   }
-  if (typeof state !== "object" || state === null || state.format !== CHECKPOINT_FORMAT) {
-    throw new RunError(`${where}: ${STATE_FILE} is not a ${CHECKPOINT_FORMAT} file`);
-  }
-  if (state.version !== CHECKPOINT_VERSION) {
-    throw new RunError(
-      `${where}: unsupported checkpoint version ${JSON.stringify(state.version)} (this build reads ${CHECKPOINT_VERSION})`,
-    );
-  }
-  const shape = [
-    ["epoch", Number.isInteger(state.epoch) && state.epoch >= 0],
-    ["steps", Number.isInteger(state.steps) && state.steps >= 0],
-    ["config", typeof state.config === "object" && state.config !== null],
-    ["optimizer", typeof state.optimizer === "object" && state.optimizer !== null],
-    ["rng", Array.isArray(state.rng?.batches)],
-    ["history", Array.isArray(state.history) && state.history.length === state.epoch],
-    ["lossWindow", Array.isArray(state.lossWindow) && state.lossWindow.every((v) => typeof v === "number")],
-    ["weightsSha256", typeof state.weightsSha256 === "string"],
-  ] as const;
-  for (const [key, ok] of shape)
-    if (!ok) throw new RunError(`${where}: corrupt ${STATE_FILE}: bad or missing "${key}"`);
-  const bytes = new Uint8Array(readFileSync(join(dir, WEIGHTS_FILE)));
+  const bytes = raw.weights;
   if (sha256(bytes) !== state.weightsSha256) {
     throw new RunError(
       `${where}: corrupt ${WEIGHTS_FILE}: its SHA-256 does not match the one recorded in ${STATE_FILE}`,
@@ -192,7 +201,14 @@ export function readCheckpoint(dir: string): LoadedCheckpoint {
   } catch (e) {
     throw new RunError(`${where}: corrupt ${WEIGHTS_FILE}: ${(e as Error).message}`);
   }
-  return { dir, state, weights };
+  for (const [name, t] of Object.entries(weights)) {
+    for (let i = 0; i < t.data.length; i++) {
+      if (!Number.isFinite(t.data[i])) {
+        throw new RunError(`${where}: ${WEIGHTS_FILE}: tensor "${name}" holds ${t.data[i]} at index ${i}`);
+      }
+    }
+  }
+  return { dir, state, weights, restoredFrom };
 }
 
 /**
@@ -217,11 +233,13 @@ export function resumeConfig(cfg: RunConfig, args: CliArgs, ck: LoadedCheckpoint
   const epochs = args.epochs ?? (saved.epochs as number);
   if (args.epochs !== undefined && args.epochs !== saved.epochs && saved.schedule !== "none") {
     problems.push(
-      `--epochs ${args.epochs} but the checkpoint's ${saved.schedule} schedule was set up for ${fmt(saved.epochs)} epochs`,
+      `--epochs ${args.epochs} but the checkpoint's ${saved.schedule} schedule was set up for ${plural(saved.epochs as number, "epoch")}`,
     );
   }
   if (epochs < ck.state.epoch) {
-    problems.push(`--epochs ${epochs} but the checkpoint has already completed ${ck.state.epoch} epochs`);
+    problems.push(
+      `--epochs ${epochs} but the checkpoint has already completed ${plural(ck.state.epoch, "epoch")}`,
+    );
   }
   if (problems.length) {
     throw new RunError(`checkpoint ${ck.dir} does not match this run:\n  ${problems.join("\n  ")}`);
@@ -240,7 +258,7 @@ export function resumeConfig(cfg: RunConfig, args: CliArgs, ck: LoadedCheckpoint
     clip: (saved.clip as number | null) ?? undefined,
     seed: saved.seed as number,
     limit: (saved.limit as number | null) ?? undefined,
-    threshold: args.threshold ?? DATASET_DEFAULTS[saved.dataset as RunConfig["dataset"]].threshold,
+    threshold: args.threshold ?? datasetDefaults(saved.dataset as RunConfig["dataset"]).threshold,
     epochs,
   };
 }
@@ -252,30 +270,66 @@ function fmt(v: unknown): string {
 
 /**
  * Puts a trainer (freshly built from the resumed config) into the checkpoint's state: weights,
- * optimizer, scheduler, batch-order generator, counters and history. Each part validates before
- * it changes anything; on an error (a RunError naming the mismatch) discard the trainer.
+ * optimizer, scheduler, batch-order generator, counters and history. First the optimizer and
+ * scheduler state and the step count are checked against the fresh trainer
+ * (`checkTrainingState`); each part then validates before it changes anything. On an error (a
+ * RunError naming the checkpoint and the field) discard the trainer.
  */
 export function restoreTrainer(t: Trainer, ck: LoadedCheckpoint): void {
   const s = ck.state;
+  const where = `checkpoint ${ck.dir}`;
+  const cycles =
+    t.cfg.schedule === "onecycle" && (t.optimizerName === "momentum" || t.optimizerName.startsWith("adam"));
+  const scheduled = new Set(t.cfg.schedule === "none" ? [] : cycles ? ["lr", "momentum", "betas"] : ["lr"]);
+  // One step of the same optimizer on a one-element parameter shows the state it keeps.
+  const probe = { data: new Float32Array(1), grad: { data: Float32Array.of(1) } };
+  const probeOpt = makeOptimizer(t.optimizerName, [probe], t.cfg);
+  probeOpt.step();
+  const probeState = Object.values(probeOpt.stateDict().state)[0] ?? { step: 1 };
+  const dtypes = Object.values(probeState).flatMap((v) =>
+    typeof v === "object" && v !== null ? [v.dtype] : [],
+  );
+  try {
+    checkTrainingState(s, {
+      optimizer: t.optimizer.stateDict(),
+      scheduler: t.scheduler ? t.scheduler.stateDict() : null,
+      stepsPerEpoch: t.stepsPerEpoch,
+      scheduled,
+      stateKeys: Object.keys(probeState),
+      dtype: dtypes[0] ?? "float32",
+      paramSizes: t.model.parameters().map((p) => p.data.length),
+    });
+  } catch (e) {
+    if (e instanceof SchemaProblem) throw new RunError(`${where}: ${STATE_FILE} ${e.message}`);
+    throw e;
+  }
   try {
     t.model.loadStateDict(ck.weights);
   } catch (e) {
-    throw new RunError(`checkpoint ${ck.dir}: the weights do not fit the model: ${(e as Error).message}`);
+    throw new RunError(`${where}: the weights do not fit the model: ${oneLine(e)}`);
   }
   try {
     t.optimizer.loadStateDict(s.optimizer);
-    if (t.scheduler) {
-      if (!s.scheduler) throw new Error("the checkpoint has no scheduler state");
-      t.scheduler.loadStateDict(s.scheduler);
-    }
+    if (t.scheduler && s.scheduler) t.scheduler.loadStateDict(s.scheduler);
     t.batchRng.setState(s.rng.batches);
   } catch (e) {
-    throw new RunError(`checkpoint ${ck.dir}: cannot restore the training state: ${(e as Error).message}`);
+    throw new RunError(`${where}: cannot restore the training state: ${oneLine(e)}`);
   }
   t.epoch = s.epoch;
   t.steps = s.steps;
   t.stepsToThreshold = s.stepsToThreshold;
   t.lossWindow = [...s.lossWindow];
+  // Version 1 did not record it: the first batch after resuming sets the divergence limit.
+  t.initialLoss = s.initialLoss ?? null;
   t.history.length = 0;
   t.history.push(...s.history.map((r) => ({ ...r, epochs: t.cfg.epochs })));
+}
+
+/** An error's message on one line (its lines joined). */
+function oneLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e))
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .join(" ");
 }

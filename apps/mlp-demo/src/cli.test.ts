@@ -44,7 +44,7 @@ describe("mlp-demo CLI", () => {
       [["--optimizer", "lion"], [...OPTIMIZERS]],
       [["--nope"], ["--dataset", "--resume"]],
       [["--lr", "fast"], ['--lr: expected a number in (0, inf), got "fast"']],
-      [["compare", "--save", "x"], ["--save and --resume apply to train"]],
+      [["compare", "--save", "x"], ["--save applies to train, not compare"]],
       [["--optimizers", "sgd"], ["--optimizers applies to compare"]],
     ];
     for (const [argv, needles] of cases) {
@@ -97,6 +97,38 @@ describe("mlp-demo CLI", () => {
     expect(q.out.trim().split("\n")).toHaveLength(1);
   });
 
+  it("not a terminal: one progress line per epoch (step, loss, samples/s, ETA), never twice; 1 epoch is singular", async () => {
+    const text = await run([...QUICK.slice(0, 2), "--epochs", "3", "--hidden", "8"]);
+    expect(text.err).toBe("");
+    expect(
+      text.out.match(
+        /^epoch \d\/3 {2}train loss \S+ .* {2}step +\d+\/75 {2}[\d.]+s {2}[\d,]+ samples\/s {2}ETA \d+:\d\d$/gm,
+      ),
+    ).toHaveLength(3);
+    const json = await run([...QUICK.slice(0, 2), "--epochs", "3", "--hidden", "8", "--json"]);
+    expect(
+      json.err.match(/^epoch \d\/3 {2}step +\d+\/75 {2}loss \S+ {2}acc .*samples\/s {2}ETA \d+:\d\d$/gm),
+    ).toHaveLength(3);
+    const cmp = await run([
+      "compare",
+      ...QUICK.slice(0, 2),
+      "--epochs",
+      "2",
+      "--hidden",
+      "8",
+      "--optimizers",
+      "sgd,adam",
+      "--out",
+      tmp(),
+    ]);
+    expect(cmp.code).toBe(0);
+    expect(cmp.err.match(/^(sgd|adam) +epoch \d\/2 {2}step +\d+\/50 {2}loss/gm)).toHaveLength(4);
+    const one = await run([...QUICK.slice(0, 2), "--epochs", "1", "--hidden", "8"]);
+    expect(one.out).toContain("MLP 2-8-2 (relu), 1 epoch, batch 32");
+    expect(one.out).toMatch(/after 1 epoch, 25 steps/);
+    expect(one.out).not.toMatch(/\b1 epochs\b/);
+  });
+
   it("regression (sine) reports the test MSE, accuracy null in JSON", async () => {
     const r = await run(["--dataset", "sine", "--epochs", "3", "--json", "--quiet"]);
     expect(r.code).toBe(0);
@@ -109,7 +141,7 @@ describe("mlp-demo CLI", () => {
     const r = await run(["--dataset", "moons", "--optimizer", "sgd", "--lr", "1e6", "--epochs", "3"]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /sgd: (the loss became (NaN|Infinity)|a gradient became NaN or infinite) at step \d+ \(epoch 1, batch \d+ of 25\)/,
+      /sgd: (the loss became (NaN|Infinity)|the loss reached [\d.e+]+|a gradient became NaN or infinite) at step \d+ \(epoch 1, batch \d+ of 25\)/,
     );
     expect(r.err).toContain("hint: lower the learning rate (--lr, now 1000000)");
     expect(r.out).not.toMatch(/NaN/);
@@ -244,8 +276,9 @@ describe("mlp-demo CLI", () => {
     expect(adam[3][1]).toBeGreaterThan(adam[0][1]);
   });
 
-  it("compare: a diverging optimizer is reported, the others still run, the report is written, exit 1", async () => {
+  it("compare: a diverging optimizer is flagged in the table, results.json and the report; the others still run; exit 1", async () => {
     const out = tmp();
+    // RMSprop at lr 3 explodes within two steps on moons; SGD at lr 3 trains.
     const r = await run([
       "compare",
       "--dataset",
@@ -255,18 +288,104 @@ describe("mlp-demo CLI", () => {
       "--hidden",
       "8",
       "--optimizers",
-      "sgd,adam",
+      "sgd,rmsprop",
       "--lr",
-      "1e6",
+      "3",
       "--out",
       out,
     ]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/sgd +diverged: sgd: .* at step \d+/);
-    expect(r.out).toMatch(/SGD +1000000 +diverged/);
-    expect(r.err).toContain("diverged (the report shows the others)");
+    expect(r.out).toMatch(/rmsprop +diverged: the loss reached [\d.e+]+ at step \d+/);
+    expect(r.out).toMatch(/RMSprop +3 +diverged at step \d+ +— +—/);
+    expect(r.err).toContain("rmsprop diverged (the report shows the others)");
     expect(r.err).toContain("hint: lower the learning rate");
-    expect(existsSync(join(out, "report.html"))).toBe(true);
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    const [sgd, rms] = results.runs;
+    expect(sgd.diverged).toBeNull();
+    expect(sgd.history).toHaveLength(2);
+    expect(rms.diverged.reason).toBe("exploding loss");
+    expect(rms.diverged.limit).toBe(1000 * Math.max(1, rms.diverged.initialLoss));
+    expect(rms.diverged.loss).toBeGreaterThan(rms.diverged.limit);
+    expect(results.rows[1].diverged.step).toBe(rms.diverged.step);
+    expect(results.divergence).toContain("1000 × max(1, the first batch's loss)");
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain(`diverged at step ${rms.diverged.step}`);
+    expect(html).toContain("<strong>RMSprop diverged</strong>: the loss reached");
+    expect(html).toContain("RMSprop (diverged)");
+  });
+
+  it("compare --lr 50: every run is flagged as diverged, none reported as a result", async () => {
+    const out = tmp();
+    const r = await run([
+      "compare",
+      "--dataset",
+      "moons",
+      "--epochs",
+      "2",
+      "--hidden",
+      "8",
+      "--lr",
+      "50",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: every optimizer diverged:/);
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    for (const run of results.runs) expect(run.diverged?.reason).toMatch(/exploding loss|non-finite/);
+    expect(r.out.match(/diverged at step \d+/g)).toHaveLength(5);
+  });
+
+  it("train: an exploding or non-finite loss stops the run; --json ends with a line describing it", async () => {
+    const boom = await run([
+      "--dataset",
+      "moons",
+      "--optimizer",
+      "rmsprop",
+      "--lr",
+      "3",
+      "--epochs",
+      "2",
+      "--json",
+    ]);
+    expect(boom.code).toBe(1);
+    const last = JSON.parse(boom.out.trim().split("\n").at(-1) ?? "");
+    expect(last.optimizer).toBe("rmsprop");
+    expect(last.diverged.reason).toBe("exploding loss");
+    expect(last.diverged.loss).toBeGreaterThan(last.diverged.limit);
+    expect(boom.err).toContain(
+      `rmsprop: the loss reached ${last.diverged.lossText} at step ${last.diverged.step}`,
+    );
+    const nan = await run([
+      "--dataset",
+      "moons",
+      "--optimizer",
+      "sgd",
+      "--lr",
+      "1e30",
+      "--epochs",
+      "1",
+      "--json",
+    ]);
+    const line = JSON.parse(nan.out.trim());
+    expect([line.diverged.reason, line.diverged.loss, line.diverged.lossText]).toEqual([
+      "non-finite loss",
+      null,
+      "NaN",
+    ]);
+    expect(nan.err).toContain("sgd: the loss became NaN at step 2");
+  });
+
+  it("a network too large to train, or a --resume path that is a file: one line, exit 1, before training", async () => {
+    const big = await run(["--dataset", "xor", "--hidden", "100000,100000", "--epochs", "1"]);
+    expect(big.code).toBe(1);
+    expect(big.err).toBe(
+      "error: --hidden 100000,100000: the network 2-100000-100000-2 would have 10,000,600,002 parameters (40.0 GB of weights); this demo trains at most 100,000,000\n",
+    );
+    const file = join(tmp(), "f");
+    writeFileSync(file, "x");
+    const r = await run(["--resume", file]);
+    expect(r.err).toBe(`error: checkpoint ${file}: is a file, not a checkpoint directory\n`);
   });
 
   it("--resume alone continues with the checkpoint's settings", async () => {

@@ -5,6 +5,8 @@ import { helpText, parseArgs } from "./args.js";
 import { runCompare } from "./compare.js";
 import { resolveConfig } from "./config.js";
 import { RunError, UsageError } from "./errors.js";
+import { errnoCode } from "./fs-env.js";
+import { describeFsError, errnoWords } from "./fs-errors.js";
 import type { Io } from "./progress.js";
 import { runTrain } from "./train-command.js";
 
@@ -21,13 +23,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     const cfg = resolveConfig(args);
-    if (args.command === "compare") {
-      if (cfg.save || cfg.resume) throw new UsageError("--save and --resume apply to train, not compare");
-      await runCompare(cfg, io);
-    } else {
-      if (args.optimizers) throw new UsageError("--optimizers applies to compare; use --optimizer for train");
-      await runTrain(cfg, args, io);
-    }
+    if (args.command === "compare") await runCompare(cfg, args, io);
+    else await runTrain(cfg, args, io);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
@@ -38,9 +35,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.err(`error: ${e.message}\n`);
       return e.exitCode;
     }
-    // File-system errors (EACCES, ENOTDIR, ENOSPC...) are the user's environment, not a bug: no stack.
-    const system = e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string";
-    io.err(`error: ${e instanceof Error ? (system ? e.message : (e.stack ?? e.message)) : String(e)}\n`);
+    // System errors (EACCES, ENOTDIR, ENOSPC...) are the user's environment, not a bug: no stack.
+    const code = errnoCode(e);
+    if (code !== undefined) {
+      const path = (e as NodeJS.ErrnoException).path;
+      io.err(`error: ${path ? `${path}: ${describeFsError(e, path)}` : errnoWords(code)}\n`);
+      return 1;
+    }
+    io.err(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
 }

@@ -1,12 +1,21 @@
-import { join } from "node:path";
-import type { OptimizerName } from "./args.js";
-import { writeFileAtomic } from "./atomic.js";
-import type { RunConfig } from "./config.js";
+import type { CliArgs, OptimizerName } from "./args.js";
+import { checkOptimizerOptions, type RunConfig } from "./config.js";
 import { type Dataset, isPlanar, loadDataset } from "./datasets/index.js";
+import {
+  type Divergence,
+  DivergenceError,
+  describeDivergence,
+  divergenceJson,
+  EXPLODE_FACTOR,
+} from "./divergence.js";
 import { RunError } from "./errors.js";
+import { formatLoss } from "./format.js";
+import { fsFailure } from "./fs-errors.js";
 import { learningRate, OPTIMIZER_LABEL } from "./optimizers.js";
-import { type Io, messageChannels, Progress } from "./progress.js";
-import { jsonLine } from "./record.js";
+import { lookup } from "./own.js";
+import { checkWritableDir } from "./preflight.js";
+import { type Io, messageChannels, Progress, type ProgressState } from "./progress.js";
+import { divergenceLine, type EpochRecord, jsonLine } from "./record.js";
 import { type ChartSpec, colorOf } from "./report/chart.js";
 import type { ResultRow } from "./report/html.js";
 import type { BoundarySpec } from "./report/svg.js";
@@ -14,7 +23,7 @@ import { terminalChart } from "./report/terminal-chart.js";
 import { writeReport } from "./report/write.js";
 import { describeData, describeRun } from "./summary.js";
 import { textTable } from "./table.js";
-import { Trainer } from "./train.js";
+import { type BatchProgress, Trainer } from "./train.js";
 
 /** Cells per side of the decision-boundary grid. */
 export const BOUNDARY_GRID = 80;
@@ -24,8 +33,8 @@ export interface CompareRun {
   readonly name: OptimizerName;
   readonly trainer: Trainer;
   readonly seconds: number;
-  /** The divergence message when the loss became non-finite, else null. */
-  readonly diverged: string | null;
+  /** Where and how the run diverged (see `divergence.ts`), else null. */
+  readonly diverged: Divergence | null;
 }
 
 /** The result of `compare`: every run, the table rows and the report files written. */
@@ -35,71 +44,89 @@ export interface CompareResult {
   readonly files: string[];
 }
 
+const label = (name: OptimizerName) => lookup(OPTIMIZER_LABEL, name) ?? name;
+
 /**
  * `compare`: trains the same network (same seed ⇒ the same initial weights) with each optimizer,
  * over the same batch order, prints a table (final train loss, test loss and accuracy, time, steps
  * to reach the loss threshold), a terminal chart of the losses, and writes `report.html`, the PNG
  * charts and `results.json` (the table and every epoch record).
- * A run whose loss becomes non-finite is reported as diverged; the others still run, and the
- * command then fails with exit code 1.
+ *
+ * The output directory is checked before any training. A run that diverges (see `divergence.ts`)
+ * stops and is flagged in the table, the chart legends, the report and `results.json`; the
+ * others still run, and the command then fails with exit code 1.
  */
-export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult> {
+export async function runCompare(cfg: RunConfig, args: CliArgs, io: Io): Promise<CompareResult> {
+  checkOptimizerOptions(args, cfg.optimizers);
+  checkWritableDir(cfg.out, "write report to", cfg.out);
   const ds = loadDataset(cfg.dataset, cfg.seed, cfg.limit);
   const text = !cfg.json && !cfg.quiet;
   const { info, result } = messageChannels(io, cfg);
-  info(
-    `${describeData(ds)}\n${describeRun(ds, cfg)}\ncomparing ${cfg.optimizers.map((o) => OPTIMIZER_LABEL[o]).join(", ")}\n\n`,
-  );
+  info(`${describeData(ds)}\n${describeRun(ds, cfg)}\ncomparing ${cfg.optimizers.map(label).join(", ")}\n\n`);
   const runs: CompareRun[] = [];
   for (const name of cfg.optimizers) {
     const t = new Trainer(ds, cfg, name, () => io.now());
-    const progress = new Progress(io, !cfg.quiet);
+    const progress = new Progress(io, { enabled: !cfg.quiet, epochLines: true });
     progress.begin();
+    const totalSteps = cfg.epochs * t.stepsPerEpoch;
+    const state = (p: BatchProgress): ProgressState => ({
+      label: name,
+      epoch: p.epoch,
+      epochs: cfg.epochs,
+      seen: p.seen,
+      samplesPerEpoch: ds.train.n,
+      step: t.steps,
+      totalSteps,
+      loss: p.loss,
+      accuracy: p.accuracy,
+    });
     const t0 = io.now();
-    let diverged: string | null = null;
+    let diverged: Divergence | null = null;
     try {
       while (t.epoch < cfg.epochs) {
-        const rec = t.runEpoch((p) =>
-          progress.update({
-            label: name,
-            epoch: p.epoch,
-            epochs: cfg.epochs,
-            seen: p.seen,
-            samplesPerEpoch: ds.train.n,
-            loss: p.loss,
-            accuracy: p.accuracy,
-          }),
-        );
+        let last: BatchProgress | undefined;
+        let rec: EpochRecord;
+        try {
+          rec = t.runEpoch((p) => {
+            last = p;
+            progress.update(state(p));
+          });
+        } finally {
+          progress.clear();
+        }
+        if (last) progress.endEpoch(state(last));
         if (cfg.json) io.out(jsonLine(rec));
         await new Promise<void>((r) => setImmediate(r));
       }
     } catch (e) {
-      if (!(e instanceof RunError)) throw e;
-      diverged = e.message;
-    } finally {
-      progress.clear();
+      if (!(e instanceof DivergenceError)) throw e;
+      diverged = e.divergence;
+      if (cfg.json) io.out(divergenceLine(e.divergence, cfg.epochs));
     }
     const seconds = (io.now() - t0) / 1000;
     runs.push({ name, trainer: t, seconds, diverged });
     const last = t.history.at(-1);
-    if (diverged) info(`${name.padEnd(9)} diverged: ${diverged.split("\n")[0]}\n`);
+    if (diverged) info(`${name.padEnd(9)} diverged: ${describeDivergence(diverged)}\n`);
     else if (last) {
       const acc =
         last.testAccuracy === null ? "" : `, test accuracy ${(100 * last.testAccuracy).toFixed(2)}%`;
-      info(`${name.padEnd(9)} done in ${seconds.toFixed(1)}s: test loss ${last.testLoss.toFixed(4)}${acc}\n`);
+      info(
+        `${name.padEnd(9)} done in ${seconds.toFixed(1)}s: test loss ${formatLoss(last.testLoss)}${acc}\n`,
+      );
     }
   }
 
   const rows: ResultRow[] = runs.map(({ name, trainer, seconds, diverged }) => {
     const last = trainer.history.at(-1);
     return {
-      optimizer: OPTIMIZER_LABEL[name],
+      optimizer: label(name),
       lr: learningRate(name, cfg),
       finalTrainLoss: diverged ? Number.NaN : (last?.trainLoss ?? Number.NaN),
       testLoss: diverged ? Number.NaN : (last?.testLoss ?? Number.NaN),
       testAccuracy: diverged ? null : (last?.testAccuracy ?? null),
       seconds,
       stepsToThreshold: trainer.stepsToThreshold,
+      diverged: diverged ? { step: diverged.step, message: describeDivergence(diverged) } : null,
     };
   });
   const classify = ds.task === "classification";
@@ -113,11 +140,11 @@ export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult>
       "seconds",
       `steps to loss < ${cfg.threshold}`,
     ],
-    rows.map((r, i) => [
+    rows.map((r) => [
       r.optimizer,
       String(r.lr),
-      runs[i].diverged ? "diverged" : r.finalTrainLoss.toFixed(4),
-      runs[i].diverged ? "—" : r.testLoss.toFixed(4),
+      r.diverged ? `diverged at step ${r.diverged.step}` : formatLoss(r.finalTrainLoss),
+      r.diverged ? "—" : formatLoss(r.testLoss),
       ...(classify ? [r.testAccuracy === null ? "—" : `${(100 * r.testAccuracy).toFixed(2)}%`] : []),
       r.seconds.toFixed(1),
       r.stepsToThreshold === null ? "never" : String(r.stepsToThreshold),
@@ -129,49 +156,65 @@ export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult>
   if (text)
     io.out(`\n${terminalChart(charts[0], Math.min(60, Math.max(20, io.columns - 12)), 10, io.isTTY)}`);
   const boundaries = isPlanar(ds) ? runs.filter((r) => !r.diverged).map((r) => boundary(ds, r)) : [];
-  const files = writeReport(cfg.out, {
-    title: `Descent: ${runs.length} optimizers on ${ds.name}`,
-    settings: [
-      describeData(ds),
-      describeRun(ds, cfg),
-      `same initial weights and batch order for every optimizer; threshold ${cfg.threshold}`,
-    ],
-    threshold: cfg.threshold,
-    rows,
-    charts,
-    boundaries,
-  });
-  const resultsPath = join(cfg.out, "results.json");
-  writeFileAtomic(
-    resultsPath,
-    `${JSON.stringify(
+  const results = `${JSON.stringify(
+    {
+      dataset: ds.name,
+      threshold: cfg.threshold,
+      divergence: DIVERGENCE_RULE,
+      rows,
+      runs: runs.map((r) => ({
+        optimizer: r.name,
+        diverged: r.diverged ? divergenceJson(r.diverged) : null,
+        history: r.trainer.history,
+      })),
+    },
+    (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
+    1,
+  )}\n`;
+  let files: string[];
+  try {
+    files = writeReport(
+      cfg.out,
       {
-        dataset: ds.name,
+        title: `Descent: ${runs.length} optimizers on ${ds.name}`,
+        settings: [
+          describeData(ds),
+          describeRun(ds, cfg),
+          `same initial weights and batch order for every optimizer; threshold ${cfg.threshold}`,
+          DIVERGENCE_RULE,
+        ],
         threshold: cfg.threshold,
         rows,
-        runs: runs.map((r) => ({ optimizer: r.name, diverged: r.diverged, history: r.trainer.history })),
+        charts,
+        boundaries,
       },
-      (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
-      1,
-    )}\n`,
-  );
-  files.splice(files.length - 1, 0, resultsPath);
+      { "results.json": results },
+    );
+  } catch (e) {
+    throw fsFailure("write report to", cfg.out, e);
+  }
   const where = `report: ${files.at(-1)}\nalso: ${files.slice(0, -1).join(", ")}\n`;
   result(cfg.json ? where : `\n${where}`);
   const failed = runs.filter((r) => r.diverged);
   if (failed.length) {
+    const all = failed.length === runs.length;
     throw new RunError(
-      `${failed.map((r) => r.name).join(", ")} diverged (the report shows the others):\n${failed.map((r) => r.diverged).join("\n")}`,
+      `${all ? "every optimizer" : failed.map((r) => r.name).join(", ")} diverged${all ? "" : " (the report shows the others)"}:\n` +
+        `${failed.map((r) => `${r.name}: ${r.diverged ? describeDivergence(r.diverged) : ""}`).join("\n")}\n` +
+        "hint: lower the learning rate (--lr), or clip gradients (--clip 1)",
     );
   }
   return { runs, rows, files };
 }
 
+/** The divergence criterion in words, for the report and `results.json`. */
+export const DIVERGENCE_RULE = `a run counts as diverged when a batch loss or the test loss is NaN or infinite, a gradient is, or a batch loss exceeds ${EXPLODE_FACTOR} × max(1, the first batch's loss)`;
+
 /** Train loss and test accuracy (or test loss, for regression) per epoch, one series per optimizer. */
 function curves(runs: readonly CompareRun[], classify: boolean): ChartSpec[] {
   const series = (pick: (r: Trainer["history"][number]) => number) =>
     runs.map((r, i) => ({
-      label: OPTIMIZER_LABEL[r.name],
+      label: r.diverged ? `${label(r.name)} (diverged)` : label(r.name),
       color: colorOf(r.name, i),
       points: r.trainer.history.map((h) => [h.epoch, pick(h)] as [number, number]),
     }));
@@ -226,5 +269,5 @@ function boundary(ds: Dataset, run: CompareRun): BoundarySpec {
   for (let i = 0; i < ds.test.n; i++) points.push([x[2 * i], x[2 * i + 1], ds.test.y[i]]);
   const last = run.trainer.history.at(-1);
   const acc = last?.testAccuracy == null ? "" : ` (${(100 * last.testAccuracy).toFixed(1)}%)`;
-  return { title: `${OPTIMIZER_LABEL[run.name]}${acc}`, x0, x1, y0, y1, nx: n, ny: n, classes, points };
+  return { title: `${label(run.name)}${acc}`, x0, x1, y0, y1, nx: n, ny: n, classes, points };
 }

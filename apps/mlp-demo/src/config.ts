@@ -1,6 +1,8 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ActivationName, CliArgs, DatasetName, OptimizerName, ScheduleName } from "./args.js";
+import { UsageError } from "./errors.js";
+import { lookupOrThrow } from "./own.js";
 
 /** Everything a run needs, with the defaults filled in. */
 export interface RunConfig {
@@ -112,10 +114,15 @@ export function defaultOutDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), "..", "out");
 }
 
+/** The defaults of a data set (own entries only: see `own.ts`). */
+export function datasetDefaults(dataset: DatasetName): DatasetDefaults {
+  return lookupOrThrow(DATASET_DEFAULTS, dataset, "data set");
+}
+
 /** Fills in the defaults for what the user did not set. */
 export function resolveConfig(a: CliArgs): RunConfig {
   const dataset = a.dataset ?? "mnist";
-  const d = DATASET_DEFAULTS[dataset];
+  const d = datasetDefaults(dataset);
   return {
     dataset,
     optimizer: a.optimizer ?? "adam",
@@ -138,4 +145,20 @@ export function resolveConfig(a: CliArgs): RunConfig {
     save: a.save,
     resume: a.resume,
   };
+}
+
+/**
+ * Rejects optimizer options that no optimizer of the run reads: `--momentum` applies to the
+ * `momentum` optimizer only.
+ *
+ * @throws UsageError naming the option and the run's optimizers.
+ */
+export function checkOptimizerOptions(a: CliArgs, optimizers: readonly OptimizerName[]): void {
+  if (a.momentum !== undefined && !optimizers.includes("momentum")) {
+    const which =
+      optimizers.length === 1 ? `--optimizer ${optimizers[0]}` : `--optimizers ${optimizers.join(",")}`;
+    throw new UsageError(
+      `--momentum applies to the momentum optimizer, which this run does not use (${which})`,
+    );
+  }
 }

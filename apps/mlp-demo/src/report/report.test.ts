@@ -81,6 +81,7 @@ describe("SVG and HTML report", () => {
           testAccuracy: 0.9,
           seconds: 1.5,
           stepsToThreshold: 40,
+          diverged: null,
         },
       ],
       charts: [spec],

@@ -1,3 +1,4 @@
+import { formatLoss } from "../format.js";
 import type { ChartSpec } from "./chart.js";
 import { dataExtent, formatTick, plottable } from "./chart.js";
 
@@ -17,7 +18,8 @@ const ANSI = [34, 33, 32, 35, 31, 36];
 
 /**
  * A small line chart drawn with unicode braille (2 × 4 dots per character), one line per series,
- * y axis labels on the left, a legend below. `color` adds ANSI colours (for TTYs).
+ * y axis labels on the left (the data's range; `formatLoss` on a log axis), a legend below.
+ * `color` adds ANSI colours (for TTYs).
  */
 export function terminalChart(spec: ChartSpec, cols = 56, rows = 10, color = false): string {
   const w = cols * 2;
@@ -54,7 +56,9 @@ export function terminalChart(spec: ChartSpec, cols = 56, rows = 10, color = fal
       prev = [px, py];
     }
   });
-  const labels = [formatTick(Number(y1.toPrecision(3))), formatTick(Number(y0.toPrecision(3)))];
+  // A log axis holds losses: its end labels are in the loss format used everywhere else.
+  const yLabel = spec.logY ? formatLoss : (v: number) => formatTick(Number(v.toPrecision(3)));
+  const labels = [yLabel(y1), yLabel(y0)];
   const lw = Math.max(...labels.map((s) => s.length));
   const lines = [`${spec.title}${spec.logY ? " (log scale)" : ""}`];
   for (let r = 0; r < rows; r++) {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic.js";
+import { writeFilesAtomic } from "../atomic.js";
 import { type ReportData, reportHtml } from "./html.js";
 import { chartPng } from "./png-chart.js";
 
@@ -12,21 +12,25 @@ export function slug(title: string): string {
 }
 
 /**
- * Writes `report.html` and one PNG per chart into `dir`, each file atomically. Returns the paths
- * written, the HTML last.
+ * Writes `report.html`, one PNG per chart and the `extra` files (e.g. `results.json`) into `dir`:
+ * each file atomically, the set renamed into place under one lock, so two runs writing the same
+ * directory leave one run's complete report. Returns the paths written: the PNGs, the extras, the
+ * HTML last.
  */
-export function writeReport(dir: string, data: Omit<ReportData, "pngs">): string[] {
-  const written: string[] = [];
+export function writeReport(
+  dir: string,
+  data: Omit<ReportData, "pngs">,
+  extra: Readonly<Record<string, string | Uint8Array>> = {},
+): string[] {
+  const files: Record<string, string | Uint8Array> = {};
   const pngs: string[] = [];
   for (const chart of data.charts) {
     const name = `${slug(chart.title)}.png`;
-    const path = join(dir, name);
-    writeFileAtomic(path, chartPng(chart));
+    files[name] = chartPng(chart);
     pngs.push(name);
-    written.push(path);
   }
-  const html = join(dir, "report.html");
-  writeFileAtomic(html, reportHtml({ ...data, pngs }));
-  written.push(html);
-  return written;
+  Object.assign(files, extra);
+  files["report.html"] = reportHtml({ ...data, pngs });
+  writeFilesAtomic(dir, files);
+  return Object.keys(files).map((f) => join(dir, f));
 }
