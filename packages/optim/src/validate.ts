@@ -11,6 +11,8 @@
 /** Formats a received value for an error message. */
 export function show(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol" || typeof value === "bigint") return `${String(value)} (${typeof value})`;
   if (typeof value === "string") return JSON.stringify(value);
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;

@@ -1,6 +1,6 @@
+import { show } from "../validate.js";
 import type { Check } from "./options.js";
 import { LRScheduler, type SchedulableOptimizer, snapshotGroups } from "./scheduler.js";
-import { describe } from "./state.js";
 
 /**
  * The `schedulers` option of SequentialLR and ChainedScheduler, with PyTorch's errors: at least one,
@@ -14,7 +14,7 @@ export function schedulerList(
 ): Check<LRScheduler[]> {
   return (value, label) => {
     if (!Array.isArray(value))
-      throw new TypeError(`${label} must be an array of schedulers, got ${describe(value)}`);
+      throw new TypeError(`${label} must be an array of schedulers, got ${show(value)}`);
     if (value.length < 1) throw new RangeError(`${kind} ${empty}`);
     value.forEach((scheduler, i) => {
       if (!(scheduler instanceof LRScheduler)) {
@@ -23,7 +23,7 @@ export function schedulerList(
           plateau
             ? `${kind} does not support \`ReduceLROnPlateau\` scheduler as it requires additional kwargs to be ` +
                 `specified when calling \`step\`, but got one at index ${i} in the given schedulers sequence.`
-            : `${kind}: the scheduler at index ${i} is not an LRScheduler, got ${describe(scheduler)}`,
+            : `${kind}: the scheduler at index ${i} is not an LRScheduler, got ${show(scheduler)}`,
         );
       }
       if (scheduler.optimizer !== optimizer) {

@@ -1,3 +1,4 @@
+import { show } from "../validate.js";
 import { cosineAnneal } from "./cosine.js";
 import {
   checksOf,
@@ -9,7 +10,6 @@ import {
   withDefault,
 } from "./options.js";
 import { LAST_EPOCH, LRScheduler, pyMod, type SchedulableOptimizer } from "./scheduler.js";
-import { describe } from "./state.js";
 
 /** Options of {@link CosineAnnealingWarmRestarts}. */
 export interface CosineAnnealingWarmRestartsOptions {
@@ -132,7 +132,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     } else {
       if (typeof epoch !== "number" || !(epoch >= 0) || !Number.isFinite(epoch)) {
         throw new RangeError(
-          `CosineAnnealingWarmRestarts: Expected non-negative epoch, but got ${describe(epoch)}`,
+          `CosineAnnealingWarmRestarts: Expected non-negative epoch, but got ${show(epoch)}`,
         );
       }
       Object.assign(this, position(epoch, this.t0, this.tMult));

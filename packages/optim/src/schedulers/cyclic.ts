@@ -1,3 +1,4 @@
+import { show } from "../validate.js";
 import { momentumTarget, setMomentum } from "./momentum.js";
 import {
   bool,
@@ -20,7 +21,6 @@ import {
   type MomentumUpdate,
   type SchedulableOptimizer,
 } from "./scheduler.js";
-import { describe } from "./state.js";
 
 /** CyclicLR's built-in policies. */
 export type CyclicMode = "triangular" | "triangular2" | "exp_range";
@@ -149,7 +149,7 @@ function scaleOf(
       const x = scaleMode === "cycle" ? cycle : t;
       const s = f(x);
       if (typeof s !== "number" || !Number.isFinite(s)) {
-        throw new RangeError(`${kind}: scaleFn(${x}) returned ${describe(s)} (expected a finite number)`);
+        throw new RangeError(`${kind}: scaleFn(${x}) returned ${show(s)} (expected a finite number)`);
       }
       return s;
     },

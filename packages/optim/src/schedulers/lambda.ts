@@ -1,6 +1,6 @@
+import { show } from "../validate.js";
 import { type Check, readOptions, required } from "./options.js";
 import { checkOptimizer, LAST_EPOCH, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
-import { describe } from "./state.js";
 
 /** A multiplicative factor as a function of the epoch index. */
 export type LrLambda = (epoch: number) => number;
@@ -17,7 +17,7 @@ export interface LambdaLROptions {
 export const lrLambdas: Check<LrLambda[]> = (value, label, groups) => {
   const kind = label.slice(0, label.indexOf(": "));
   if (!Array.isArray(value) && typeof value !== "function") {
-    throw new TypeError(`${kind}: lrLambda should be a function, but got ${describe(value)}`);
+    throw new TypeError(`${kind}: lrLambda should be a function, but got ${show(value)}`);
   }
   let lambdas: unknown[];
   if (Array.isArray(value)) {
@@ -30,7 +30,7 @@ export const lrLambdas: Check<LrLambda[]> = (value, label, groups) => {
   }
   for (const f of lambdas) {
     if (typeof f !== "function") {
-      throw new TypeError(`${kind}: lrLambda should be a function, but got ${describe(f)}`);
+      throw new TypeError(`${kind}: lrLambda should be a function, but got ${show(f)}`);
     }
   }
   return lambdas as LrLambda[];
@@ -41,7 +41,7 @@ export function callLambda(kind: string, lambdas: readonly LrLambda[], i: number
   const factor = lambdas[i](epoch);
   if (typeof factor !== "number" || !Number.isFinite(factor)) {
     throw new RangeError(
-      `${kind}: lrLambda of paramGroups[${i}] returned ${describe(factor)} at epoch ${epoch} (expected a finite number); nothing was changed`,
+      `${kind}: lrLambda of paramGroups[${i}] returned ${show(factor)} at epoch ${epoch} (expected a finite number); nothing was changed`,
     );
   }
   return factor;

@@ -1,3 +1,4 @@
+import { show } from "../validate.js";
 import {
   type Check,
   checksOf,
@@ -8,7 +9,6 @@ import {
   withDefault,
 } from "./options.js";
 import { bisectRight, LAST_EPOCH, LRScheduler, type SchedulableOptimizer } from "./scheduler.js";
-import { describe } from "./state.js";
 
 /** Options of {@link MultiStepLR}. */
 export interface MultiStepLROptions {
@@ -30,7 +30,7 @@ export interface MultiStepScheduleOptions {
 /** Integers ≥ 0, returned sorted (repeats kept). */
 const milestoneList: Check<number[]> = (value, label) => {
   if (!Array.isArray(value) || !value.every((m) => Number.isSafeInteger(m) && m >= 0)) {
-    throw new TypeError(`${label} must be an array of integers >= 0, got ${describe(value)}`);
+    throw new TypeError(`${label} must be an array of integers >= 0, got ${show(value)}`);
   }
   return (value as number[]).slice().sort((a, b) => a - b);
 };

@@ -1,4 +1,4 @@
-import { describe } from "./state.js";
+import { show } from "../validate.js";
 
 /**
  * Option checking shared by the schedulers and the schedule functions: every option is declared
@@ -64,7 +64,7 @@ export function readOptions<S extends Spec>(
   const usage = `${kind}(optimizer, { ${keys.join(", ")} })`;
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`${kind}: options must be an object, as in ${usage}; got ${describe(options)}`);
+    throw new TypeError(`${kind}: options must be an object, as in ${usage}; got ${show(options)}`);
   }
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {
@@ -176,7 +176,7 @@ export function checkNumber(
 ): number {
   const fail = (what: string) => {
     const quote = pytorch === undefined ? "" : ` (PyTorch: ${pytorch})`;
-    return `${label} must be ${what}, got ${describe(value)}${quote}`;
+    return `${label} must be ${what}, got ${show(value)}${quote}`;
   };
   if (typeof value !== "number") throw new TypeError(fail("a number"));
   if (bounds.integer && !Number.isSafeInteger(value)) throw new RangeError(fail(phrase(bounds)));
@@ -198,7 +198,7 @@ export function int(bounds: Omit<NumberBounds, "integer"> = {}, pytorch?: string
 /** A boolean. */
 export function bool(): Check<boolean> {
   return (value, label) => {
-    if (typeof value !== "boolean") throw new TypeError(`${label} must be a boolean, got ${describe(value)}`);
+    if (typeof value !== "boolean") throw new TypeError(`${label} must be a boolean, got ${show(value)}`);
     return value;
   };
 }
@@ -208,7 +208,7 @@ export function oneOf<T extends string>(...allowed: T[]): Check<T> {
   return (value, label) => {
     if (typeof value !== "string" || !(allowed as string[]).includes(value)) {
       const list = allowed.map((a) => JSON.stringify(a)).join(", ");
-      throw new TypeError(`${label} must be one of ${list}, got ${describe(value)}`);
+      throw new TypeError(`${label} must be one of ${list}, got ${show(value)}`);
     }
     return value as T;
   };
@@ -217,8 +217,7 @@ export function oneOf<T extends string>(...allowed: T[]): Check<T> {
 /** A function. */
 export function fn<F extends (...args: never[]) => unknown>(): Check<F> {
   return (value, label) => {
-    if (typeof value !== "function")
-      throw new TypeError(`${label} must be a function, got ${describe(value)}`);
+    if (typeof value !== "function") throw new TypeError(`${label} must be a function, got ${show(value)}`);
     return value as F;
   };
 }
@@ -226,7 +225,7 @@ export function fn<F extends (...args: never[]) => unknown>(): Check<F> {
 /** An array whose entries pass `check` (labelled `label[i]`); a copy. */
 export function arrayOf<T>(check: Check<T>): Check<T[]> {
   return (value, label, groups) => {
-    if (!Array.isArray(value)) throw new TypeError(`${label} must be an array, got ${describe(value)}`);
+    if (!Array.isArray(value)) throw new TypeError(`${label} must be an array, got ${show(value)}`);
     return value.map((v, i) => check(v, `${label}[${i}]`, groups));
   };
 }
@@ -254,7 +253,7 @@ export function perGroup(check: Check<number>): Check<number[]> {
 /** An array with one entry per param group, each passing `check` (for saved states). */
 export function groupArray(check: Check<number>): Check<number[]> {
   return (value, label, groups) => {
-    if (!Array.isArray(value)) throw new TypeError(`${label} must be an array, got ${describe(value)}`);
+    if (!Array.isArray(value)) throw new TypeError(`${label} must be an array, got ${show(value)}`);
     if (value.length !== groups) {
       throw new RangeError(
         `${label} has ${value.length} values but the optimizer has ${groups} param groups`,
@@ -271,7 +270,7 @@ export function groupArray(check: Check<number>): Check<number[]> {
 export function scheduleFunction(kind: string, f: (step: number) => number): (step: number) => number {
   return (step) => {
     if (typeof step !== "number" || !(step >= 0) || step === Number.POSITIVE_INFINITY) {
-      throw new RangeError(`${kind}: the step must be a finite number >= 0, got ${describe(step)}`);
+      throw new RangeError(`${kind}: the step must be a finite number >= 0, got ${show(step)}`);
     }
     return f(step);
   };
@@ -297,7 +296,7 @@ export function pytorchCheck<T>(
   return (value, label) => {
     if (typeof value === type && test(value as T)) return value as T;
     const kind = label.slice(0, label.indexOf(": "));
-    const text = `${kind}: ${message(describe(value))}`;
+    const text = `${kind}: ${message(show(value))}`;
     throw typeof value === type ? new RangeError(text) : new TypeError(text);
   };
 }

@@ -1,6 +1,7 @@
+import { show } from "../validate.js";
 import { type Check, checkNumber, num, pytorchCheck, readOptions, withDefault } from "./options.js";
 import { checkOptimizer, type SchedulableOptimizer } from "./scheduler.js";
-import { checkStateFrame, decodeFloat, describe, encodeFloat, type SchedulerState } from "./state.js";
+import { checkStateFrame, decodeFloat, encodeFloat, type SchedulerState } from "./state.js";
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
@@ -25,9 +26,9 @@ export interface ReduceLROnPlateauOptions {
 /** A count: an integer ≥ 0 (patience, cooldown). */
 const count: Check<number> = (value, label) => {
   if (typeof value !== "number")
-    throw new TypeError(`${label} must be a non-negative integer, got ${describe(value)}`);
+    throw new TypeError(`${label} must be a non-negative integer, got ${show(value)}`);
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${label} must be a non-negative integer, got ${describe(value)}`);
+    throw new RangeError(`${label} must be a non-negative integer, got ${show(value)}`);
   }
   return value;
 };
@@ -151,7 +152,7 @@ export class ReduceLROnPlateau {
    */
   step(metric: number): void {
     if (typeof metric !== "number") {
-      throw new TypeError(`ReduceLROnPlateau.step: metric must be a number, got ${describe(metric)}`);
+      throw new TypeError(`ReduceLROnPlateau.step: metric must be a number, got ${show(metric)}`);
     }
     let { best, numBadEpochs, cooldownCounter } = this;
     if (this.isBetter(metric, best)) {
@@ -246,8 +247,7 @@ export class ReduceLROnPlateau {
     const groups = this.optimizer.paramGroups.length;
     const option = <K extends keyof typeof OPTIONS>(key: K) => OPTIONS[key].check(s[key], label(key), groups);
     const minLrList = (value: unknown, key: string) => {
-      if (!Array.isArray(value))
-        throw new TypeError(`${label(key)} must be an array, got ${describe(value)}`);
+      if (!Array.isArray(value)) throw new TypeError(`${label(key)} must be an array, got ${show(value)}`);
       return value.map((v, i) => MIN_LR(v, `${label(key)}[${i}]`, groups));
     };
     const next = {
@@ -277,6 +277,6 @@ export class ReduceLROnPlateau {
 
 /** The last lrs: finite numbers. */
 function lastLrList(value: unknown, label: string): number[] {
-  if (!Array.isArray(value)) throw new TypeError(`${label} must be an array, got ${describe(value)}`);
+  if (!Array.isArray(value)) throw new TypeError(`${label} must be an array, got ${show(value)}`);
   return value.map((v, i) => checkNumber(v, `${label}[${i}]`));
 }

@@ -1,6 +1,7 @@
+import { show } from "../validate.js";
 import { setMomentum } from "./momentum.js";
 import { type Check, checkNumber, groupArray, int, num, withDefault } from "./options.js";
-import { checkStateFrame, describe, type JsonValue, type SchedulerState } from "./state.js";
+import { checkStateFrame, type JsonValue, type SchedulerState } from "./state.js";
 
 /**
  * The part of a param group a scheduler reads and writes. camelCase versions of PyTorch's keys:
@@ -36,12 +37,12 @@ export interface SchedulableOptimizer {
 export function checkOptimizer(kind: string, optimizer: SchedulableOptimizer): void {
   if (typeof optimizer !== "object" || optimizer === null || !Array.isArray(optimizer.paramGroups)) {
     throw new TypeError(
-      `${kind}: ${describe(optimizer)} is not an Optimizer (expected an object with a paramGroups array)`,
+      `${kind}: ${show(optimizer)} is not an Optimizer (expected an object with a paramGroups array)`,
     );
   }
   optimizer.paramGroups.forEach((group, i) => {
     if (typeof group !== "object" || group === null) {
-      throw new TypeError(`${kind}: paramGroups[${i}] must be an object, got ${describe(group)}`);
+      throw new TypeError(`${kind}: paramGroups[${i}] must be an object, got ${show(group)}`);
     }
     checkNumber(group.lr, `${kind}: paramGroups[${i}].lr`);
   });
@@ -249,7 +250,7 @@ export abstract class LRScheduler {
       const lr = lrs[i];
       if (typeof lr !== "number" || !Number.isFinite(lr)) {
         throw new RangeError(
-          `${at}, the new lr of paramGroups[${i}] would be ${describe(lr)} (its lr is ${describe(groups[i].lr)}); nothing was changed`,
+          `${at}, the new lr of paramGroups[${i}] would be ${show(lr)} (its lr is ${show(groups[i].lr)}); nothing was changed`,
         );
       }
     }
@@ -262,12 +263,12 @@ export abstract class LRScheduler {
       if (!ok) {
         const range = momentum.useBeta1 ? "in [0, 1)" : "a finite number >= 0";
         throw new RangeError(
-          `${at}, the new ${key} of paramGroups[${i}] would be ${describe(m)} (must be ${range}); nothing was changed`,
+          `${at}, the new ${key} of paramGroups[${i}] would be ${show(m)} (must be ${range}); nothing was changed`,
         );
       }
       if (momentum.useBeta1 && (!Array.isArray(groups[i].betas) || groups[i].betas?.length !== 2)) {
         throw new TypeError(
-          `${at}: paramGroups[${i}].betas must be a pair of numbers, got ${describe(groups[i].betas)}`,
+          `${at}: paramGroups[${i}].betas must be a pair of numbers, got ${show(groups[i].betas)}`,
         );
       }
     });
@@ -344,7 +345,7 @@ export abstract class LRScheduler {
     if (schedulers === undefined) return () => {};
     if (!Array.isArray(states) || states.length !== schedulers.length) {
       throw new RangeError(
-        `${this.kind}.loadStateDict: 'schedulers' must hold ${schedulers.length} scheduler states, got ${describe(states)}`,
+        `${this.kind}.loadStateDict: 'schedulers' must hold ${schedulers.length} scheduler states, got ${show(states)}`,
       );
     }
     // A scheduler waiting inside a SequentialLR sits one epoch back per level of nesting.

@@ -1,3 +1,4 @@
+import { show } from "../validate.js";
 import { atomically, schedulerList } from "./composite.js";
 import { type Check, readOptions, required } from "./options.js";
 import {
@@ -7,7 +8,6 @@ import {
   LRScheduler,
   type SchedulableOptimizer,
 } from "./scheduler.js";
-import { describe } from "./state.js";
 
 /** Options of {@link SequentialLR}. */
 export interface SequentialLROptions {
@@ -22,11 +22,10 @@ export interface SequentialLROptions {
 /** Non-decreasing integers ≥ 0. */
 const milestoneList: Check<number[]> = (value, label) => {
   const kind = label.slice(0, label.indexOf(": "));
-  if (!Array.isArray(value))
-    throw new TypeError(`${label} must be an array of integers, got ${describe(value)}`);
+  if (!Array.isArray(value)) throw new TypeError(`${label} must be an array of integers, got ${show(value)}`);
   value.forEach((m, i) => {
     if (!Number.isSafeInteger(m) || m < 0) {
-      throw new TypeError(`${kind}: milestones must be integers >= 0, got ${describe(m)} at index ${i}`);
+      throw new TypeError(`${kind}: milestones must be integers >= 0, got ${show(m)} at index ${i}`);
     }
     if (i > 0 && m < value[i - 1]) {
       throw new RangeError(`${kind}: milestones must be increasing, got ${value.join(", ")}`);

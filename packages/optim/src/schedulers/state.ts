@@ -14,11 +14,6 @@ export interface SchedulerState {
   [key: string]: JsonValue;
 }
 
-/** A value for an error message: `show()`'s format, but a function is just "a function". */
-export function describe(value: unknown): string {
-  return typeof value === "function" ? "a function" : show(value);
-}
-
 /**
  * Checks the frame of a state given to `loadStateDict`: an object written by the same kind of
  * scheduler, with exactly the keys `keys` (an unknown key, e.g. from another version or a typo, is
@@ -27,10 +22,10 @@ export function describe(value: unknown): string {
 export function checkStateFrame(kind: string, state: unknown, keys: readonly string[]): SchedulerState {
   const where = `${kind}.loadStateDict`;
   if (typeof state !== "object" || state === null || Array.isArray(state)) {
-    throw new TypeError(`${where}: expected a state object, got ${describe(state)}`);
+    throw new TypeError(`${where}: expected a state object, got ${show(state)}`);
   }
   const s = state as Record<string, unknown>;
-  if (s.kind !== kind) throw new TypeError(`${where}: the state was written by ${describe(s.kind)}`);
+  if (s.kind !== kind) throw new TypeError(`${where}: the state was written by ${show(s.kind)}`);
   for (const key of Object.keys(s)) {
     if (!keys.includes(key)) throw new TypeError(`${where}: unknown key ${JSON.stringify(key)} in the state`);
   }
@@ -52,7 +47,7 @@ export function encodeFloat(x: number): number | string {
 export function decodeFloat(value: unknown, label: string): number {
   if (value === "Infinity") return Number.POSITIVE_INFINITY;
   if (value === "-Infinity") return Number.NEGATIVE_INFINITY;
-  if (typeof value !== "number") throw new TypeError(`${label} must be a number, got ${describe(value)}`);
+  if (typeof value !== "number") throw new TypeError(`${label} must be a number, got ${show(value)}`);
   if (Number.isNaN(value)) throw new RangeError(`${label} must not be NaN`);
   return value;
 }
