@@ -9,6 +9,7 @@ import {
   type HyperValues,
   ruleIds,
   unknownRule,
+  valuesFor,
   valueText,
 } from "../optimizers/rules.js";
 import { readHyperValue } from "./hyper-text.js";
@@ -63,9 +64,16 @@ export function writeRuleValue(
 /**
  * Why rule `entry` cannot be built with `values` (a combination the optimizer rejects, such as
  * Nesterov momentum with dampening), or null. Every single value has already passed the catalog's
- * checks.
+ * checks. The test builds the rule over one plain one-element parameter; a rule that refuses even
+ * that with its defaults (one that needs matrices, say) cannot be judged here and passes.
  */
 function buildProblem(entry: OptimizerEntry, values: HyperValues): string | null {
+  const problem = cachedBuild(entry, values);
+  return problem !== null && cachedBuild(entry, valuesFor(entry)) === null ? problem : null;
+}
+
+/** What building `entry` with `values` over one one-element parameter throws, or null (cached). */
+function cachedBuild(entry: OptimizerEntry, values: HyperValues): string | null {
   let known = buildCache.get(entry);
   if (known === undefined) {
     known = new Map();

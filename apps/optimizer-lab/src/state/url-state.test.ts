@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DATASETS } from "../data/datasets.js";
 import { makeOptimizer } from "../optimizers/make.js";
 import { CATALOG, type Catalog, getRule, ruleIds } from "../optimizers/rules.js";
-import { TEST_CATALOG, wideCatalog } from "../optimizers/test-catalog.testutil.js";
+import { SIGNUM_ENTRY, TEST_CATALOG, wideCatalog } from "../optimizers/test-catalog.testutil.js";
 import { SURFACES } from "../surfaces/surfaces.js";
 import {
   ACTIVATIONS,
@@ -150,6 +150,19 @@ describe("URL state", () => {
     expect(problems).toEqual([
       "race SGD + momentum: Nesterov momentum requires a momentum and zero dampening; its defaults were used",
     ]);
+  });
+
+  it("does not blame the values of a rule that cannot be built over a plain one-element parameter at all", () => {
+    const picky = {
+      ...SIGNUM_ENTRY,
+      id: "picky",
+      create: () => {
+        throw new RangeError("Picky needs a matrix");
+      },
+    };
+    const catalog = [...CATALOG, picky];
+    expect(parseState("picky.beta=0.5&on=picky", catalog)).toMatchObject({ problems: [] });
+    expect(parseState("picky.beta=0.5", catalog).state.race.hyper["picky"]["beta"]).toBe(0.5);
   });
 
   it("rejects out-of-bound and malformed lab settings one by one, keeping the defaults", () => {
