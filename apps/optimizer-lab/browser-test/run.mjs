@@ -2,9 +2,12 @@
 /**
  * Browser tests of the optimizer lab: the built page (`dist/`, from `vite build`) served on 127.0.0.1
  * by a tiny static server, driven in Debian's headless Chromium through playwright-core. Every request
- * the page makes is checked to stay on that origin. Screenshots go to browser-test/screenshots/ (their
- * paths are printed). Ends with the line `N passed, N failed` and exits non-zero on any failure.
+ * the page makes is checked to stay on that origin. A second build with a catalog of twenty rules
+ * (`LAB_CATALOG=wide`, built here into browser-test/.dist-wide/) checks that every view reads its
+ * rules from the catalog and stays readable with many. Screenshots go to browser-test/screenshots/
+ * (their paths are printed). Ends with the line `N passed, N failed` and exits non-zero on any failure.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -14,6 +17,7 @@ import { serve } from "./server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "dist");
+const distWide = join(here, ".dist-wide");
 const shots = join(here, "screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = [
@@ -41,8 +45,14 @@ if (!existsSync(CHROMIUM)) {
 }
 rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
+execFileSync("npx", ["vite", "build", "--logLevel", "warn", "--outDir", distWide], {
+  cwd: join(here, ".."),
+  env: { ...process.env, LAB_CATALOG: "wide" },
+  stdio: "inherit",
+});
 
 const server = await serve(dist);
+const wideServer = await serve(distWide);
 const profile = mkdtempSync(join(tmpdir(), "lab-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM,
@@ -56,13 +66,13 @@ const context = await chromium.launchPersistentContext(profile, {
 const foreign = [];
 await context.route("**/*", (route) => {
   const url = route.request().url();
-  if (url.startsWith(`${server.origin}/`)) return route.continue();
+  if (url.startsWith(`${server.origin}/`) || url.startsWith(`${wideServer.origin}/`)) return route.continue();
   foreign.push(url);
   return route.abort();
 });
 const pageErrors = [];
 
-async function newPage(query = "", viewport = DESKTOP) {
+async function newPage(query = "", viewport = DESKTOP, origin = server.origin) {
   const page = await context.newPage();
   await page.setViewportSize(viewport);
   page.on("pageerror", (e) => pageErrors.push(String(e)));
@@ -70,9 +80,54 @@ async function newPage(query = "", viewport = DESKTOP) {
     pageErrors.push(`unexpected dialog: ${d.message()}`);
     return d.dismiss();
   });
-  await page.goto(`${server.origin}/${query}`);
+  await page.goto(`${origin}/${query}`);
   await page.waitForSelector("body[data-ready=true]");
   return page;
+}
+
+/** Types `value` into a text box and commits it (the page applies a value on `change`). */
+async function setText(page, testId, value) {
+  await page.fill(`[data-testid="${testId}"]`, value);
+  await page.dispatchEvent(`[data-testid="${testId}"]`, "change");
+}
+
+/** The page's current query parameters. */
+function params(page) {
+  return new URL(page.url()).searchParams;
+}
+
+/** Waits until the race's first row has taken at least `n` steps. */
+async function raceSteps(page, n, timeout = 30000) {
+  await page.waitForFunction(
+    (k) => Number(document.querySelector('tr[data-testid^="race-row-"]')?.dataset.steps) >= k,
+    n,
+    { timeout },
+  );
+}
+
+/** Runs the comparison and waits for it to finish. */
+async function runCompare(page, timeout = 120000) {
+  await page.getByTestId("compare-run").click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="compare-status"]')?.textContent?.startsWith("done"),
+    null,
+    { timeout },
+  );
+}
+
+/** The chart's end labels (CSS px) must be at least a line apart: none overlaps another. */
+async function checkLabels(page, testId) {
+  const labels = JSON.parse(await page.getByTestId(testId).getAttribute("data-labels"));
+  const ys = labels.map((l) => l.y).sort((a, b) => a - b);
+  for (let i = 1; i < ys.length; i++)
+    assert(ys[i] - ys[i - 1] >= 12.9, `chart labels overlap: ${JSON.stringify(labels)}`);
+  return labels;
+}
+
+/** The page must not scroll sideways. */
+async function checkNoOverflow(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `${what} overflows the width by ${overflow}px`);
 }
 
 async function shot(page, name, fullPage = true) {
@@ -144,7 +199,22 @@ test("race: from a clicked start point every optimizer's trail moves downhill", 
   await page.waitForTimeout(200);
   assert((await rows(page, "race-row-"))[0].steps === paused, "Pause did not stop the race");
   const insight = await page.getByTestId("race-insight").textContent();
-  assert(/first moment/.test(insight) && /adaptive scale/.test(insight), `no arrows readout: ${insight}`);
+  assert(
+    /running average of gradients m/.test(insight) && /step Δp/.test(insight) && /expAvgSq/.test(insight),
+    `no arrows readout: ${insight}`,
+  );
+  const card = page.getByTestId("race-rule");
+  assert((await card.locator("h3").textContent()) === "Adam", "the explained rule is not Adam");
+  assert(/m̂/.test(await card.locator("pre.update").textContent()), "Adam's update rule is not shown");
+  assert(
+    (await card.locator("a").getAttribute("href")).startsWith("https://"),
+    "Adam's reference link is missing",
+  );
+  // A rule without momentum: its readout says so and no moment arrow is claimed.
+  await page.getByTestId("race-row-adagrad").click();
+  const adagrad = await page.getByTestId("race-insight").textContent();
+  assert(/keeps none, so no arrow/.test(adagrad) && /sum/.test(adagrad), `Adagrad readout: ${adagrad}`);
+  assert(params(page).get("sel") === "adagrad", "the explained rule is not in the URL");
   await shot(page, "race-desktop");
   await page.getByTestId("race-reset").click();
   assert(
@@ -222,8 +292,44 @@ test("network: training in the worker lowers the loss, redraws the boundary, tak
   assert(epochs > after, "training did not continue after the lr change");
   assert(finalLoss < 0.5 * initialLoss, `loss did not fall enough: ${initialLoss} → ${finalLoss}`);
   assert((await canvasPixels(page, "train-boundary")) !== before, "the decision boundary was not redrawn");
-  assert(new URL(page.url()).searchParams.get("lr") === "0.001", "the URL did not record the new lr");
+  assert(params(page).get("opt.lr") === "0.001", "the URL did not record the new lr");
   await shot(page, "train-desktop");
+  await page.close();
+});
+
+test("network: any catalog rule with every option; an on/off option restarts, the URL records it", async () => {
+  const page = await newPage("?tab=train&ds=moons&hidden=8");
+  const options = await page.$$eval('[data-testid="train-optimizer"] option', (os) => os.map((o) => o.value));
+  assert(options.join() === "sgd,momentum,adagrad,rmsprop,adam,adamw", `optimizer choices: ${options}`);
+  await page.selectOption('[data-testid="train-optimizer"]', "rmsprop");
+  for (const key of ["lr", "alpha", "eps", "momentum", "centered", "weightDecay"]) {
+    assert((await page.getByTestId(`train-${key}`).count()) === 1, `RMSprop's ${key} is not exposed`);
+  }
+  await page.getByTestId("train-play").click();
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid="train-epoch"]')?.dataset.value) >= 10,
+    null,
+    { timeout: 30000 },
+  );
+  await page.getByTestId("train-play").click(); // pause
+  await setText(page, "train-alpha", "0.95");
+  const epoch = () => page.getByTestId("train-epoch").getAttribute("data-value").then(Number);
+  assert((await epoch()) >= 10, "a new α restarted training");
+  await page.getByTestId("train-centered").check();
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid="train-epoch"]')?.dataset.value) === 0,
+    null,
+    { timeout: 10000 },
+  );
+  const p = params(page);
+  assert(
+    p.get("opt") === "rmsprop" && p.get("opt.centered") === "true" && p.get("opt.alpha") === "0.95",
+    `URL: ${page.url()}`,
+  );
+  assert(
+    (await page.getByTestId("train-about").locator("h3").textContent()) === "RMSprop",
+    "no explanation of RMSprop",
+  );
   await page.close();
 });
 
@@ -260,11 +366,11 @@ test("compare: five optimizers from the same weights, overlaid, reproduced exact
   await b.page.close();
 });
 
-test("a shared URL restores every setting", async () => {
+test("a link from before the catalog restores every setting and is rewritten in the new forms", async () => {
   const query =
-    "?tab=train&s=beale&x=-2.5&y=3&sel=rmsprop&on=sgd,adam&adam.lr=0.02&ds=moons&noise=0.2&n=200&hidden=8,4&act=relu&opt=rmsprop&lr=0.005&alpha=0.9&batch=16&seed=42";
+    "?tab=train&s=beale&x=-2.5&y=3&sel=rmsprop&on=sgd,adam&adam.lr=0.02&adam.b2=0.99&momentum.mu=0.8&ds=moons&noise=0.2&n=200&hidden=8,4&act=relu&opt=rmsprop&lr=0.005&mu=0.9&alpha=0.9&b1=0.9&b2=0.999&wd=0.01&batch=16&seed=42&c.adam=0.003";
   const page = await newPage(query);
-  assert(await page.getByTestId("url-notice").isHidden(), "a valid link showed the notice");
+  assert(await page.getByTestId("url-notice").isHidden(), "a valid old link showed the notice");
   const val = (id) => page.getByTestId(id).inputValue();
   assert((await val("train-dataset")) === "moons", "data set not restored");
   assert((await val("train-hidden")) === "8,4", "hidden layers not restored");
@@ -272,6 +378,8 @@ test("a shared URL restores every setting", async () => {
   assert((await val("train-optimizer")) === "rmsprop", "optimizer not restored");
   assert(Number(await val("train-lr")) === 0.005, "lr not restored");
   assert(Number(await val("train-alpha")) === 0.9, "alpha not restored");
+  // The old lab gave RMSprop no momentum: the link's mu=0.9 was for SGD with momentum only.
+  assert(Number(await val("train-momentum")) === 0, "an old key was applied to a rule that never used it");
   assert(
     Number(await val("train-noise")) === 0.2 && Number(await val("train-points")) === 200,
     "data settings not restored",
@@ -293,23 +401,147 @@ test("a shared URL restores every setting", async () => {
     "start point not restored",
   );
   assert(Number(await val("race-adam-lr")) === 0.02, "racer lr not restored");
-  assert(await page.getByTestId("race-select-rmsprop").isChecked(), "selected racer not restored");
-  const url = new URL(page.url());
-  for (const [k, v] of new URLSearchParams(query.slice(1))) {
-    if (k !== "tab")
-      assert(url.searchParams.get(k) === v, `URL lost ${k}=${v} (now ${url.searchParams.get(k)})`);
+  assert(Number(await val("race-adam-beta2")) === 0.99, "racer β₂ not restored");
+  assert(
+    (await page.getByTestId("race-rule").locator("h3").textContent()) === "RMSprop",
+    "explained rule not restored",
+  );
+  assert(/not racing/.test(await page.getByTestId("race-insight").textContent()), "RMSprop is not racing");
+  const p = params(page);
+  const want = {
+    s: "beale",
+    x: "-2.5",
+    y: "3",
+    sel: "rmsprop",
+    on: "sgd,adam",
+    "adam.lr": "0.02",
+    "adam.beta2": "0.99",
+    "momentum.momentum": "0.8",
+    opt: "rmsprop",
+    "opt.lr": "0.005",
+    "opt.alpha": "0.9",
+    "opt.momentum": "0",
+    batch: "16",
+    seed: "42",
+    "c.adam.lr": "0.003",
+  };
+  for (const [k, v] of Object.entries(want)) assert(p.get(k) === v, `URL has ${k}=${p.get(k)}, not ${v}`);
+  for (const old of ["lr", "mu", "alpha", "b1", "b2", "wd", "adam.b2", "momentum.mu", "c.adam"]) {
+    assert(!p.has(old), `the URL still has the old key ${old}`);
   }
   await page.close();
 });
 
+test("race: a chosen rule set and non-lr options live in the URL, and the link reruns the race exactly", async () => {
+  const page = await newPage("?s=quadratic");
+  await page.getByTestId("race-enable-sgd").uncheck();
+  await page.getByTestId("race-enable-adamw").check();
+  await page.locator('[data-testid="race-adam-more"] summary').click();
+  await setText(page, "race-adam-beta2", "0.95");
+  await page.locator('[data-testid="race-rmsprop-more"] summary').click();
+  await page.getByTestId("race-rmsprop-centered").check();
+  // A value outside the catalog's range is refused, with the range, and changes nothing.
+  const before = page.url();
+  await setText(page, "race-adam-beta1", "1.5");
+  assert(
+    (await page.getByTestId("race-adam-beta1").getAttribute("aria-invalid")) === "true",
+    "1.5 accepted as β₁",
+  );
+  const problem = (await page.getByTestId("race-card-adam").locator(".field-problem").allTextContents()).join(
+    "",
+  );
+  assert(/beta1 must be in \[0, 1\)/.test(problem), `no range in the message: ${problem}`);
+  assert(page.url() === before, "a refused value changed the URL");
+  // The slider moves on the catalog's scale: its far end is the top of the typical range.
+  await page.getByTestId("race-adamw-lr-slider").fill("1000");
+  assert((await page.getByTestId("race-adamw-lr").inputValue()) === "1", "the lr slider's end is not 1");
+  const p = params(page);
+  assert(p.get("on") === "momentum,adagrad,rmsprop,adam,adamw", `on=${p.get("on")}`);
+  assert(p.get("adam.beta2") === "0.95" && p.get("rmsprop.centered") === "true", `URL: ${page.url()}`);
+  assert(p.get("adamw.lr") === "1", `adamw.lr=${p.get("adamw.lr")}`);
+  await page.getByTestId("race-play").click();
+  await raceSteps(page, 40);
+  await page.getByTestId("race-play").click();
+  await shot(page, "race-chosen-rules");
+  const link = page.url();
+  const a = await rows(page, "race-row-");
+  assert(a.map((x) => x.testid.slice(9)).join() === "momentum,adagrad,rmsprop,adam,adamw", "wrong racers");
+  const again = await newPage(new URL(link).search);
+  assert(await again.getByTestId("url-notice").isHidden(), "the page's own link showed the notice");
+  assert((await again.getByTestId("race-adam-beta2").inputValue()) === "0.95", "β₂ not restored");
+  assert(await again.getByTestId("race-rmsprop-centered").isChecked(), "centered not restored");
+  const steps = a[0].steps;
+  for (let i = 0; i < steps; i++) await again.getByTestId("race-step").click({ delay: 0 });
+  const b = await rows(again, "race-row-");
+  for (let i = 0; i < a.length; i++) {
+    assert(b[i].steps === a[i].steps, `${a[i].testid}: ${b[i].steps} steps vs ${a[i].steps}`);
+    assert(b[i].loss === a[i].loss, `${a[i].testid}: the link gave f = ${b[i].loss}, the page ${a[i].loss}`);
+  }
+  console.log(
+    `    ${a.map((x) => `${x.testid.slice(9)} ${x.loss.toPrecision(3)}`).join(", ")} after ${steps} steps, twice`,
+  );
+  await page.close();
+  await again.close();
+});
+
+test("compare: a chosen rule set with non-lr options, legend beside the chart, reproduced by the link", async () => {
+  const page = await newPage("?tab=compare&ds=moons&hidden=8&epochs=12&seed=3");
+  await page.getByTestId("compare-enable-all").click();
+  await page.getByTestId("compare-enable-adagrad").uncheck();
+  await page.locator('[data-testid="compare-adamw-more"] summary').click();
+  await setText(page, "compare-adamw-weightDecay", "0.05");
+  await page.locator('[data-testid="compare-momentum-more"] summary').click();
+  await page.getByTestId("compare-momentum-nesterov").check();
+  const p = params(page);
+  assert(p.get("cmp") === "sgd,momentum,rmsprop,adam,adamw", `cmp=${p.get("cmp")}`);
+  assert(p.get("c.adamw.weightDecay") === "0.05" && p.get("c.momentum.nesterov") === "true", page.url());
+  await runCompare(page);
+  const a = await rows(page, "compare-row-");
+  assert(
+    a.length === 5 && a.every((x) => x.epochs === 12 && x.status === "ok"),
+    `rows: ${JSON.stringify(a)}`,
+  );
+  const legend = await page.$$eval('[data-testid="compare-legend"] li', (li) =>
+    li.map((x) => x.dataset.rule),
+  );
+  assert(legend.join() === "sgd,momentum,rmsprop,adam,adamw", `legend: ${legend}`);
+  const labels = await checkLabels(page, "compare-chart");
+  assert(labels.length === 5, `expected 5 end labels, got ${labels.length}`);
+  // The legend sits beside the chart, not on it.
+  const chart = await page.getByTestId("compare-chart").boundingBox();
+  const box = await page.getByTestId("compare-legend").boundingBox();
+  assert(box.x >= chart.x + chart.width, "the legend overlaps the chart");
+  await page.getByTestId("compare-legend").locator('li[data-rule="adam"]').hover();
+  await shot(page, "compare-chosen-rules");
+  const b = await newPage(new URL(page.url()).search);
+  await runCompare(b);
+  const rb = await rows(b, "compare-row-");
+  for (let i = 0; i < a.length; i++) {
+    assert(rb[i].trainLoss === a[i].trainLoss, `${a[i].testid}: ${a[i].trainLoss} then ${rb[i].trainLoss}`);
+  }
+  console.log(`    ${a.map((x) => `${x.testid.slice(12)} ${x.trainLoss.toPrecision(4)}`).join(", ")}`);
+  await page.close();
+  await b.close();
+});
+
 test("a bad link falls back to defaults with a visible notice, and runs no script", async () => {
-  const query = `?hidden=1000000&lr=abc&n=1e9&ds=${encodeURIComponent("<img src=x onerror=alert(1)>")}&act=eval(alert(2))&wat=1`;
+  const query = `?hidden=1000000&lr=abc&n=1e9&ds=${encodeURIComponent("<img src=x onerror=alert(1)>")}&act=eval(alert(2))&wat=1&on=sgd,adamm&adam.beta1=1.5&opt=lbfgz`;
   const page = await newPage(`${query}&tab=train`);
   const notice = page.getByTestId("url-notice");
   assert(await notice.isVisible(), "no notice for a bad link");
   const text = await notice.textContent();
-  for (const want of ["hidden", "lr", "n=", "ds=", "act=", "wat"])
+  for (const want of [
+    "hidden",
+    "lr",
+    "n=",
+    "ds=",
+    "act=",
+    "wat",
+    "(did you mean adam?)",
+    "beta1 must be in [0, 1)",
+  ])
     assert(text.includes(want), `notice does not mention ${want}: ${text}`);
+  assert((await page.getByTestId("train-optimizer").inputValue()) === "adam", "unknown rule not defaulted");
   assert((await page.getByTestId("train-hidden").inputValue()) === "16,16", "hidden layers not defaulted");
   assert((await page.getByTestId("train-dataset").inputValue()) === "spiral", "data set not defaulted");
   assert((await page.locator("img[src=x]").count()) === 0, "markup from the URL was injected");
@@ -342,6 +574,63 @@ test("offline once loaded, and clean at phone width", async () => {
   await page.close();
 });
 
+test("twenty rules (a wider catalog): every view lists them all and stays readable", async () => {
+  const page = await newPage("?s=beale", DESKTOP, wideServer.origin);
+  const picks = await page.$$eval('[data-testid^="race-enable-"][type=checkbox]', (b) => b.length);
+  assert(picks === 20, `the race offers ${picks} rules`);
+  await page.getByTestId("race-enable-all").click();
+  await page.selectOption('[data-testid="race-speed"]', "10");
+  await page.getByTestId("race-play").click();
+  await raceSteps(page, 150);
+  await page.getByTestId("race-play").click();
+  const r = await rows(page, "race-row-");
+  assert(r.length === 20, `${r.length} racers`);
+  const failed = r.filter((x) => x.status === "failed").map((x) => x.testid);
+  assert(failed.length === 0, `failed racers: ${failed}`);
+  // Rules that take several evaluations per step show how many.
+  const backtrack = r.find((x) => x.testid === "race-row-backtrack");
+  assert(backtrack.evals > backtrack.steps, "no evaluation count for the rule that needs a closure");
+  await page.getByTestId("race-row-signum").click();
+  assert(
+    (await page.getByTestId("race-rule").locator("h3").textContent()) === "Signum (test)",
+    "no explanation",
+  );
+  await shot(page, "wide-race", false);
+  await shot(page, "wide-race-full");
+
+  await page.getByTestId("tab-compare").click();
+  await setText(page, "compare-epochs", "8");
+  await page.getByTestId("compare-enable-all").click();
+  await runCompare(page);
+  const c = await rows(page, "compare-row-");
+  assert(c.length === 20, `${c.length} compared rules`);
+  const legend = await page.$$eval('[data-testid="compare-legend"] li', (li) => li.length);
+  assert(legend === 20, `${legend} legend entries`);
+  await checkLabels(page, "compare-chart");
+  await shot(page, "wide-compare");
+  await page.getByTestId("tab-train").click();
+  const options = await page.$$eval('[data-testid="train-optimizer"] option', (os) => os.length);
+  assert(options === 20, `${options} optimizers on the network tab`);
+  await page.selectOption('[data-testid="train-optimizer"]', "signum");
+  assert(
+    (await page.getByTestId("train-direction").inputValue()) === "sign",
+    "Signum's choice option missing",
+  );
+  const p = params(page);
+  assert(
+    p.get("on").split(",").length === 20 && p.get("cmp").split(",").length === 20,
+    "sets not in the URL",
+  );
+  await page.close();
+
+  const phone = await newPage(`?${p.toString()}`, PHONE, wideServer.origin);
+  for (const tab of ["race", "compare", "train"]) {
+    await phone.getByTestId(`tab-${tab}`).click();
+    await checkNoOverflow(phone, `the ${tab} tab with twenty rules`);
+  }
+  await phone.close();
+});
+
 let passed = 0;
 let failed = 0;
 const t0 = Date.now();
@@ -371,6 +660,7 @@ for (const [name, ok, detail] of [
 }
 await context.close();
 await server.close();
+await wideServer.close();
 rmSync(profile, { recursive: true, force: true });
 console.log(`browser tests took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,5 +1,6 @@
 import "./style.css";
 import { mountCompare } from "./compare/compare-view.js";
+import { CATALOG } from "./optimizers/rules.js";
 import { mountRace } from "./race/race-view.js";
 import { type LabState, TABS, type TabId } from "./state/lab-state.js";
 import { parseState, serializeState } from "./state/url-state.js";
@@ -91,7 +92,7 @@ app.append(
       h(
         "p",
         { class: "muted" },
-        "SGD, momentum, Adagrad, RMSprop and Adam from @descent/optim, gradients from @descent/tensor, live in your browser.",
+        `The ${CATALOG.length} optimizers of @descent/optim, gradients from @descent/tensor, live in your browser.`,
       ),
     ),
     copyBtn,

@@ -1,38 +1,42 @@
-import {
-  DEFAULT_HYPER,
-  HYPER_SPECS,
-  OPTIMIZER_COLORS,
-  OPTIMIZER_NAMES,
-  RACERS,
-  type RacerId,
-} from "../optimizers/catalog.js";
-import { drawChart, type Series } from "../render/chart.js";
-import { type LabState, TRAIN_SPECS } from "../state/lab-state.js";
-import type { FromWorker } from "../train/protocol.js";
+import { ruleStyle } from "../optimizers/palette.js";
+import { CATALOG, findRule } from "../optimizers/rules.js";
+import { CURVES, type CurvesId, type LabState, TRAIN_SPECS } from "../state/lab-state.js";
+import type { CompareRule, FromWorker } from "../train/protocol.js";
 import { trainConfig } from "../train/train-view.js";
-import type { EpochReport } from "../train/trainer.js";
 import TrainWorker from "../train/worker.ts?worker&inline";
-import { fmt, h, numberField, onNextFrame } from "../ui/dom.js";
+import { h, numberField, onNextFrame, selectField } from "../ui/dom.js";
+import { hyperEditor } from "../ui/hyper-editor.js";
+import { ruleChooser } from "../ui/rule-chooser.js";
+import { swatch } from "../ui/swatch.js";
+import { type CompareRun, compareResults } from "./compare-results.js";
 
 /**
  * Mounts the compare tab: the network tab's data set, network, batch size and seed, trained once per
- * rule from the same initial weights, each with its own learning rate and PyTorch's default for the
- * other options (momentum μ = 0.9), curves overlaid.
+ * chosen rule from the same initial weights, each rule with every hyperparameter of its catalog
+ * entry, curves overlaid. A rule that fails (a rejected combination, a diverging step) is marked and
+ * the others go on.
  */
 export function mountCompare(root: HTMLElement, state: LabState, changed: () => void): { refresh(): void } {
   const worker = new TrainWorker();
+  const catalog = CATALOG;
+  const cmp = state.compare;
   let running = false;
-  let history: Record<RacerId, EpochReport[]> = emptyHistory();
+  let run: CompareRun = emptyRun();
 
-  const chart = h("canvas", { width: 720, height: 340, class: "chart wide", "data-testid": "compare-chart" });
   const summary = h("p", { class: "muted", "data-testid": "compare-summary" });
   const runBtn = h("button", { type: "button", class: "primary", "data-testid": "compare-run" }, "Run");
   const status = h("span", { class: "muted", "data-testid": "compare-status" });
-  const table = h("tbody");
   const errorBox = h("p", { class: "error", role: "alert", hidden: true });
+  const results = compareResults(catalog);
+  const cards = h("div", { class: "racers compare-rules" });
 
-  function emptyHistory(): Record<RacerId, EpochReport[]> {
-    return { sgd: [], momentum: [], adagrad: [], rmsprop: [], adam: [] };
+  /** The chosen rules with their current settings (what a run would train). */
+  function chosen(): CompareRule[] {
+    return cmp.rules.map((id) => ({ id, hyper: { ...cmp.hyper[id] } }));
+  }
+
+  function emptyRun(): CompareRun {
+    return { rules: chosen(), history: new Map(), failed: new Map() };
   }
 
   function setRunning(r: boolean): void {
@@ -48,28 +52,30 @@ export function mountCompare(root: HTMLElement, state: LabState, changed: () => 
       render();
       return;
     }
-    history = emptyHistory();
-    const config = {
-      ...trainConfig(state),
-      momentum: DEFAULT_HYPER.momentum,
-      alpha: DEFAULT_HYPER.alpha,
-      beta1: DEFAULT_HYPER.beta1,
-      beta2: DEFAULT_HYPER.beta2,
-    };
+    errorBox.hidden = true;
+    run = emptyRun();
+    const { optimizer: _, hyper: __, ...config } = trainConfig(state);
     worker.postMessage({
       type: "compare",
       config,
-      lrs: { ...state.compare.lrs },
-      epochs: state.compare.epochs,
+      rules: run.rules.map((r) => ({ ...r })),
+      epochs: cmp.epochs,
     });
-    setRunning(true);
+    setRunning(run.rules.length > 0);
     render();
   });
 
   worker.onmessage = (e: MessageEvent<FromWorker>) => {
     const m = e.data;
     if (m.type === "compare-epoch") {
-      for (const id of RACERS) history[id].push(m.reports[id]);
+      for (const [id, report] of Object.entries(m.reports)) {
+        const list = run.history.get(id) ?? [];
+        list.push(report);
+        run.history.set(id, list);
+      }
+      scheduleRender();
+    } else if (m.type === "compare-failed") {
+      run.failed.set(m.id, m.message);
       scheduleRender();
     } else if (m.type === "compare-done") {
       setRunning(false);
@@ -84,43 +90,42 @@ export function mountCompare(root: HTMLElement, state: LabState, changed: () => 
   const scheduleRender = onNextFrame(render);
 
   function render(): void {
-    const series: Series[] = RACERS.flatMap((id) => [
-      { label: `${id} train`, color: OPTIMIZER_COLORS[id], values: history[id].map((r) => r.train.loss) },
-      {
-        label: `${id} test`,
-        color: OPTIMIZER_COLORS[id],
-        values: history[id].map((r) => r.test.loss),
-        dashed: true,
-      },
-    ]);
-    drawChart(chart, series, { xLabel: "epoch", yLabel: "cross-entropy", logY: true });
-    const epochs = history.sgd.length;
+    // Before any run, the table lists the chosen rules with their settings.
+    if (!running && run.history.size === 0 && run.failed.size === 0) run = emptyRun();
+    results.render(run, cmp.curves);
+    const epochs = Math.max(0, ...[...run.history.values()].map((r) => r.length));
+    const failures = [...run.failed].map(([id, why]) => `${findRule(catalog, id)?.name ?? id}: ${why}`);
     status.textContent = running
-      ? `epoch ${epochs} of ${state.compare.epochs}…`
-      : epochs > 0
-        ? `done: ${epochs} epochs`
+      ? `epoch ${epochs} of ${cmp.epochs}…`
+      : epochs > 0 || run.failed.size > 0
+        ? `done: ${epochs} epochs${failures.length > 0 ? ` (${failures.length} failed)` : ""}`
         : "";
-    table.replaceChildren(
-      ...RACERS.map((id) => {
-        const last = history[id][history[id].length - 1];
-        return h(
-          "tr",
-          {
-            "data-testid": `compare-row-${id}`,
-            "data-train-loss": last?.train.loss ?? "",
-            "data-epochs": history[id].length,
-          },
+    status.title = failures.join("\n");
+  }
+
+  function renderCards(): void {
+    cards.replaceChildren(
+      ...cmp.rules.flatMap((id) => {
+        const entry = findRule(catalog, id);
+        if (entry === undefined) return [];
+        const style = ruleStyle(id, catalog);
+        return [
           h(
-            "td",
-            {},
-            h("span", { class: "swatch", style: `--c:${OPTIMIZER_COLORS[id]}` }),
-            OPTIMIZER_NAMES[id],
+            "div",
+            { class: "racer", style: `--c:${style.color}`, "data-testid": `compare-card-${id}` },
+            h("div", { class: "racer-head" }, h("span", { class: "racer-name" }, swatch(style), entry.name)),
+            hyperEditor({
+              entry,
+              values: cmp.hyper[id],
+              testIdPrefix: `compare-${id}`,
+              onChange: (key, value) => {
+                cmp.hyper[id][key] = value;
+                changed();
+                render();
+              },
+            }),
           ),
-          h("td", { class: "num" }, fmt(state.compare.lrs[id])),
-          h("td", { class: "num" }, last ? fmt(last.train.loss) : "—"),
-          h("td", { class: "num" }, last ? fmt(last.test.loss) : "—"),
-          h("td", { class: "num" }, last ? `${(100 * last.test.accuracy).toFixed(1)}%` : "—"),
-        );
+        ];
       }),
     );
   }
@@ -131,76 +136,64 @@ export function mountCompare(root: HTMLElement, state: LabState, changed: () => 
     render();
   }
 
-  const lrFields = RACERS.map(
-    (id) =>
-      numberField({
-        label: `${OPTIMIZER_NAMES[id]} lr`,
-        value: state.compare.lrs[id],
-        min: HYPER_SPECS.lr.min,
-        max: HYPER_SPECS.lr.max,
-        testId: `compare-lr-${id}`,
-        onChange: (v) => {
-          state.compare.lrs[id] = v;
-          changed();
-          render();
-        },
-      }).root,
-  );
+  const chooser = ruleChooser({
+    catalog,
+    chosen: cmp.rules,
+    legend: "Compared rules",
+    testIdPrefix: "compare-enable",
+    onChange: (ids) => {
+      cmp.rules = ids;
+      renderCards();
+      changed();
+      render();
+    },
+  });
   root.append(
     h(
       "div",
       { class: "controls" },
       summary,
-      h("div", { class: "lrs" }, ...lrFields),
-      numberField({
-        ...TRAIN_SPECS.epochs,
-        label: "epochs",
-        value: state.compare.epochs,
-        step: 1,
-        testId: "compare-epochs",
-        onChange: (v) => {
-          state.compare.epochs = v;
-          changed();
-        },
-      }).root,
+      chooser.root,
+      h(
+        "div",
+        { class: "row2" },
+        numberField({
+          ...TRAIN_SPECS.epochs,
+          label: "epochs",
+          value: cmp.epochs,
+          step: 1,
+          testId: "compare-epochs",
+          onChange: (v) => {
+            cmp.epochs = v;
+            changed();
+          },
+        }).root,
+        selectField<CurvesId>({
+          label: "curves",
+          value: cmp.curves,
+          options: CURVES.map(
+            (c) => [c, { both: "train and test", train: "train loss", test: "test loss" }[c]] as const,
+          ),
+          testId: "compare-curves",
+          onChange: (v) => {
+            cmp.curves = v;
+            changed();
+            render();
+          },
+        }).root,
+      ),
       h("div", { class: "buttons" }, runBtn, status),
+      errorBox,
       h(
         "p",
         { class: "hint" },
-        "Every network starts from the same initial weights (the seed) and sees the same batches; only the update rule differs. Momentum uses μ = 0.9, RMSprop α = 0.99, Adam β = (0.9, 0.999).",
+        "Every network starts from the same initial weights (the seed) and sees the same batches; only the update rule and its settings differ. Each rule's options:",
       ),
-      errorBox,
+      cards,
     ),
-    h(
-      "div",
-      { class: "stage" },
-      h(
-        "div",
-        { class: "side wide" },
-        chart,
-        h("p", { class: "legend muted small" }, "solid: train loss · dashed: test loss (log scale)"),
-        h(
-          "table",
-          { class: "results", "data-testid": "compare-table" },
-          h(
-            "thead",
-            {},
-            h(
-              "tr",
-              {},
-              h("th", {}, "optimizer"),
-              h("th", {}, "lr"),
-              h("th", {}, "train loss"),
-              h("th", {}, "test loss"),
-              h("th", {}, "test acc."),
-            ),
-          ),
-          table,
-        ),
-      ),
-    ),
+    h("div", { class: "stage" }, results.root),
   );
-  window.addEventListener("resize", scheduleRender);
+  renderCards();
   refresh();
   return { refresh };
 }

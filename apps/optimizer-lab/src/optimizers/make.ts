@@ -1,37 +1,36 @@
-import { Adagrad, Adam, AdamW, type Optimizer, type Param, RMSprop, SGD } from "@descent/optim";
-import type { Hyper, OptimizerId } from "./catalog.js";
+import {
+  type Optimizer,
+  type OptimizerEntry,
+  type OptimizerOptions,
+  optionsFromValues,
+  type Param,
+} from "@descent/optim";
+import type { HyperValues } from "./rules.js";
 
 /**
- * Builds the `@descent/optim` optimizer for a lab rule. Only the options the rule reads are passed
- * (see `HYPER_KEYS`); every other option keeps PyTorch's default (eps, dampening, nesterov: off, ...).
- * "momentum" is `SGD` with μ > 0; plain "sgd" is `SGD` with μ = 0. Weight decay is used by AdamW only.
+ * Builds a catalog rule's optimizer over `params` from hyperparameter values by key (missing keys
+ * take the catalog's defaults). Throws the optimizer's own error for an invalid value or combination
+ * (e.g. Nesterov momentum with dampening).
  */
-export function makeOptimizer(id: OptimizerId, params: Param[], h: Hyper): Optimizer {
-  switch (id) {
-    case "sgd":
-      return new SGD(params, { lr: h.lr });
-    case "momentum":
-      return new SGD(params, { lr: h.lr, momentum: h.momentum });
-    case "adagrad":
-      return new Adagrad(params, { lr: h.lr });
-    case "rmsprop":
-      return new RMSprop(params, { lr: h.lr, alpha: h.alpha });
-    case "adam":
-      return new Adam(params, { lr: h.lr, betas: [h.beta1, h.beta2] });
-    case "adamw":
-      return new AdamW(params, { lr: h.lr, betas: [h.beta1, h.beta2], weightDecay: h.weightDecay });
-    default:
-      throw new RangeError(`makeOptimizer: unknown optimizer '${String(id)}'`);
-  }
+export function makeOptimizer(
+  entry: OptimizerEntry,
+  params: Iterable<Param>,
+  values: Readonly<HyperValues>,
+  options: OptimizerOptions = {},
+): Optimizer {
+  return entry.create(params, { ...optionsFromValues(entry, values), ...options });
 }
 
-/** Writes the rule's hyperparameters into every param group; they take effect at the next step. */
-export function updateHyper(opt: Optimizer, id: OptimizerId, h: Hyper): void {
-  for (const g of opt.paramGroups) {
-    g.lr = h.lr;
-    if (id === "momentum") g.momentum = h.momentum;
-    if (id === "rmsprop") g["alpha"] = h.alpha;
-    if (id === "adam" || id === "adamw") g.betas = [h.beta1, h.beta2];
-    if (id === "adamw") g.weightDecay = h.weightDecay;
+/**
+ * Writes the numeric hyperparameters of `values` into every param group of `opt`, which uses them
+ * from its next step on (its state is kept). On/off and named options are not written: they can
+ * change what state a rule keeps, so changing one means building the optimizer again.
+ */
+export function retune(opt: Optimizer, entry: OptimizerEntry, values: Readonly<HyperValues>): void {
+  const options = optionsFromValues(entry, values);
+  for (const h of entry.hyperparameters) {
+    if (h.kind !== "number") continue;
+    const value = options[h.option];
+    for (const g of opt.paramGroups) g[h.option] = Array.isArray(value) ? [...value] : value;
   }
 }

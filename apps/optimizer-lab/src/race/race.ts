@@ -1,57 +1,66 @@
-import type { AdagradState, AdamState, Optimizer, RMSpropState, SGDState } from "@descent/optim";
+import { NonFiniteGradientError, type Optimizer, type OptimizerEntry } from "@descent/optim";
 import { type Tensor, tensor } from "@descent/tensor";
-import { type Hyper, RACERS, type RacerId } from "../optimizers/catalog.js";
 import { makeOptimizer } from "../optimizers/make.js";
-import type { RacerSettings } from "../state/lab-state.js";
+import { CATALOG, type Catalog, findRule, type HyperValues } from "../optimizers/rules.js";
+import type { RaceState } from "../state/lab-state.js";
 import type { Surface } from "../surfaces/surfaces.js";
+import { type Insight, readInsight, type Vec2 } from "./insight.js";
 
-type Vec2 = [number, number];
-
-/**
- * What the selected racer's rule did at its last step, in the document's terms:
- * - `grad`: g = ∇f at the point the step was taken from (from `@descent/tensor`'s autograd);
- * - `moment`: the first moment the rule steps along: SGD-momentum's buffer b, Adam's bias-corrected
- *   m̂ = m / (1 − β₁ᵗ); null for rules without one;
- * - `scale`: the per-coordinate adaptive scale 1 / (√v̂ + ε), with v̂ = Σg² (Adagrad), the running
- *   mean of g² (RMSprop) or its bias-corrected Adam form v / (1 − β₂ᵗ); null for SGD and momentum;
- * - `step`: the step actually taken, Δp = p_new − p_old.
- */
-export interface Insight {
-  grad: Vec2;
-  moment: Vec2 | null;
-  scale: Vec2 | null;
-  step: Vec2;
-}
-
-export type RacerStatus = "running" | "diverged";
+/** `running`; `diverged` (non-finite or far outside the map); `failed` (the rule threw: see `error`). */
+export type RacerStatus = "running" | "diverged" | "failed";
 
 /** Coordinates beyond this multiple of the domain's size count as divergence. */
 const ESCAPE_FACTOR = 100;
 
-/** One optimizer on the surface: two scalar parameters (x and y), its `@descent/optim` rule and its trail. */
+/** One rule of a race and its hyperparameters. */
+export interface RacerSpec {
+  readonly entry: OptimizerEntry;
+  readonly values: Readonly<HyperValues>;
+}
+
+/**
+ * One optimizer on the surface: two scalar parameters (x and y), a catalog rule's `@descent/optim`
+ * optimizer, and its trail. A rule whose entry says `needsClosure` (L-BFGS) gets a closure that
+ * evaluates f and its gradient at the current point, as often as the rule asks.
+ */
 export class Racer {
   readonly x: Tensor;
   readonly y: Tensor;
-  readonly opt: Optimizer;
+  /** Null when the rule could not be built (see {@link error}). */
+  readonly opt: Optimizer | null;
   /** Visited points, flat: x₀, y₀, x₁, y₁, … (the start first). */
   readonly trail: number[];
   /** f at each point of the trail. */
   readonly losses: number[];
   status: RacerStatus = "running";
-  /** The last step's gradient, moment, scale and step; null before the first step. */
+  /** What the rule threw, when `status` is `failed`. */
+  error: string | null = null;
+  /** Evaluations of f and ∇f so far (a closure may ask for several per step). */
+  evaluations = 0;
+  /** The last step's gradient, momentum, step and state; null before the first step. */
   insight: Insight | null = null;
 
   constructor(
-    readonly id: RacerId,
+    readonly entry: OptimizerEntry,
     readonly surface: Surface,
     start: readonly [number, number],
-    hyper: Hyper,
+    values: Readonly<HyperValues>,
   ) {
     this.x = tensor([start[0]], { dtype: "float64", requiresGrad: true });
     this.y = tensor([start[1]], { dtype: "float64", requiresGrad: true });
-    this.opt = makeOptimizer(id, [this.x, this.y], hyper);
     this.trail = [start[0], start[1]];
     this.losses = [surface.value(start[0], start[1])];
+    let opt: Optimizer | null = null;
+    try {
+      opt = makeOptimizer(entry, [this.x, this.y], values);
+    } catch (e) {
+      this.fail(e);
+    }
+    this.opt = opt;
+  }
+
+  get id(): string {
+    return this.entry.id;
   }
 
   /** Steps taken so far. */
@@ -69,84 +78,71 @@ export class Racer {
     return this.losses[this.losses.length - 1];
   }
 
+  /** f at the current point, with its gradient left in x.grad and y.grad (by `@descent/tensor`'s autograd). */
+  private evaluate(opt: Optimizer): number {
+    opt.zeroGrad();
+    const f = this.surface.tensor(this.x, this.y);
+    f.backward();
+    this.evaluations += 1;
+    return f.item();
+  }
+
+  private fail(e: unknown): void {
+    this.status = e instanceof NonFiniteGradientError ? "diverged" : "failed";
+    this.error = e instanceof Error ? e.message : String(e);
+  }
+
   /**
    * One step: f from tensor ops, its gradient by autograd, then the optimizer's `step()` updates x
-   * and y in place. A non-finite gradient or a point far outside the domain stops the racer as diverged.
+   * and y in place. A non-finite gradient or a point far outside the domain stops the racer as
+   * diverged; an error thrown by the rule stops it as failed.
    */
   step(): void {
-    if (this.status !== "running") return;
+    const opt = this.opt;
+    if (this.status !== "running" || opt === null) return;
     const [x0, y0] = this.position;
-    this.opt.zeroGrad();
-    this.surface.tensor(this.x, this.y).backward();
+    this.evaluate(opt);
     const grad: Vec2 = [this.x.grad!.data[0], this.y.grad!.data[0]];
     if (!Number.isFinite(grad[0]) || !Number.isFinite(grad[1])) {
       this.status = "diverged";
       return;
     }
-    this.opt.step();
+    try {
+      if (this.entry.needsClosure === true) opt.step(() => this.evaluate(opt));
+      else opt.step();
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
     const [x1, y1] = this.position;
     const loss = this.surface.value(x1, y1);
     const d = this.surface.domain;
     const reach = ESCAPE_FACTOR * Math.max(d.xMax - d.xMin, d.yMax - d.yMin);
-    if (!Number.isFinite(loss) || Math.abs(x1) > reach || Math.abs(y1) > reach) this.status = "diverged";
+    if (!Number.isFinite(loss) || !(Math.abs(x1) <= reach && Math.abs(y1) <= reach)) this.status = "diverged";
     this.trail.push(x1, y1);
     this.losses.push(loss);
-    this.insight = { grad, ...this.readState(), step: [x1 - x0, y1 - y0] };
-  }
-
-  /** The rule's first moment and adaptive scale, read from the optimizer's per-parameter state. */
-  private readState(): { moment: Vec2 | null; scale: Vec2 | null } {
-    const group = this.opt.paramGroups[0];
-    const sx = this.opt.state.get(this.x);
-    const sy = this.opt.state.get(this.y);
-    if (sx === undefined || sy === undefined) return { moment: null, scale: null };
-    const eps = typeof group["eps"] === "number" ? group["eps"] : 0;
-    const inv = (v: number, correction: number) => 1 / (Math.sqrt(v / correction) + eps);
-    switch (this.id) {
-      case "momentum": {
-        const bx = (sx as SGDState).momentumBuffer;
-        const by = (sy as SGDState).momentumBuffer;
-        return { moment: bx && by ? [bx[0], by[0]] : null, scale: null };
-      }
-      case "adagrad":
-        return {
-          moment: null,
-          scale: [inv((sx as AdagradState).sum[0], 1), inv((sy as AdagradState).sum[0], 1)],
-        };
-      case "rmsprop":
-        return {
-          moment: null,
-          scale: [inv((sx as RMSpropState).squareAvg[0], 1), inv((sy as RMSpropState).squareAvg[0], 1)],
-        };
-      case "adam": {
-        const ax = sx as AdamState;
-        const ay = sy as AdamState;
-        const [b1, b2] = (group.betas as [number, number] | undefined) ?? [0.9, 0.999];
-        const c1 = 1 - b1 ** ax.step;
-        const c2 = 1 - b2 ** ax.step;
-        return {
-          moment: [ax.expAvg[0] / c1, ay.expAvg[0] / c1],
-          scale: [inv(ax.expAvgSq[0], c2), inv(ay.expAvgSq[0], c2)],
-        };
-      }
-      default:
-        return { moment: null, scale: null };
-    }
+    this.insight = readInsight(opt, this.x, this.y, grad, [x1 - x0, y1 - y0]);
   }
 }
 
-/** The enabled racers of a race, all from one start point, stepped together. */
+/** The racing rules of a race state, with their hyperparameters (ids not in `catalog` are skipped). */
+export function racerSpecs(race: RaceState, catalog: Catalog = CATALOG): RacerSpec[] {
+  return race.racing.flatMap((id) => {
+    const entry = findRule(catalog, id);
+    return entry === undefined ? [] : [{ entry, values: race.hyper[id] ?? {} }];
+  });
+}
+
+/** The racers of a race, all from one start point, stepped together. */
 export class Race {
   readonly racers: Racer[];
 
   constructor(
     readonly surface: Surface,
     readonly start: readonly [number, number],
-    settings: Record<RacerId, RacerSettings>,
+    specs: readonly RacerSpec[],
   ) {
-    this.racers = RACERS.filter((id) => settings[id].enabled).map(
-      (id) => new Racer(id, surface, start, settings[id]),
-    );
+    this.racers = specs.map((s) => new Racer(s.entry, surface, start, s.values));
   }
 
   /** Steps every running racer `n` times. */
@@ -154,12 +150,17 @@ export class Race {
     for (let i = 0; i < n; i++) for (const r of this.racers) r.step();
   }
 
-  /** Steps taken (the same for every racer that has not diverged). */
+  /** Steps taken (the same for every racer that has not stopped). */
   get steps(): number {
     return this.racers.reduce((m, r) => Math.max(m, r.steps), 0);
   }
 
-  racer(id: RacerId): Racer | undefined {
+  /** True when no racer can move any more. */
+  get finished(): boolean {
+    return this.racers.every((r) => r.status !== "running");
+  }
+
+  racer(id: string): Racer | undefined {
     return this.racers.find((r) => r.id === id);
   }
 }

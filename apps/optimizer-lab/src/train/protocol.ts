@@ -1,8 +1,14 @@
-import type { Hyper, RacerId } from "../optimizers/catalog.js";
-import type { EpochReport, TrainConfig } from "./trainer.js";
+import type { HyperValues } from "../optimizers/rules.js";
+import type { EpochReport, NetConfig, TrainConfig } from "./trainer.js";
 
 /** Side of the decision-boundary grid the worker sends. */
 export const GRID_RES = 64;
+
+/** One rule of a comparison: its catalog id and hyperparameters. */
+export interface CompareRule {
+  id: string;
+  hyper: HyperValues;
+}
 
 /** Messages from the page to the training worker. */
 export type ToWorker =
@@ -10,15 +16,18 @@ export type ToWorker =
   | { type: "reset"; config: TrainConfig }
   | { type: "play" }
   | { type: "pause" }
-  /** New hyperparameters for the running trainer: used from its next step on, nothing is reset. */
-  | { type: "hyper"; hyper: Hyper }
+  /** New numeric hyperparameters for the running trainer: used from its next step on, nothing is reset. */
+  | { type: "hyper"; hyper: HyperValues }
   /** Trains one network per rule from the same initial weights, `epochs` epochs each. */
-  | { type: "compare"; config: TrainConfig; lrs: Record<RacerId, number>; epochs: number }
+  | { type: "compare"; config: NetConfig; rules: CompareRule[]; epochs: number }
   | { type: "stop" };
 
 /** Messages from the training worker to the page. */
 export type FromWorker =
   | { type: "epoch"; report: EpochReport; lr: number; grid: Float32Array | null }
-  | { type: "compare-epoch"; reports: Record<RacerId, EpochReport> }
+  /** One epoch of every compared rule still training, by id. */
+  | { type: "compare-epoch"; reports: Record<string, EpochReport> }
+  /** A compared rule stopped (it could not be built, or its step threw); the others go on. */
+  | { type: "compare-failed"; id: string; message: string }
   | { type: "compare-done" }
   | { type: "error"; message: string };

@@ -1,10 +1,18 @@
 import { DATA_EXTENT, DATASETS, type Points } from "../data/datasets.js";
-import { HYPER_KEYS, HYPER_SPECS, type Hyper, OPTIMIZER_NAMES, OPTIMIZERS } from "../optimizers/catalog.js";
+import { CATALOG, getRule } from "../optimizers/rules.js";
 import { drawChart } from "../render/chart.js";
 import { CLASS_COLORS } from "../render/colors.js";
-import { ACTIVATIONS, type LabState, TRAIN_SPECS, type TrainState } from "../state/lab-state.js";
+import {
+  ACTIVATIONS,
+  type LabState,
+  TRAIN_SPECS,
+  type TrainState,
+  trainDefaults,
+} from "../state/lab-state.js";
 import { parseHidden } from "../state/url-state.js";
 import { fmt, h, numberField, onNextFrame, selectField } from "../ui/dom.js";
+import { hyperEditor } from "../ui/hyper-editor.js";
+import { ruleCard } from "../ui/rule-card.js";
 import { type FromWorker, GRID_RES } from "./protocol.js";
 import { type TrainConfig, Trainer } from "./trainer.js";
 import TrainWorker from "./worker.ts?worker&inline";
@@ -14,7 +22,7 @@ const BOUNDARY_SIZE = 480;
 /** The config a trainer is built from, taken from the page state. */
 export function trainConfig(state: LabState): TrainConfig {
   const t = state.train;
-  return { ...t, hidden: [...t.hidden] };
+  return { ...t, hidden: [...t.hidden], hyper: { ...t.hyper } };
 }
 
 /** Draws the class-probability grid (or a blank square) and the points onto the boundary canvas. */
@@ -112,21 +120,13 @@ export function mountTrain(root: HTMLElement, state: LabState, changed: () => vo
     render();
   }
 
-  /** Hyperparameters only: the running network keeps training with them, no reset. */
+  /** Numeric hyperparameters only: the running network keeps training with them, no reset. */
   function retune(): void {
-    const hyper: Hyper = {
-      lr: state.train.lr,
-      momentum: state.train.momentum,
-      alpha: state.train.alpha,
-      beta1: state.train.beta1,
-      beta2: state.train.beta2,
-      weightDecay: state.train.weightDecay,
-    };
-    worker.postMessage({ type: "hyper", hyper });
+    worker.postMessage({ type: "hyper", hyper: { ...state.train.hyper } });
     changed();
   }
 
-  let lastLr = state.train.lr;
+  let lastLr = Number(state.train.hyper["lr"]);
   let epoch = 0;
   let last: { train: number; test: number; acc: number } | null = null;
   worker.onmessage = (e: MessageEvent<FromWorker>) => {
@@ -193,23 +193,29 @@ export function mountTrain(root: HTMLElement, state: LabState, changed: () => vo
       reset();
     };
   const hyperBox = h("div", { class: "hyper" });
+  const about = h("div", { class: "rule-panel", "data-testid": "train-about" });
+  /** The rule's every hyperparameter (a number applies at the next step; an on/off or named option restarts). */
   function renderHyper(): void {
+    const entry = getRule(CATALOG, t.optimizer);
     hyperBox.replaceChildren(
-      ...HYPER_KEYS[t.optimizer].map(
-        (k) =>
-          numberField({
-            label: HYPER_SPECS[k].label,
-            value: t[k],
-            min: HYPER_SPECS[k].min,
-            max: HYPER_SPECS[k].max,
-            testId: `train-${k}`,
-            onChange: (v) => {
-              t[k] = v;
-              retune();
-            },
-          }).root,
-      ),
+      hyperEditor({
+        entry,
+        values: t.hyper,
+        testIdPrefix: "train",
+        fold: false,
+        onChange: (key, value) => {
+          t.hyper[key] = value;
+          renderAbout();
+          if (typeof value === "number") retune();
+          else reset();
+        },
+      }),
     );
+    renderAbout();
+  }
+  function renderAbout(): void {
+    const entry = getRule(CATALOG, t.optimizer);
+    about.replaceChildren(ruleCard(entry, t.hyper));
   }
   const hiddenInput = h("input", {
     type: "text",
@@ -268,10 +274,11 @@ export function mountTrain(root: HTMLElement, state: LabState, changed: () => vo
     selectField({
       label: "Optimizer",
       value: t.optimizer,
-      options: OPTIMIZERS.map((o) => [o, OPTIMIZER_NAMES[o]] as const),
+      options: CATALOG.map((e) => [e.id, e.name] as const),
       testId: "train-optimizer",
       onChange: (v) => {
         t.optimizer = v;
+        t.hyper = trainDefaults(v);
         renderHyper();
         reset();
       },
@@ -301,7 +308,7 @@ export function mountTrain(root: HTMLElement, state: LabState, changed: () => vo
     h(
       "p",
       { class: "hint" },
-      "Training runs in a Web Worker. A new learning rate (or other optimizer option) applies at the next step; data, network and seed changes restart from the seed's initial weights.",
+      "Training runs in a Web Worker. A new learning rate (or other numeric option) applies at the next step; a new rule, an on/off option, data, network and seed changes restart from the seed's initial weights.",
     ),
     errorBox,
   );
@@ -328,6 +335,7 @@ export function mountTrain(root: HTMLElement, state: LabState, changed: () => vo
         readout,
         chart,
         h("p", { class: "legend muted small" }, "solid: train loss · dashed: test loss (log scale)"),
+        about,
       ),
     ),
   );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DATASETS } from "../data/datasets.js";
-import { DEFAULT_HYPER, RACERS } from "../optimizers/catalog.js";
-import { defaultState } from "../state/lab-state.js";
+import { classicRules, getRule, valuesFor } from "../optimizers/rules.js";
+import { BACKTRACK_ENTRY, TEST_CATALOG } from "../optimizers/test-catalog.testutil.js";
+import { defaultState, trainDefaults } from "../state/lab-state.js";
 import { type TrainConfig, Trainer } from "./trainer.js";
 
 /** Hand-computed float64 loss/gradient vs the trainer's (same math, different summation order). */
@@ -10,6 +11,11 @@ const RTOL = 1e-12;
 function config(over: Partial<TrainConfig> = {}): TrainConfig {
   const t = defaultState().train;
   return { ...t, points: 120, ...over };
+}
+
+/** `config` with rule `id` at the network tab's defaults, `lr` changed. */
+function withRule(id: string, lr: number, over: Partial<TrainConfig> = {}): TrainConfig {
+  return config({ optimizer: id, hyper: { ...trainDefaults(id), lr }, ...over });
 }
 
 function close(a: number, b: number, rtol = RTOL): void {
@@ -39,7 +45,7 @@ function linearLossAndGrad(W: Float64Array, b: Float64Array, x: Float64Array, la
 
 describe("Trainer", () => {
   it("one full-batch SGD epoch of a linear model is W ← W − lr·∇L, with the loss computed by hand", () => {
-    const t = new Trainer(config({ hidden: [], optimizer: "sgd", lr: 0.5, batchSize: 1000 }));
+    const t = new Trainer(withRule("sgd", 0.5, { hidden: [], batchSize: 1000 }));
     const [Wt, bt] = t.model.parameters();
     const W0 = Float64Array.from(Wt.data);
     const b0 = Float64Array.from(bt.data);
@@ -72,8 +78,8 @@ describe("Trainer", () => {
     expect(Array.from(b.probabilityGrid(8))).toEqual(Array.from(a.probabilityGrid(8)));
   });
 
-  it("gives the five compared optimizers the same data and the same initial weights", () => {
-    const trainers = RACERS.map((id) => new Trainer(config({ optimizer: id, lr: 0.05 })));
+  it("gives the compared optimizers the same data and the same initial weights", () => {
+    const trainers = classicRules().map((id) => new Trainer(withRule(id, 0.05)));
     const first = trainers[0].model.parameters().map((p) => Array.from(p.data));
     for (const t of trainers) {
       expect(t.model.parameters().map((p) => Array.from(p.data))).toEqual(first);
@@ -82,13 +88,13 @@ describe("Trainer", () => {
   });
 
   it("a learning-rate change takes effect at the next step without a reset", () => {
-    const a = new Trainer(config({ optimizer: "sgd", lr: 0.1, batchSize: 1000 }));
-    const b = new Trainer(config({ optimizer: "sgd", lr: 0.1, batchSize: 1000 }));
+    const a = new Trainer(withRule("sgd", 0.1, { batchSize: 1000 }));
+    const b = new Trainer(withRule("sgd", 0.1, { batchSize: 1000 }));
     a.trainEpoch();
     b.trainEpoch();
     const p = b.model.parameters()[0];
     const before = Float64Array.from(p.data);
-    b.setHyper({ ...DEFAULT_HYPER, lr: 0.3 });
+    b.setHyper({ ...b.config.hyper, lr: 0.3 });
     expect(b.lr).toBe(0.3);
     expect(b.epoch).toBe(1);
     a.trainEpoch();
@@ -96,6 +102,43 @@ describe("Trainer", () => {
     // Full-batch SGD from the same point: b's step is exactly 3× a's (same gradient, lr 0.3 vs 0.1).
     const pa = a.model.parameters()[0].data;
     for (let i = 0; i < p.size; i++) close(p.data[i] - before[i], 3 * (pa[i] - before[i]), 1e-9);
+  });
+
+  it("trains with every rule of the catalog, made-up ones included, each hyperparameter reaching it", () => {
+    for (const entry of TEST_CATALOG) {
+      const hyper = valuesFor(entry, { lr: entry.hyperparameters[0].default });
+      const t = new Trainer(config({ optimizer: entry.id, hyper, hidden: [4] }), TEST_CATALOG);
+      expect(t.entry).toBe(entry);
+      const before = t.evaluate("train").loss;
+      const report = t.trainEpoch();
+      expect(Number.isFinite(report.train.loss), entry.id).toBe(true);
+      expect(report.train.loss, entry.id).not.toBe(before);
+    }
+  });
+
+  it("gives a rule that needs a closure one that re-evaluates the batch", () => {
+    const hyper = { lr: 1, maxHalvings: 20 };
+    const t = new Trainer(config({ optimizer: BACKTRACK_ENTRY.id, hyper, batchSize: 1000 }), TEST_CATALOG);
+    const before = t.evaluate("train").loss;
+    // Full batch: each step keeps only a point with a lower training loss.
+    for (let e = 0; e < 5; e++) expect(t.trainEpoch().train.loss).toBeLessThan(before);
+    const state = t.opt.state.get(t.model.parameters()[0]) as { step: number; lastStepSize: number };
+    expect(state.step).toBe(5);
+    expect(state.lastStepSize).toBeGreaterThan(0);
+  });
+
+  it("changes numeric hyperparameters in place but not on/off options (those need a new trainer)", () => {
+    const adam = getRule(TEST_CATALOG, "adam");
+    const t = new Trainer(config({ optimizer: "adam", hyper: valuesFor(adam) }));
+    t.setHyper({ ...valuesFor(adam), beta2: 0.9, amsgrad: true });
+    expect(t.opt.paramGroups[0]["betas"]).toEqual([0.9, 0.9]);
+    expect(t.opt.paramGroups[0]["amsgrad"]).toBe(false);
+  });
+
+  it("names an unknown rule", () => {
+    expect(() => new Trainer(config({ optimizer: "adamm" }))).toThrow(
+      'unknown rule "adamm" (did you mean adam?)',
+    );
   });
 
   for (const dataset of DATASETS) {

@@ -1,10 +1,10 @@
 import { crossEntropy, MLP } from "@descent/nn";
-import type { Optimizer } from "@descent/optim";
+import type { Optimizer, OptimizerEntry } from "@descent/optim";
 import { Generator, noGrad, type Tensor, tensor } from "@descent/tensor";
 import { DATA_EXTENT, makeDataset, type Points, splitPoints } from "../data/datasets.js";
 import { Random } from "../data/random.js";
-import type { Hyper } from "../optimizers/catalog.js";
-import { makeOptimizer, updateHyper } from "../optimizers/make.js";
+import { makeOptimizer, retune } from "../optimizers/make.js";
+import { CATALOG, type Catalog, getRule, type HyperValues } from "../optimizers/rules.js";
 import type { TrainState } from "../state/lab-state.js";
 
 /** Loss and accuracy of the model on a point set. */
@@ -20,12 +20,17 @@ export interface EpochReport {
   test: Evaluation;
 }
 
-/** The settings a trainer is built from: the network tab's state (the URL's `TrainState`). */
-export type TrainConfig = Pick<
+/** The data, network, batches and seed: everything a trainer is built from but the rule. */
+export type NetConfig = Pick<
   TrainState,
-  "dataset" | "noise" | "points" | "hidden" | "activation" | "optimizer" | "batchSize" | "seed"
-> &
-  Hyper;
+  "dataset" | "noise" | "points" | "hidden" | "activation" | "batchSize" | "seed"
+>;
+
+/**
+ * The settings a trainer is built from: the network tab's state (the URL's `TrainState`): the
+ * network, and the catalog id of the rule with its hyperparameters.
+ */
+export type TrainConfig = NetConfig & Pick<TrainState, "optimizer" | "hyper">;
 
 /**
  * Trains a 2 → hidden… → 2 MLP (`@descent/nn`) on a 2-D data set with cross-entropy loss and an
@@ -35,10 +40,12 @@ export type TrainConfig = Pick<
  * differ only in the optimizer start from the same weights.
  *
  * An epoch is one pass over the shuffled training split in mini-batches of `batchSize` (the last one
- * smaller), one optimizer step per batch; then the full train and test splits are evaluated.
+ * smaller), one optimizer step per batch; then the full train and test splits are evaluated. A rule
+ * that needs a closure gets one that re-evaluates the current batch.
  */
 export class Trainer {
   readonly model: MLP;
+  readonly entry: OptimizerEntry;
   readonly opt: Optimizer;
   readonly train: Points;
   readonly test: Points;
@@ -47,7 +54,12 @@ export class Trainer {
   private readonly testX: Tensor;
   private readonly order: Random;
 
-  constructor(readonly config: TrainConfig) {
+  /** @param catalog where `config.optimizer` is looked up (the package's catalog by default). */
+  constructor(
+    readonly config: TrainConfig,
+    catalog: Catalog = CATALOG,
+  ) {
+    this.entry = getRule(catalog, config.optimizer);
     const all = makeDataset(config.dataset, { count: config.points, noise: config.noise, seed: config.seed });
     const { train, test } = splitPoints(all, config.seed);
     this.train = train;
@@ -59,13 +71,16 @@ export class Trainer {
       dtype: "float64",
       generator: new Generator(config.seed),
     });
-    this.opt = makeOptimizer(config.optimizer, this.model.parameters(), config);
+    this.opt = makeOptimizer(this.entry, this.model.parameters(), config.hyper);
     this.order = new Random(config.seed, 3);
   }
 
-  /** Changes the optimizer's hyperparameters; the next step uses them (no reset, state kept). */
-  setHyper(h: Hyper): void {
-    updateHyper(this.opt, this.config.optimizer, h);
+  /**
+   * Changes the rule's numeric hyperparameters; the next step uses them (no reset, state kept).
+   * On/off and named options are ignored here: changing one means a new trainer.
+   */
+  setHyper(values: Readonly<HyperValues>): void {
+    retune(this.opt, this.entry, values);
   }
 
   /** The current learning rate (of the first param group). */
@@ -81,10 +96,20 @@ export class Trainer {
     for (let start = 0; start < n; start += batch) {
       const rows = idx.slice(start, start + batch);
       const labels = rows.map((i) => this.train.labels[i]);
-      this.opt.zeroGrad();
-      const loss = crossEntropy(this.model.forward(this.trainX.rows(rows)), labels);
-      loss.backward();
-      this.opt.step();
+      const x = this.trainX.rows(rows);
+      const evaluate = (): number => {
+        this.opt.zeroGrad();
+        const loss = crossEntropy(this.model.forward(x), labels);
+        loss.backward();
+        return loss.item();
+      };
+      // A rule that needs a closure (L-BFGS) evaluates the batch's loss and gradient itself.
+      if (this.entry.needsClosure === true) {
+        this.opt.step(evaluate);
+      } else {
+        evaluate();
+        this.opt.step();
+      }
     }
     this.epoch++;
     return { epoch: this.epoch, train: this.evaluate("train"), test: this.evaluate("test") };

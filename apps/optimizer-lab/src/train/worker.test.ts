@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_HYPER, RACERS } from "../optimizers/catalog.js";
-import { DEFAULT_COMPARE_LRS, defaultState } from "../state/lab-state.js";
+import { classicRules } from "../optimizers/rules.js";
+import { compareDefaults, defaultState, trainDefaults } from "../state/lab-state.js";
 import { type FromWorker, GRID_RES, type ToWorker } from "./protocol.js";
 import type { TrainConfig } from "./trainer.js";
 
@@ -43,7 +43,7 @@ describe("training worker", () => {
     points: 100,
     hidden: [8],
     optimizer: "sgd",
-    lr: 0.1,
+    hyper: { ...trainDefaults("sgd"), lr: 0.1 },
   };
 
   it("reset reports epoch 0 with the initial losses and the full boundary grid, and stays paused", async () => {
@@ -60,7 +60,7 @@ describe("training worker", () => {
   it("play trains epoch after epoch; a new lr applies from the next epoch without a reset; pause stops", async () => {
     send({ type: "play" });
     await until(() => epochs().some((m) => m.report.epoch >= 3));
-    send({ type: "hyper", hyper: { ...DEFAULT_HYPER, lr: 0.25 } });
+    send({ type: "hyper", hyper: { ...config.hyper, lr: 0.25 } });
     const at = epochs().at(-1)!.report.epoch;
     await until(() => epochs().some((m) => m.report.epoch > at + 2));
     send({ type: "pause" });
@@ -78,15 +78,53 @@ describe("training worker", () => {
     expect(epochs().length).toBe(n);
   });
 
-  it("compare trains the five rules for the requested epochs, then says done", async () => {
+  it("compare trains every chosen rule for the requested epochs, then says done", async () => {
     posted.length = 0;
-    send({ type: "compare", config, lrs: { ...DEFAULT_COMPARE_LRS }, epochs: 4 });
+    const hyper = compareDefaults();
+    const ids = [...classicRules(), "adamw"];
+    send({ type: "compare", config, rules: ids.map((id) => ({ id, hyper: hyper[id] })), epochs: 4 });
     await until(() => posted.some((m) => m.type === "compare-done"));
     const rounds = posted.filter(
       (m): m is Extract<FromWorker, { type: "compare-epoch" }> => m.type === "compare-epoch",
     );
     expect(rounds).toHaveLength(4);
-    for (const id of RACERS) expect(rounds.map((r) => r.reports[id].epoch)).toEqual([1, 2, 3, 4]);
+    for (const id of ids) expect(rounds.map((r) => r.reports[id].epoch)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("compare reports a rule that cannot be built or that fails, and trains the others", async () => {
+    posted.length = 0;
+    const hyper = compareDefaults();
+    send({
+      type: "compare",
+      config,
+      rules: [
+        { id: "sgd", hyper: { ...hyper["sgd"], lr: 1e308 } },
+        { id: "momentum", hyper: { ...hyper["momentum"], nesterov: true, dampening: 0.5 } },
+        { id: "no-such-rule", hyper: {} },
+        { id: "adagrad", hyper: hyper["adagrad"] },
+      ],
+      epochs: 3,
+    });
+    await until(() => posted.some((m) => m.type === "compare-done"));
+    const failed = posted.filter((m) => m.type === "compare-failed");
+    expect(failed).toEqual([
+      {
+        type: "compare-failed",
+        id: "momentum",
+        message: expect.stringMatching(/Nesterov momentum requires/),
+      },
+      { type: "compare-failed", id: "no-such-rule", message: 'unknown rule "no-such-rule"' },
+      // lr = 1e308 overflows the weights: the next gradient is NaN, which SGD refuses.
+      {
+        type: "compare-failed",
+        id: "sgd",
+        message: expect.stringMatching(/^SGD\.step: non-finite gradient/),
+      },
+    ]);
+    const rounds = posted.filter(
+      (m): m is Extract<FromWorker, { type: "compare-epoch" }> => m.type === "compare-epoch",
+    );
+    expect(rounds.map((r) => Object.keys(r.reports))).toEqual([["adagrad"], ["adagrad"], ["adagrad"]]);
   });
 
   it("reports a bad config as an error message instead of dying", () => {

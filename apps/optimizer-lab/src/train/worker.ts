@@ -1,11 +1,11 @@
 /**
- * The training worker: runs a {@link Trainer} (network tab) or five of them (compare tab) off the
- * main thread, in slices of about 30 ms so that messages (pause, a new learning rate) are handled
- * between slices. Reports every epoch; the decision-boundary grid at most every 100 ms.
+ * The training worker: runs a {@link Trainer} (network tab) or one per compared rule (compare tab)
+ * off the main thread, in slices of about 30 ms so that messages (pause, a new learning rate) are
+ * handled between slices. Reports every epoch; the decision-boundary grid at most every 100 ms.
+ * Rules are looked up in the package's catalog by id.
  */
-import { RACERS, type RacerId } from "../optimizers/catalog.js";
-import { type FromWorker, GRID_RES, type ToWorker } from "./protocol.js";
-import { type EpochReport, Trainer } from "./trainer.js";
+import { type CompareRule, type FromWorker, GRID_RES, type ToWorker } from "./protocol.js";
+import { type EpochReport, type NetConfig, Trainer } from "./trainer.js";
 
 /** The worker global, typed by what this file uses (the DOM lib is loaded, not the WebWorker one). */
 const scope = self as unknown as {
@@ -21,7 +21,8 @@ const MAX_EPOCHS = 20000;
 let trainer: Trainer | null = null;
 let playing = false;
 let lastGrid = 0;
-let compare: { trainers: Record<RacerId, Trainer>; epochs: number } | null = null;
+/** The comparison under way: a trainer per rule still training, and the epochs wanted. */
+let compare: { trainers: Map<string, Trainer>; epochs: number; epoch: number } | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 
 function post(m: FromWorker): void {
@@ -29,10 +30,27 @@ function post(m: FromWorker): void {
   else scope.postMessage(m);
 }
 
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 function fail(e: unknown): void {
   playing = false;
   compare = null;
-  post({ type: "error", message: e instanceof Error ? e.message : String(e) });
+  post({ type: "error", message: messageOf(e) });
+}
+
+/** A trainer per rule, all from the same network config; a rule that cannot be built is reported. */
+function compareTrainers(config: NetConfig, rules: readonly CompareRule[]): Map<string, Trainer> {
+  const trainers = new Map<string, Trainer>();
+  for (const r of rules) {
+    try {
+      trainers.set(r.id, new Trainer({ ...config, optimizer: r.id, hyper: r.hyper }));
+    } catch (e) {
+      post({ type: "compare-failed", id: r.id, message: messageOf(e) });
+    }
+  }
+  return trainers;
 }
 
 function schedule(): void {
@@ -62,12 +80,20 @@ function tick(): void {
     }
     if (compare !== null) {
       const c = compare;
-      while (performance.now() < until && c.trainers.sgd.epoch < c.epochs) {
-        const reports = {} as Record<RacerId, EpochReport>;
-        for (const id of RACERS) reports[id] = c.trainers[id].trainEpoch();
+      while (performance.now() < until && c.epoch < c.epochs && c.trainers.size > 0) {
+        const reports: Record<string, EpochReport> = {};
+        for (const [id, t] of c.trainers) {
+          try {
+            reports[id] = t.trainEpoch();
+          } catch (e) {
+            c.trainers.delete(id);
+            post({ type: "compare-failed", id, message: messageOf(e) });
+          }
+        }
+        c.epoch += 1;
         post({ type: "compare-epoch", reports });
       }
-      if (c.trainers.sgd.epoch >= c.epochs) {
+      if (c.epoch >= c.epochs || c.trainers.size === 0) {
         compare = null;
         post({ type: "compare-done" });
       }
@@ -105,12 +131,9 @@ scope.onmessage = (e) => {
       case "hyper":
         trainer?.setHyper(m.hyper);
         break;
-      case "compare": {
-        const trainers = {} as Record<RacerId, Trainer>;
-        for (const id of RACERS) trainers[id] = new Trainer({ ...m.config, optimizer: id, lr: m.lrs[id] });
-        compare = { trainers, epochs: m.epochs };
+      case "compare":
+        compare = { trainers: compareTrainers(m.config, m.rules), epochs: m.epochs, epoch: 0 };
         break;
-      }
       case "stop":
         compare = null;
         break;
