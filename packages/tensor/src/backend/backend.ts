@@ -52,6 +52,31 @@ export const Reduce = { sum: 0, max: 1, min: 2 } as const;
 export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
 
 /**
+ * The operands of {@link Backend.matmul}: `out[oOff..] (+)= op(A) · op(B)`, where `op(A)` is
+ * `m×k`, `op(B)` is `k×n` and `out` is `m×n`, all row-major.
+ */
+export interface MatmulArgs {
+  readonly a: FloatArray;
+  /** Where A starts in `a` (default 0). */
+  readonly aOff?: number;
+  readonly b: FloatArray;
+  /** Where B starts in `b` (default 0). */
+  readonly bOff?: number;
+  readonly out: FloatArray;
+  /** Where the result starts in `out` (default 0). */
+  readonly oOff?: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** A is stored `k×m` and read transposed (default false). */
+  readonly transA?: boolean;
+  /** B is stored `n×k` and read transposed (default false). */
+  readonly transB?: boolean;
+  /** Add the product into `out` instead of overwriting it (default false). */
+  readonly accumulate?: boolean;
+}
+
+/**
  * The numeric kernels behind every op. All arrays are contiguous row-major; sizes are explicit.
  * The autograd engine never loops over elements itself, so a faster backend (WASM SIMD) can
  * replace {@link referenceBackend} with `setBackend` without touching the engine.
@@ -60,25 +85,8 @@ export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
  */
 export interface Backend {
   readonly name: string;
-  /**
-   * `out[oOff..] (+)= op(A) · op(B)` where `op(A)` is `m×k`, `op(B)` is `k×n`, `out` is `m×n`.
-   * With `transA`, A is stored `k×m` (row-major) and read transposed; likewise `transB`: B is `n×k`.
-   * With `accumulate`, the product is added into `out`; otherwise `out` is overwritten.
-   */
-  matmul(
-    a: FloatArray,
-    aOff: number,
-    b: FloatArray,
-    bOff: number,
-    out: FloatArray,
-    oOff: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: boolean,
-    transB: boolean,
-    accumulate: boolean,
-  ): void;
+  /** `out[oOff..] (+)= op(A) · op(B)`: see {@link MatmulArgs}. */
+  matmul(args: MatmulArgs): void;
   /** `out[i] = f(x[i])` for `i < n`. */
   unary(code: UnaryCode, x: FloatArray, out: FloatArray, n: number, p0: number, p1: number): void;
   /** `out[i] = g[i] · f'(x[i])`, given also the forward output `y`. */

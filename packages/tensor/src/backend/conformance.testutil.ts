@@ -51,7 +51,7 @@ export function describeBackendConformance(backend: Backend): void {
               const init = randomArray(g, oOff + m * n, f32);
               for (const accumulate of [false, true]) {
                 const out = init.slice();
-                backend.matmul(a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
+                backend.matmul({ a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate });
                 const ref = Array.from(init);
                 for (let i = 0; i < m; i++)
                   for (let j = 0; j < n; j++) {

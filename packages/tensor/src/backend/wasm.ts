@@ -1,5 +1,4 @@
-import type { FloatArray } from "../dtype.js";
-import type { Backend } from "./backend.js";
+import type { Backend, MatmulArgs } from "./backend.js";
 import { referenceBackend } from "./reference.js";
 import { instantiateKernels, type Kernels, loadKernels, wasmSimdSupported } from "./wasm-module.js";
 
@@ -24,17 +23,9 @@ function wasmMatmul<T extends Float32Array | Float64Array>(
   kern: Kernels,
   f64: boolean,
   a: T,
-  aOff: number,
   b: T,
-  bOff: number,
   out: T,
-  oOff: number,
-  m: number,
-  k: number,
-  n: number,
-  transA: boolean,
-  transB: boolean,
-  accumulate: boolean,
+  { aOff = 0, bOff = 0, oOff = 0, m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs,
 ): boolean {
   const x = kern.exports;
   const es = f64 ? 8 : 4;
@@ -74,32 +65,18 @@ export function wasmBackendFrom(
   return {
     ...ref,
     name: "wasm",
-    matmul(
-      a: FloatArray,
-      aOff: number,
-      b: FloatArray,
-      bOff: number,
-      out: FloatArray,
-      oOff: number,
-      m: number,
-      k: number,
-      n: number,
-      transA: boolean,
-      transB: boolean,
-      accumulate: boolean,
-    ): void {
-      const macs = m * k * n;
+    matmul(args: MatmulArgs): void {
+      const { a, b, out } = args;
+      const macs = args.m * args.k * args.n;
       if (macs >= minMacs && macs > 0 && (kern ??= compile()) !== null) {
         if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
-          if (wasmMatmul(kern, false, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate))
-            return;
+          if (wasmMatmul(kern, false, a, b, out, args)) return;
         }
         if (a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array) {
-          if (wasmMatmul(kern, true, a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate))
-            return;
+          if (wasmMatmul(kern, true, a, b, out, args)) return;
         }
       }
-      ref.matmul(a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
+      ref.matmul(args);
     },
   };
 }

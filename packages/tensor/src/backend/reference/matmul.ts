@@ -1,4 +1,4 @@
-import type { FloatArray } from "../../dtype.js";
+import type { MatmulArgs } from "../backend.js";
 
 /**
  * C (m×n) (+)= op(A) (m×k) · op(B) (k×n), each loop order chosen so that the innermost loop runs
@@ -17,20 +17,20 @@ function scratch(n: number): Float64Array {
   return scratchBuf;
 }
 
-export function matmul(
-  a: FloatArray,
-  aOff: number,
-  b: FloatArray,
-  bOff: number,
-  out: FloatArray,
-  oOff: number,
-  m: number,
-  k: number,
-  n: number,
-  transA: boolean,
-  transB: boolean,
-  accumulate: boolean,
-): void {
+export function matmul({
+  a,
+  aOff = 0,
+  b,
+  bOff = 0,
+  out,
+  oOff = 0,
+  m,
+  k,
+  n,
+  transA = false,
+  transB = false,
+  accumulate = false,
+}: MatmulArgs): void {
   if (!accumulate) out.fill(0, oOff, oOff + m * n);
   if (!transB) {
     // A element (i, p) sits at aOff + i·sa + p·sp.
