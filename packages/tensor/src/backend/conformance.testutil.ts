@@ -92,6 +92,27 @@ export function describeBackendConformance(backend: Backend): void {
         closeTo(s, sref, tol, 20);
       });
 
+      it(`sumTo and reduce sum accumulate in float64 and round once, past the float32 range too (${dt})`, () => {
+        const F = f32 ? Float32Array : Float64Array;
+        const big = f32 ? 3e38 : 1.7e308;
+        // [3, 2] summed over dim 0: partial sums 2·big overflow in the storage dtype, the totals do not.
+        const g = F.of(big, 1, big, 1, -big, 1);
+        const viaSumTo = new F(2);
+        backend.sumTo(g, [3, 2], viaSumTo, [0, 1]);
+        const viaReduce = new F(2);
+        backend.reduce(Reduce.sum, g, viaReduce, 1, 3, 2);
+        // float64 partial sums overflow past 1.8e308 like any float64 arithmetic.
+        expect(Array.from(viaSumTo)).toEqual(f32 ? [Math.fround(big), 3] : [Number.POSITIVE_INFINITY, 3]);
+        expect(Array.from(viaReduce)).toEqual(Array.from(viaSumTo));
+        // Summed over the last dim and over everything: the same sums.
+        const rows = new F(3);
+        backend.sumTo(g, [3, 2], rows, [1, 0]);
+        expect(Array.from(rows)).toEqual([big + 1, big + 1, -big + 1].map((v) => (f32 ? Math.fround(v) : v)));
+        const all = new F(1);
+        backend.sumTo(g, [3, 2], all, [0, 0]);
+        expect(all[0]).toBe(f32 ? Math.fround(big + 3) : Number.POSITIVE_INFINITY);
+      });
+
       it(`unary, reductions, softmax and permute (${dt})`, () => {
         const g = new Generator(13);
         const x = randomArray(g, 12, f32);
