@@ -33,7 +33,7 @@ function wasmMatmul<T extends Float32Array | Float64Array>(
   const bPtr = align16(aPtr + m * k * es);
   const cPtr = align16(bPtr + k * n * es);
   const paPtr = align16(cPtr + m * n * es);
-  const pbPtr = align16(paPtr + (f64 ? x.dgemmPackA() : x.sgemmPackA()));
+  const pbPtr = align16(paPtr + x.gemmPackA());
   if (!kern.reserve(pbPtr + (f64 ? x.dgemmPackB(n) : x.sgemmPackB(n)))) return false;
   const mem = (f64 ? kern.f64 : kern.f32) as T;
   const shift = f64 ? 3 : 2;
