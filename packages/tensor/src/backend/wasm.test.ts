@@ -51,8 +51,8 @@ interface Case {
 
 /**
  * Runs the case through the WASM kernel (forced: no size threshold) and through the reference
- * backend in the operands' dtype (same bits) and in float64 (every element within the rounding
- * bound of the exact product).
+ * backend in float64, and checks every element against the rounding bound. (That the kernel gives
+ * the same bits as the reference backend in the operands' dtype is checked in matmul-paths.test.ts.)
  */
 function check(c: Case): void {
   const { m, k, n, transA, transB, accumulate, aOff, bOff, oOff, seed } = c;
@@ -65,10 +65,6 @@ function check(c: Case): void {
   const init = widen(randomF32(oOff + m * n, seed + 2));
   const out = f64 ? Float64Array.from(init) : Float32Array.from(init);
   forced.matmul({ a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate });
-  // The reference backend in the same dtype performs the same operations in the same order.
-  const same = f64 ? Float64Array.from(init) : Float32Array.from(init);
-  referenceBackend.matmul({ a, aOff, b, bOff, out: same, oOff, m, k, n, transA, transB, accumulate });
-  expect(out).toEqual(same);
   const u = f64 ? 2 * F64_UNIT_ROUNDOFF : F32_UNIT_ROUNDOFF;
 
   const exact = Float64Array.from(init);
