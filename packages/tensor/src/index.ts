@@ -3,7 +3,13 @@
  * @packageDocumentation
  */
 
-export { type Backend, Binary, Reduce, Unary } from "./backend/backend.js";
+export {
+  type Backend,
+  type BinaryKernel,
+  type MatmulArgs,
+  Reduce,
+  type UnaryKernel,
+} from "./backend/backend.js";
 export { getBackend, setBackend } from "./backend/index.js";
 export { referenceBackend } from "./backend/reference.js";
 export { createWasmBackend, loadWasmBackend, WASM_MATMUL_MIN_MACS } from "./backend/wasm.js";

@@ -1,55 +1,74 @@
 import type { FloatArray } from "../dtype.js";
 
-/** Elementwise unary kernels. `p0`/`p1` carry the op's numeric parameters (slope, bounds, exponent). */
-export const Unary = {
-  neg: 0,
-  exp: 1,
-  log: 2,
-  sqrt: 3,
-  abs: 4,
-  tanh: 5,
-  sigmoid: 6,
-  relu: 7,
-  /** p0 = negative slope */
-  leakyRelu: 8,
-  /** exact (erf) GELU */
-  gelu: 9,
-  /** p0 = min, p1 = max (±Infinity for none) */
-  clamp: 10,
-  /** p0 = exponent */
-  pow: 11,
-  /** tanh-approximated GELU */
-  geluTanh: 12,
-} as const;
-export type UnaryCode = (typeof Unary)[keyof typeof Unary];
+/**
+ * The kernels of an elementwise unary op, carried by the op's record (`ops/unary.ts`): a backend
+ * runs them, or its own version of the op named `name`. `p0`/`p1` carry the op's numeric
+ * parameters (slope, bounds, exponent).
+ */
+export interface UnaryKernel {
+  readonly name: string;
+  /** `out[i] = f(x[i])` for `i < n`. */
+  forward(x: FloatArray, out: FloatArray, n: number, p0: number, p1: number): void;
+  /** `out[i] = g[i] · f'(x[i])` for `i < n`, given also the forward output `y`. */
+  backward(
+    x: FloatArray,
+    y: FloatArray,
+    g: FloatArray,
+    out: FloatArray,
+    n: number,
+    p0: number,
+    p1: number,
+  ): void;
+}
 
-/** Elementwise binary kernels (with broadcasting through strides). Comparisons yield 1 or 0. */
-export const Binary = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  maximum: 4,
-  minimum: 5,
-  eq: 6,
-  ne: 7,
-  lt: 8,
-  le: 9,
-  gt: 10,
-  ge: 11,
-  /**
-   * a == b ? 0.5 : a < b ? 0 : 1 — the gradient mask of maximum (PyTorch derivatives.yaml:
-   * `where(self == other, grad / 2, grad).masked_fill_(self < other, 0)`, so NaN passes grad).
-   */
-  maxGradMask: 12,
-  /** a == b ? 0.5 : a > b ? 0 : 1 — the gradient mask of minimum. */
-  minGradMask: 13,
-} as const;
-export type BinaryCode = (typeof Binary)[keyof typeof Binary];
+/**
+ * The kernel of an elementwise binary map, carried by the op's record (`ops/binary.ts`): one
+ * strided row, `out[o + j] = a[ai + j·as] ∘ b[bi + j·bs]` for `j < n` (stride 0 broadcasts). The
+ * backend walks the rows of a broadcast; comparisons yield 1 or 0.
+ */
+export interface BinaryKernel {
+  readonly name: string;
+  row(
+    a: FloatArray,
+    ai: number,
+    as: number,
+    b: FloatArray,
+    bi: number,
+    bs: number,
+    out: FloatArray,
+    o: number,
+    n: number,
+  ): void;
+}
 
 /** Reductions over the middle axis of an `[outer, r, inner]` view. */
 export const Reduce = { sum: 0, max: 1, min: 2 } as const;
 export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
+
+/**
+ * The operands of {@link Backend.matmul}: `out[oOff..] (+)= op(A) · op(B)`, where `op(A)` is
+ * `m×k`, `op(B)` is `k×n` and `out` is `m×n`, all row-major.
+ */
+export interface MatmulArgs {
+  readonly a: FloatArray;
+  /** Where A starts in `a` (default 0). */
+  readonly aOff?: number;
+  readonly b: FloatArray;
+  /** Where B starts in `b` (default 0). */
+  readonly bOff?: number;
+  readonly out: FloatArray;
+  /** Where the result starts in `out` (default 0). */
+  readonly oOff?: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** A is stored `k×m` and read transposed (default false). */
+  readonly transA?: boolean;
+  /** B is stored `n×k` and read transposed (default false). */
+  readonly transB?: boolean;
+  /** Add the product into `out` instead of overwriting it (default false). */
+  readonly accumulate?: boolean;
+}
 
 /**
  * The numeric kernels behind every op. All arrays are contiguous row-major; sizes are explicit.
@@ -60,30 +79,13 @@ export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
  */
 export interface Backend {
   readonly name: string;
-  /**
-   * `out[oOff..] (+)= op(A) · op(B)` where `op(A)` is `m×k`, `op(B)` is `k×n`, `out` is `m×n`.
-   * With `transA`, A is stored `k×m` (row-major) and read transposed; likewise `transB`: B is `n×k`.
-   * With `accumulate`, the product is added into `out`; otherwise `out` is overwritten.
-   */
-  matmul(
-    a: FloatArray,
-    aOff: number,
-    b: FloatArray,
-    bOff: number,
-    out: FloatArray,
-    oOff: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: boolean,
-    transB: boolean,
-    accumulate: boolean,
-  ): void;
-  /** `out[i] = f(x[i])` for `i < n`. */
-  unary(code: UnaryCode, x: FloatArray, out: FloatArray, n: number, p0: number, p1: number): void;
-  /** `out[i] = g[i] · f'(x[i])`, given also the forward output `y`. */
+  /** `out[oOff..] (+)= op(A) · op(B)`: see {@link MatmulArgs}. */
+  matmul(args: MatmulArgs): void;
+  /** `out[i] = f(x[i])` for `i < n`: the op's {@link UnaryKernel.forward}. */
+  unary(kernel: UnaryKernel, x: FloatArray, out: FloatArray, n: number, p0: number, p1: number): void;
+  /** `out[i] = g[i] · f'(x[i])`, given also the forward output `y`: {@link UnaryKernel.backward}. */
   unaryGrad(
-    code: UnaryCode,
+    kernel: UnaryKernel,
     x: FloatArray,
     y: FloatArray,
     g: FloatArray,
@@ -93,11 +95,11 @@ export interface Backend {
     p1: number,
   ): void;
   /**
-   * `out[idx] = a[idx·aStrides] ∘ b[idx·bStrides]` over every index of `outShape`
-   * (stride 0 broadcasts). `out` is contiguous.
+   * `out[idx] = a[idx·aStrides] ∘ b[idx·bStrides]` over every index of `outShape`, row by row
+   * with the op's {@link BinaryKernel.row} (stride 0 broadcasts). `out` is contiguous.
    */
   binary(
-    code: BinaryCode,
+    kernel: BinaryKernel,
     a: FloatArray,
     aStrides: readonly number[],
     b: FloatArray,

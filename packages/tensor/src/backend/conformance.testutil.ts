@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { FloatArray } from "../dtype.js";
+import { binaryOps } from "../ops/binary.js";
+import { unaryOps } from "../ops/unary.js";
 import { Generator } from "../random.js";
-import { type Backend, Binary, Reduce, Unary } from "./backend.js";
+import { type Backend, Reduce } from "./backend.js";
 
 /** Relative tolerance of float64 kernels against the naive float64 loops below. */
 const F64 = 1e-12;
@@ -51,7 +53,7 @@ export function describeBackendConformance(backend: Backend): void {
               const init = randomArray(g, oOff + m * n, f32);
               for (const accumulate of [false, true]) {
                 const out = init.slice();
-                backend.matmul(a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
+                backend.matmul({ a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate });
                 const ref = Array.from(init);
                 for (let i = 0; i < m; i++)
                   for (let j = 0; j < n; j++) {
@@ -77,7 +79,7 @@ export function describeBackendConformance(backend: Backend): void {
         const b = randomArray(g, 4, f32); // [4, 1]
         const shape = [2, 4, 3];
         const out = f32 ? new Float32Array(24) : new Float64Array(24);
-        backend.binary(Binary.mul, a, [3, 0, 1], b, [0, 1, 0], out, shape);
+        backend.binary(binaryOps.mul.kernel, a, [3, 0, 1], b, [0, 1, 0], out, shape);
         const ref: number[] = [];
         for (let i = 0; i < 2; i++)
           for (let j = 0; j < 4; j++) for (let l = 0; l < 3; l++) ref.push(a[i * 3 + l] * b[j]);
@@ -92,11 +94,32 @@ export function describeBackendConformance(backend: Backend): void {
         closeTo(s, sref, tol, 20);
       });
 
+      it(`sumTo and reduce sum accumulate in float64 and round once, past the float32 range too (${dt})`, () => {
+        const F = f32 ? Float32Array : Float64Array;
+        const big = f32 ? 3e38 : 1.7e308;
+        // [3, 2] summed over dim 0: partial sums 2·big overflow in the storage dtype, the totals do not.
+        const g = F.of(big, 1, big, 1, -big, 1);
+        const viaSumTo = new F(2);
+        backend.sumTo(g, [3, 2], viaSumTo, [0, 1]);
+        const viaReduce = new F(2);
+        backend.reduce(Reduce.sum, g, viaReduce, 1, 3, 2);
+        // float64 partial sums overflow past 1.8e308 like any float64 arithmetic.
+        expect(Array.from(viaSumTo)).toEqual(f32 ? [Math.fround(big), 3] : [Number.POSITIVE_INFINITY, 3]);
+        expect(Array.from(viaReduce)).toEqual(Array.from(viaSumTo));
+        // Summed over the last dim and over everything: the same sums.
+        const rows = new F(3);
+        backend.sumTo(g, [3, 2], rows, [1, 0]);
+        expect(Array.from(rows)).toEqual([big + 1, big + 1, -big + 1].map((v) => (f32 ? Math.fround(v) : v)));
+        const all = new F(1);
+        backend.sumTo(g, [3, 2], all, [0, 0]);
+        expect(all[0]).toBe(f32 ? Math.fround(big + 3) : Number.POSITIVE_INFINITY);
+      });
+
       it(`unary, reductions, softmax and permute (${dt})`, () => {
         const g = new Generator(13);
         const x = randomArray(g, 12, f32);
         const y = f32 ? new Float32Array(12) : new Float64Array(12);
-        backend.unary(Unary.tanh, x, y, 12, 0, 0);
+        backend.unary(unaryOps.tanh.kernel, x, y, 12, 0, 0);
         closeTo(y, Array.from(x, Math.tanh), tol, 1);
         const r = f32 ? new Float32Array(4) : new Float64Array(4);
         backend.reduce(Reduce.sum, x, r, 2, 3, 2); // [2, 3, 2] over dim 1

@@ -15,7 +15,7 @@ export interface KernelExports {
     packA: number,
     packB: number,
   ): void;
-  sgemmPackA(): number;
+  /** Bytes of the B packing buffer for `n` float32 columns. */
   sgemmPackB(n: number): number;
   dgemm(
     a: number,
@@ -29,8 +29,10 @@ export interface KernelExports {
     packA: number,
     packB: number,
   ): void;
-  dgemmPackA(): number;
+  /** Bytes of the B packing buffer for `n` float64 columns. */
   dgemmPackB(n: number): number;
+  /** Bytes of the A packing buffer (the same for both element types). */
+  gemmPackA(): number;
 }
 
 const PAGE = 65536;

@@ -51,7 +51,8 @@ interface Case {
 
 /**
  * Runs the case through the WASM kernel (forced: no size threshold) and through the reference
- * backend in float64, and checks every element against the rounding bound.
+ * backend in float64, and checks every element against the rounding bound. (That the kernel gives
+ * the same bits as the reference backend in the operands' dtype is checked in matmul-paths.test.ts.)
  */
 function check(c: Case): void {
   const { m, k, n, transA, transB, accumulate, aOff, bOff, oOff, seed } = c;
@@ -63,16 +64,16 @@ function check(c: Case): void {
   const b = widen(randomF32(bOff + k * n, seed + 1));
   const init = widen(randomF32(oOff + m * n, seed + 2));
   const out = f64 ? Float64Array.from(init) : Float32Array.from(init);
-  forced.matmul(a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate);
+  forced.matmul({ a, aOff, b, bOff, out, oOff, m, k, n, transA, transB, accumulate });
   const u = f64 ? 2 * F64_UNIT_ROUNDOFF : F32_UNIT_ROUNDOFF;
 
   const exact = Float64Array.from(init);
-  referenceBackend.matmul(
-    Float64Array.from(a),
+  referenceBackend.matmul({
+    a: Float64Array.from(a),
     aOff,
-    Float64Array.from(b),
+    b: Float64Array.from(b),
     bOff,
-    exact,
+    out: exact,
     oOff,
     m,
     k,
@@ -80,24 +81,24 @@ function check(c: Case): void {
     transA,
     transB,
     accumulate,
-  );
+  });
   // Σ_p |op(A)[i][p]|·|op(B)[p][j]| (+|C0|), the scale of each element's rounding error.
   const scale = new Float64Array(oOff + m * n);
   if (accumulate) for (let i = 0; i < m * n; i++) scale[oOff + i] = Math.abs(init[oOff + i]);
-  referenceBackend.matmul(
-    Float64Array.from(a, Math.abs),
+  referenceBackend.matmul({
+    a: Float64Array.from(a, Math.abs),
     aOff,
-    Float64Array.from(b, Math.abs),
+    b: Float64Array.from(b, Math.abs),
     bOff,
-    scale,
+    out: scale,
     oOff,
     m,
     k,
     n,
     transA,
     transB,
-    true,
-  );
+    accumulate: true,
+  });
   for (let i = 0; i < oOff; i++) expect(out[i]).toBe(init[i]); // nothing before the output window moved
   for (let i = oOff; i < oOff + m * n; i++) {
     const tol = (k + ROUNDING_SLACK_TERMS) * u * scale[i];
@@ -160,17 +161,17 @@ describe("WASM SIMD matmul (float32 and float64) against the float64 reference",
       return instantiateKernels();
     });
     const small = randomF32(4, 1);
-    lazy.matmul(small, 0, small, 0, new Float32Array(4), 0, 2, 2, 2, false, false, false);
+    lazy.matmul({ a: small, b: small, out: new Float32Array(4), m: 2, k: 2, n: 2 });
     expect(compiles).toBe(0);
     const a = randomF32(32 * 32, 2);
     const got = new Float32Array(32 * 32);
-    lazy.matmul(a, 0, a, 0, got, 0, 32, 32, 32, false, false, false);
-    lazy.matmul(a, 0, a, 0, got, 0, 32, 32, 32, false, true, false);
+    lazy.matmul({ a, b: a, out: got, m: 32, k: 32, n: 32 });
+    lazy.matmul({ a, b: a, out: got, m: 32, k: 32, n: 32, transB: true });
     expect(compiles).toBe(1);
     const refused = wasmBackendFrom(() => null);
     const want = new Float32Array(32 * 32);
-    refused.matmul(a, 0, a, 0, got, 0, 32, 32, 32, false, true, false);
-    referenceBackend.matmul(a, 0, a, 0, want, 0, 32, 32, 32, false, true, false);
+    refused.matmul({ a, b: a, out: got, m: 32, k: 32, n: 32, transB: true });
+    referenceBackend.matmul({ a, b: a, out: want, m: 32, k: 32, n: 32, transB: true });
     expect(got).toEqual(want);
   });
 
@@ -252,15 +253,15 @@ describe("WASM SIMD matmul (float32 and float64) against the float64 reference",
     const b = randomF32(64 * 64, 4);
     const got = new Float64Array(64 * 64);
     const want = new Float64Array(64 * 64);
-    be.matmul(a, 0, b, 0, got, 0, 64, 64, 64, false, true, false);
-    referenceBackend.matmul(a, 0, b, 0, want, 0, 64, 64, 64, false, true, false);
+    be.matmul({ a, b, out: got, m: 64, k: 64, n: 64, transB: true });
+    referenceBackend.matmul({ a, b, out: want, m: 64, k: 64, n: 64, transB: true });
     expect(got).toEqual(want);
     const a32 = randomF32(6, 5);
     const out = new Float32Array(4);
     const out2 = new Float32Array(4);
     expect(2 * 3 * 2).toBeLessThan(WASM_MATMUL_MIN_MACS);
-    be.matmul(a32, 0, a32, 0, out, 0, 2, 3, 2, false, true, false);
-    referenceBackend.matmul(a32, 0, a32, 0, out2, 0, 2, 3, 2, false, true, false);
+    be.matmul({ a: a32, b: a32, out, m: 2, k: 3, n: 2, transB: true });
+    referenceBackend.matmul({ a: a32, b: a32, out: out2, m: 2, k: 3, n: 2, transB: true });
     expect(out).toEqual(out2);
   });
 
@@ -268,24 +269,11 @@ describe("WASM SIMD matmul (float32 and float64) against the float64 reference",
     // torch.tensor([[0., 1.]]) @ torch.tensor([[inf], [1.]]) is tensor([[nan]]); likewise here.
     for (const F of [Float32Array, Float64Array]) {
       const out = new F(2);
-      forced.matmul(
-        F.of(0, 1, 2, 1),
-        0,
-        F.of(Number.POSITIVE_INFINITY, 1),
-        0,
-        out,
-        0,
-        2,
-        2,
-        1,
-        false,
-        false,
-        false,
-      );
+      forced.matmul({ a: F.of(0, 1, 2, 1), b: F.of(Number.POSITIVE_INFINITY, 1), out, m: 2, k: 2, n: 1 });
       expect(out[0]).toBeNaN();
       expect(out[1]).toBe(Number.POSITIVE_INFINITY);
       const nan = new F(1);
-      forced.matmul(F.of(Number.NaN, 1), 0, F.of(0, 1), 0, nan, 0, 1, 2, 1, false, false, false);
+      forced.matmul({ a: F.of(Number.NaN, 1), b: F.of(0, 1), out: nan, m: 1, k: 2, n: 1 });
       expect(nan[0]).toBeNaN();
     }
   });
@@ -298,8 +286,8 @@ describe("WASM SIMD matmul (float32 and float64) against the float64 reference",
     const b = randomF32(30 * 20, 22);
     const got = new Float32Array(40 * 20);
     const want = new Float32Array(40 * 20);
-    be.matmul(a, 0, b, 0, got, 0, 40, 30, 20, false, true, false);
-    referenceBackend.matmul(a, 0, b, 0, want, 0, 40, 30, 20, false, true, false);
+    be.matmul({ a, b, out: got, m: 40, k: 30, n: 20, transB: true });
+    referenceBackend.matmul({ a, b, out: want, m: 40, k: 30, n: 20, transB: true });
     expect(got).toEqual(want);
   });
 
@@ -316,20 +304,14 @@ describe("WASM SIMD matmul (float32 and float64) against the float64 reference",
     const a = randomF32(9, 11);
     const b = randomF32(9, 12);
     const exact = new Float64Array(9);
-    referenceBackend.matmul(
-      Float64Array.from(a),
-      0,
-      Float64Array.from(b),
-      0,
-      exact,
-      0,
-      3,
-      3,
-      3,
-      false,
-      false,
-      false,
-    );
+    referenceBackend.matmul({
+      a: Float64Array.from(a),
+      b: Float64Array.from(b),
+      out: exact,
+      m: 3,
+      k: 3,
+      n: 3,
+    });
     // Dropping one term of a dot product is an error of |a||b| ≫ the bound.
     const wrong = exact[0] - a[2] * b[6];
     const scale = Math.abs(a[0] * b[0]) + Math.abs(a[1] * b[3]) + Math.abs(a[2] * b[6]);

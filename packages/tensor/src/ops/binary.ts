@@ -1,11 +1,11 @@
-import { Binary, type BinaryCode } from "../backend/backend.js";
+import type { BinaryKernel } from "../backend/backend.js";
 import { backend } from "../backend/index.js";
 import { describeValue } from "../check.js";
 import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import type { Ctx, Forward, Grads, Op, OpTable } from "./op.js";
+import type { BinaryOpName, Ctx, Forward, Grads, Op } from "./op.js";
 
 /** A tensor, or a number that acts as a 0-d tensor of the other operand's dtype (no promotion). */
 export type TensorOrNumber = Tensor | number;
@@ -23,7 +23,7 @@ export function toTensor(op: string, v: TensorOrNumber, dtype: Tensor["dtype"], 
 
 /** Broadcast `a ∘ b` into a new output-shaped array of `dtype`. */
 function broadcastBinary(
-  code: BinaryCode,
+  kernel: BinaryKernel,
   a: FloatArray,
   aShape: readonly number[],
   b: FloatArray,
@@ -33,7 +33,7 @@ function broadcastBinary(
 ): FloatArray {
   const out = allocate(dtype, sizeOf(outShape));
   backend.binary(
-    code,
+    kernel,
     a,
     broadcastStrides(aShape, outShape),
     b,
@@ -44,24 +44,40 @@ function broadcastBinary(
   return out;
 }
 
-function forwardBinary(op: string, code: BinaryCode, inputs: readonly Tensor[]): Forward {
+function forwardBinary(kernel: BinaryKernel, inputs: readonly Tensor[]): Forward {
   const [a, b] = inputs;
-  const shape = broadcastShapes(op, a.shape, b.shape);
+  const shape = broadcastShapes(kernel.name, a.shape, b.shape);
   const dtype = promote(a.dtype, b.dtype);
-  return { data: broadcastBinary(code, a.data, a.shape, b.data, b.shape, shape, dtype), shape };
+  return { data: broadcastBinary(kernel, a.data, a.shape, b.data, b.shape, shape, dtype), shape };
 }
 
 /** `g ∘ x` where `x` broadcasts to `g`'s (output) shape. Output-shaped. */
-function gWith(code: BinaryCode, g: FloatArray, x: Tensor, ctx: Ctx<null>): FloatArray {
+function gWith(kernel: BinaryKernel, g: FloatArray, x: Tensor, ctx: Ctx<null>): FloatArray {
   const s = ctx.outShape;
   const out = allocate(g instanceof Float64Array ? "float64" : "float32", g.length);
-  backend.binary(code, g, contiguousStrides(s), x.data, broadcastStrides(x.shape, s), out, s);
+  backend.binary(kernel, g, contiguousStrides(s), x.data, broadcastStrides(x.shape, s), out, s);
   return out;
 }
 
-/** A broadcast binary op over two tensors; `a`, `b` of broadcastable shapes, promoted dtype. */
-function binaryOp(name: string, code: BinaryCode, backward: Op<null>["backward"]): Op<null> {
-  return { name, forward: (inputs) => forwardBinary(name, code, inputs), backward };
+/** An elementwise binary op: its kernel, run by the backend, and the op the engine applies. */
+export interface BinaryOp extends Op<null> {
+  readonly kernel: BinaryKernel;
+}
+
+/**
+ * The broadcast op `a ∘ b` of `kernel` (`a`, `b` of broadcastable shapes, promoted dtype); its
+ * backward receives the op's own kernel too, for gradients such as g·b and g/b.
+ */
+function binaryOp(
+  kernel: BinaryKernel,
+  backward: (g: FloatArray, ctx: Ctx<null>, needs: readonly boolean[], self: BinaryKernel) => Grads,
+): BinaryOp {
+  return {
+    name: kernel.name,
+    kernel,
+    forward: (inputs) => forwardBinary(kernel, inputs),
+    backward: (g, ctx, needs) => backward(g, ctx, needs, kernel),
+  };
 }
 
 function negate(a: FloatArray): FloatArray {
@@ -70,38 +86,34 @@ function negate(a: FloatArray): FloatArray {
 }
 
 /**
- * Binary primitives (NumPy broadcasting; the engine sums broadcast gradients back):
- *   add: a + b → (g, g)              sub: a − b → (g, −g)
- *   mul: a·b → (g·b, g·a)            div: a/b → (g/b, −g·a/b²)
- *   maximum/minimum → g to the larger/smaller input, split ½–½ on ties; where either is NaN both
- *   inputs receive g (PyTorch's derivatives.yaml masks only strict comparisons)
+ * `a == b ? ½ : a < b ? 0 : 1`: the gradient mask of maximum for `a` (PyTorch derivatives.yaml:
+ * `where(self == other, grad / 2, grad).masked_fill_(self < other, 0)`, so NaN passes grad).
  */
-export const binaryOps = {
-  add: binaryOp("add", Binary.add, (g) => [g, g]),
-  sub: binaryOp("sub", Binary.sub, (g, _ctx, needs) => [g, needs[1] ? negate(g.slice()) : null]),
-  mul: binaryOp("mul", Binary.mul, (g, ctx, needs) => [
-    needs[0] ? gWith(Binary.mul, g, ctx.inputs[1], ctx) : null,
-    needs[1] ? gWith(Binary.mul, g, ctx.inputs[0], ctx) : null,
-  ]),
-  div: binaryOp("div", Binary.div, (g, ctx, needs) => {
-    const b = ctx.inputs[1];
-    const ga = needs[0] ? gWith(Binary.div, g, b, ctx) : null;
-    if (!needs[1]) return [ga, null];
-    // −g·((a/b)/b), in PyTorch's order of operations: (a/b) is the saved output.
-    const gb = gWith(Binary.div, ctx.outData, b, ctx);
-    for (let i = 0; i < gb.length; i++) gb[i] = -g[i] * gb[i];
-    return [ga, gb];
-  }),
-  maximum: binaryOp("maximum", Binary.maximum, (g, ctx, needs) =>
-    tieGrads(g, ctx, needs, Binary.maxGradMask),
-  ),
-  minimum: binaryOp("minimum", Binary.minimum, (g, ctx, needs) =>
-    tieGrads(g, ctx, needs, Binary.minGradMask),
-  ),
-} satisfies Partial<OpTable>;
+const MAX_GRAD_MASK: BinaryKernel = {
+  name: "maximumGradMask",
+  row(a, ai, as, b, bi, bs, out, o, n) {
+    for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs) {
+      const x = a[p];
+      const y = b[q];
+      out[j] = x === y ? 0.5 : x < y ? 0 : 1;
+    }
+  },
+};
+
+/** `a == b ? ½ : a > b ? 0 : 1`: the gradient mask of minimum for `a`. */
+const MIN_GRAD_MASK: BinaryKernel = {
+  name: "minimumGradMask",
+  row(a, ai, as, b, bi, bs, out, o, n) {
+    for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs) {
+      const x = a[p];
+      const y = b[q];
+      out[j] = x === y ? 0.5 : x > y ? 0 : 1;
+    }
+  },
+};
 
 /** Gradients of maximum or minimum from their mask kernel: g·mask(a, b) and g·mask(b, a). */
-function tieGrads(g: FloatArray, ctx: Ctx<null>, needs: readonly boolean[], mask: BinaryCode): Grads {
+function tieGrads(g: FloatArray, ctx: Ctx<null>, needs: readonly boolean[], mask: BinaryKernel): Grads {
   const [a, b] = ctx.inputs;
   const s = ctx.outShape;
   const dt = g instanceof Float64Array ? "float64" : "float32";
@@ -118,6 +130,90 @@ function tieGrads(g: FloatArray, ctx: Ctx<null>, needs: readonly boolean[], mask
   }
   return res;
 }
+
+/**
+ * The binary primitives (NumPy broadcasting; the engine sums broadcast gradients back), each with
+ * its row kernel `out[o + j] = a[ai + j·as] ∘ b[bi + j·bs]` and its gradients side by side. The
+ * mapped type makes a primitive of `BinaryOpAttrs` without both a compile error. Row loops step
+ * their indices by the strides (an add per element, not a product j·as: ≈ 10 % faster in V8).
+ */
+export const binaryOps = {
+  /** a + b → (g, g) */
+  add: binaryOp(
+    {
+      name: "add",
+      row(a, ai, as, b, bi, bs, out, o, n) {
+        for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs) out[j] = a[p] + b[q];
+      },
+    },
+    (g) => [g, g],
+  ),
+  /** a − b → (g, −g) */
+  sub: binaryOp(
+    {
+      name: "sub",
+      row(a, ai, as, b, bi, bs, out, o, n) {
+        for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs) out[j] = a[p] - b[q];
+      },
+    },
+    (g, _ctx, needs) => [g, needs[1] ? negate(g.slice()) : null],
+  ),
+  /** a·b → (g·b, g·a) */
+  mul: binaryOp(
+    {
+      name: "mul",
+      row(a, ai, as, b, bi, bs, out, o, n) {
+        for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs) out[j] = a[p] * b[q];
+      },
+    },
+    (g, ctx, needs, mul) => [
+      needs[0] ? gWith(mul, g, ctx.inputs[1], ctx) : null,
+      needs[1] ? gWith(mul, g, ctx.inputs[0], ctx) : null,
+    ],
+  ),
+  /** a/b → (g/b, −g·a/b²), the latter as −g·((a/b)/b) in PyTorch's order (a/b is the saved output) */
+  div: binaryOp(
+    {
+      name: "div",
+      row(a, ai, as, b, bi, bs, out, o, n) {
+        for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs) out[j] = a[p] / b[q];
+      },
+    },
+    (g, ctx, needs, div) => {
+      const b = ctx.inputs[1];
+      const ga = needs[0] ? gWith(div, g, b, ctx) : null;
+      if (!needs[1]) return [ga, null];
+      const gb = gWith(div, ctx.outData, b, ctx);
+      for (let i = 0; i < gb.length; i++) gb[i] = -g[i] * gb[i];
+      return [ga, gb];
+    },
+  ),
+  /**
+   * max(a, b) (NaN propagates) → g to the larger input, split ½–½ on ties; where either is NaN
+   * both inputs receive g (PyTorch's derivatives.yaml masks only strict comparisons)
+   */
+  maximum: binaryOp(
+    {
+      name: "maximum",
+      row(a, ai, as, b, bi, bs, out, o, n) {
+        for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs)
+          out[j] = Math.max(a[p], b[q]);
+      },
+    },
+    (g, ctx, needs) => tieGrads(g, ctx, needs, MAX_GRAD_MASK),
+  ),
+  /** min(a, b) (NaN propagates) → g to the smaller input; ties and NaN as `maximum` */
+  minimum: binaryOp(
+    {
+      name: "minimum",
+      row(a, ai, as, b, bi, bs, out, o, n) {
+        for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs)
+          out[j] = Math.min(a[p], b[q]);
+      },
+    },
+    (g, ctx, needs) => tieGrads(g, ctx, needs, MIN_GRAD_MASK),
+  ),
+} satisfies { readonly [K in BinaryOpName]: BinaryOp };
 
 function binaryFn(op: Op<null>) {
   return (a: TensorOrNumber, b: TensorOrNumber): Tensor => {
@@ -139,28 +235,63 @@ export const maximum = binaryFn(binaryOps.maximum);
 /** Elementwise minimum with broadcasting (NaN propagates). */
 export const minimum = binaryFn(binaryOps.minimum);
 
-function compareFn(name: string, code: BinaryCode) {
+/** A comparison (no gradient; dtype promoted from the inputs): 1 where it holds, else 0. */
+function compareFn(kernel: BinaryKernel) {
   return (a: TensorOrNumber, b: TensorOrNumber): Tensor => {
     const dt = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : "float32";
-    const ta = toTensor(name, a, dt, "input");
-    const tb = toTensor(name, b, dt, "other");
-    const f = forwardBinary(name, code, [ta, tb]);
+    const ta = toTensor(kernel.name, a, dt, "input");
+    const tb = toTensor(kernel.name, b, dt, "other");
+    const f = forwardBinary(kernel, [ta, tb]);
     return new Tensor(f.data, f.shape);
   };
 }
 
 /** `a == b` as 1/0 (no gradient; dtype promoted from the inputs). */
-export const eq = compareFn("eq", Binary.eq);
+export const eq = compareFn({
+  name: "eq",
+  row(a, ai, as, b, bi, bs, out, o, n) {
+    for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs)
+      out[j] = a[p] === b[q] ? 1 : 0;
+  },
+});
 /** `a != b` as 1/0 (no gradient). */
-export const ne = compareFn("ne", Binary.ne);
+export const ne = compareFn({
+  name: "ne",
+  row(a, ai, as, b, bi, bs, out, o, n) {
+    for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs)
+      out[j] = a[p] !== b[q] ? 1 : 0;
+  },
+});
 /** `a < b` as 1/0 (no gradient). */
-export const lt = compareFn("lt", Binary.lt);
+export const lt = compareFn({
+  name: "lt",
+  row(a, ai, as, b, bi, bs, out, o, n) {
+    for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs) out[j] = a[p] < b[q] ? 1 : 0;
+  },
+});
 /** `a <= b` as 1/0 (no gradient). */
-export const le = compareFn("le", Binary.le);
+export const le = compareFn({
+  name: "le",
+  row(a, ai, as, b, bi, bs, out, o, n) {
+    for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs)
+      out[j] = a[p] <= b[q] ? 1 : 0;
+  },
+});
 /** `a > b` as 1/0 (no gradient). */
-export const gt = compareFn("gt", Binary.gt);
+export const gt = compareFn({
+  name: "gt",
+  row(a, ai, as, b, bi, bs, out, o, n) {
+    for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs) out[j] = a[p] > b[q] ? 1 : 0;
+  },
+});
 /** `a >= b` as 1/0 (no gradient). */
-export const ge = compareFn("ge", Binary.ge);
+export const ge = compareFn({
+  name: "ge",
+  row(a, ai, as, b, bi, bs, out, o, n) {
+    for (let j = o, p = ai, q = bi, end = o + n; j < end; j++, p += as, q += bs)
+      out[j] = a[p] >= b[q] ? 1 : 0;
+  },
+});
 
 /**
  * `where(cond, a, b)`: `a` where `cond ≠ 0`, else `b`, all three broadcast together.

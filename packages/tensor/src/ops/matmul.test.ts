@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { setBackend } from "../backend/index.js";
+import { referenceBackend } from "../backend/reference.js";
+import { createWasmBackend } from "../backend/wasm.js";
 import { expectClose, TOL } from "../close.testutil.js";
-import { arange, tensor } from "../creation.js";
+import { arange, randn, tensor } from "../creation.js";
+import { Generator } from "../random.js";
+import { Tensor } from "../tensor.js";
 import { linear, matmul } from "./matmul.js";
 
 describe("matmul", () => {
@@ -127,5 +132,63 @@ describe("linear with zero input features (PyTorch: the output is the bias)", ()
     y.sum().backward();
     expect(w.grad!.shape).toEqual([3, 0]);
     expect(b.grad!.toArray()).toEqual([2, 2, 2]);
+  });
+});
+
+describe("the backend never changes a result", () => {
+  /** Same bits (NaN payloads aside). */
+  const bits = (t: { data: ArrayLike<number> } | null) =>
+    Array.from(t!.data, (v) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : v));
+
+  /** Forward value and every gradient of `f` under the reference and the WASM backend. */
+  function underBoth(f: () => Tensor[]): void {
+    const wasm = createWasmBackend();
+    expect(wasm).not.toBeNull();
+    const runs = [referenceBackend, wasm!].map((be) => {
+      const prev = setBackend(be);
+      try {
+        return f().map(bits);
+      } finally {
+        setBackend(prev);
+      }
+    });
+    expect(runs[1]).toEqual(runs[0]);
+  }
+
+  it("batched matmul and linear, forward and gradients, with values near the float32 range", () => {
+    /** Mostly normal values, some near √3.4e38 (their products overflow float32) and some of 3e38. */
+    const draw = (g: Generator, shape: number[]) => {
+      const t = randn(shape, { generator: g });
+      for (let i = 0; i < t.size; i++) {
+        const u = g.random();
+        if (u < 0.05) t.data[i] = Math.sign(t.data[i]) * 1.9e19;
+        else if (u < 0.07) t.data[i] = Math.sign(t.data[i]) * 3e38;
+      }
+      return new Tensor(t.data, shape, { requiresGrad: true });
+    };
+    for (const [batch, m, k, n] of [
+      [2, 3, 5, 4],
+      [1, 17, 257, 9],
+      [3, 8, 16, 2],
+      [1, 130, 20, 33],
+    ]) {
+      underBoth(() => {
+        const g = new Generator(batch * m * k * n);
+        const a = draw(g, [batch, m, k]);
+        const b = draw(g, [k, n]);
+        const y = matmul(a, b);
+        y.backward(randn(y.shape, { generator: g }));
+        return [y, a.grad!, b.grad!];
+      });
+      underBoth(() => {
+        const g = new Generator(m * k * n);
+        const x = draw(g, [m, k]);
+        const w = draw(g, [n, k]);
+        const bias = draw(g, [n]);
+        const y = linear(x, w, bias);
+        y.backward(randn(y.shape, { generator: g }));
+        return [y, x.grad!, w.grad!, bias.grad!];
+      });
+    }
   });
 });

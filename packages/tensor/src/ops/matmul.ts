@@ -93,20 +93,17 @@ const matmulOp: Op<null> = {
     const { m, k, n } = p;
     const out = allocate(promote(a.dtype, b.dtype), sizeOf(p.outShape));
     for (let i = 0; i < p.aIdx.length; i++) {
-      backend.matmul(
-        a.data,
-        p.aIdx[i] * m * k,
-        b.data,
-        p.bIdx[i] * k * n,
+      backend.matmul({
+        a: a.data,
+        aOff: p.aIdx[i] * m * k,
+        b: b.data,
+        bOff: p.bIdx[i] * k * n,
         out,
-        i * m * n,
+        oOff: i * m * n,
         m,
         k,
         n,
-        false,
-        false,
-        false,
-      );
+      });
     }
     return { data: out, shape: p.outShape, saved: p };
   },
@@ -120,39 +117,39 @@ const matmulOp: Op<null> = {
     if (needs[0]) {
       ga = allocate(dt, a.size);
       for (let i = 0; i < p.aIdx.length; i++) {
-        backend.matmul(
-          g,
-          i * m * n,
-          b.data,
-          p.bIdx[i] * k * n,
-          ga,
-          p.aIdx[i] * m * k,
+        // dA[m×k] += dC[m×n] · Bᵀ
+        backend.matmul({
+          a: g,
+          aOff: i * m * n,
+          b: b.data,
+          bOff: p.bIdx[i] * k * n,
+          out: ga,
+          oOff: p.aIdx[i] * m * k,
           m,
-          n,
-          k,
-          false,
-          true,
-          true,
-        );
+          k: n,
+          n: k,
+          transB: true,
+          accumulate: true,
+        });
       }
     }
     if (needs[1]) {
       gb = allocate(dt, b.size);
       for (let i = 0; i < p.aIdx.length; i++) {
-        backend.matmul(
-          a.data,
-          p.aIdx[i] * m * k,
-          g,
-          i * m * n,
-          gb,
-          p.bIdx[i] * k * n,
-          k,
-          m,
+        // dB[k×n] += Aᵀ · dC[m×n]
+        backend.matmul({
+          a: a.data,
+          aOff: p.aIdx[i] * m * k,
+          b: g,
+          bOff: i * m * n,
+          out: gb,
+          oOff: p.bIdx[i] * k * n,
+          m: k,
+          k: m,
           n,
-          true,
-          false,
-          true,
-        );
+          transA: true,
+          accumulate: true,
+        });
       }
     }
     return [ga, gb];
@@ -190,7 +187,16 @@ const linearOp: Op<null> = {
     if (bias !== undefined) {
       for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) out[r * outF + j] = bias.data[j];
     }
-    backend.matmul(x.data, 0, w.data, 0, out, 0, rows, inF, outF, false, true, bias !== undefined);
+    backend.matmul({
+      a: x.data,
+      b: w.data,
+      out,
+      m: rows,
+      k: inF,
+      n: outF,
+      transB: true,
+      accumulate: bias !== undefined,
+    });
     return { data: out, shape: [...x.shape.slice(0, -1), outF] };
   },
   backward(g, ctx, needs) {
@@ -204,11 +210,11 @@ const linearOp: Op<null> = {
     let gbias: FloatArray | null = null;
     if (needs[0]) {
       gx = allocate(dt, x.size);
-      backend.matmul(g, 0, w.data, 0, gx, 0, rows, outF, inF, false, false, false);
+      backend.matmul({ a: g, b: w.data, out: gx, m: rows, k: outF, n: inF }); // dx = dy·W
     }
     if (needs[1]) {
       gw = allocate(dt, w.size);
-      backend.matmul(g, 0, x.data, 0, gw, 0, outF, rows, inF, true, false, false);
+      backend.matmul({ a: g, b: x.data, out: gw, m: outF, k: rows, n: inF, transA: true }); // dW = dyᵀ·x
     }
     if (needs[2]) {
       gbias = allocate(dt, outF);

@@ -42,12 +42,8 @@ export interface ReduceAttrs {
   keepdim: boolean;
 }
 
-/**
- * Every differentiable primitive and the type of its attributes. The op table in `table.ts` is a
- * mapped type over these keys, so adding a primitive without a forward AND a backward is a compile
- * error; the gradcheck test has a case per key, so it cannot be left untested either.
- */
-export interface OpAttrs {
+/** The elementwise unary primitives; each carries its kernels in `unary.ts`. */
+export interface UnaryOpAttrs {
   neg: UnaryAttrs;
   exp: UnaryAttrs;
   log: UnaryAttrs;
@@ -61,12 +57,24 @@ export interface OpAttrs {
   geluTanh: UnaryAttrs;
   clamp: UnaryAttrs;
   pow: UnaryAttrs;
+}
+
+/** The elementwise binary primitives (broadcasting); each carries its kernel in `binary.ts`. */
+export interface BinaryOpAttrs {
   add: null;
   sub: null;
   mul: null;
   div: null;
   maximum: null;
   minimum: null;
+}
+
+/**
+ * Every differentiable primitive and the type of its attributes. The op table in `table.ts` is a
+ * mapped type over these keys, so adding a primitive without a forward AND a backward is a compile
+ * error; the gradcheck test has a case per key, so it cannot be left untested either.
+ */
+export interface OpAttrs extends UnaryOpAttrs, BinaryOpAttrs {
   where: null;
   matmul: null;
   linear: null;
@@ -94,4 +102,6 @@ export interface OpAttrs {
 export type Reduction = "mean" | "sum" | "none";
 
 export type OpName = keyof OpAttrs;
+export type UnaryOpName = keyof UnaryOpAttrs;
+export type BinaryOpName = keyof BinaryOpAttrs;
 export type OpTable = { readonly [K in OpName]: Op<OpAttrs[K]> };

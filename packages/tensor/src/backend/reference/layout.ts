@@ -67,13 +67,17 @@ export function expand(
   });
 }
 
+/**
+ * Sums `g` into `out` along the dims where `outStrides` is 0. The sums accumulate sequentially in
+ * float64 and are rounded once into `out` (as `reduce`'s), so a float32 partial sum past the float32
+ * range does not turn a finite total into ±∞.
+ */
 export function sumTo(
   g: FloatArray,
   gShape: readonly number[],
   out: FloatArray,
   outStrides: readonly number[],
 ): void {
-  out.fill(0);
   const nd = gShape.length;
   if (out.length === 1) {
     let s = 0;
@@ -81,17 +85,20 @@ export function sumTo(
     out[0] = s;
     return;
   }
+  const acc = out instanceof Float64Array ? out : new Float64Array(out.length);
+  acc.fill(0);
   const last = gShape[nd - 1];
   const os = outStrides[nd - 1];
   forEachRow(gShape, outStrides, outStrides, (oo, _b, go) => {
     if (os === 0) {
       let s = 0;
       for (let j = 0; j < last; j++) s += g[go + j];
-      out[oo] += s;
+      acc[oo] += s;
     } else {
-      for (let j = 0; j < last; j++) out[oo + j * os] += g[go + j];
+      for (let j = 0; j < last; j++) acc[oo + j * os] += g[go + j];
     }
   });
+  if (acc !== out) out.set(acc);
 }
 
 export function permute(

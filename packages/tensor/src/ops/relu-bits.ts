@@ -3,7 +3,7 @@
  * instead of a comparison per element. A comparison costs a mispredicted branch on about half the
  * elements of real activations, whose signs are random: ≈ 6 ns per element in V8 on x64, against
  * ≈ 1.5 ns for these masks (a plain copy costs ≈ 1.5 ns). Results are bit-identical to the
- * comparisons in `unary.ts`, which float64 arrays still use.
+ * comparisons of the relu kernels in `unary.ts`, which float64 arrays still use.
  *
  * With b the bits of x as an int32 and a = b & 0x7fffffff (|x|):
  *
