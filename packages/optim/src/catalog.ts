@@ -7,6 +7,7 @@ import { ADAM_ENTRY } from "./adam.js";
 import { ADAMAX_ENTRY } from "./adamax.js";
 import { ADAMW_ENTRY } from "./adamw.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
+import { LION_ENTRY } from "./lion.js";
 import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
@@ -37,6 +38,14 @@ export {
   adamaxStep,
 } from "./adamax.js";
 export { ADAMW_ENTRY, AdamW, adamwStep } from "./adamw.js";
+export {
+  LION_ENTRY,
+  Lion,
+  type LionHyperparameters,
+  type LionOptions,
+  type LionState,
+  lionStep,
+} from "./lion.js";
 export {
   NADAM_ENTRY,
   NAdam,
@@ -86,4 +95,5 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   NADAM_ENTRY,
   RADAM_ENTRY,
   ADAMAX_ENTRY,
+  LION_ENTRY,
 ]);

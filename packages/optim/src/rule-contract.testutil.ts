@@ -59,14 +59,19 @@ function setGrads(ps: Param[], t: number, skip: (k: number) => boolean = () => f
   });
 }
 
+/** The second group's own options in the param-group test, unless a rule gives its own. */
+const OTHER_GROUP_OPTIONS: Record<string, unknown> = { lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 };
+
 /**
  * The rule's contract over both dtypes and each option set: state dict round trip through JSON,
- * maximize, null gradients, param groups. `optionSets` should not set `maximize`.
+ * maximize, null gradients, param groups (the second group with `otherGroup`'s options, for rules
+ * whose options differ from `{ lr, betas: [β1, β2], eps }`). `optionSets` should not set `maximize`.
  */
 export function describeRuleContract(
   rule: string,
   make: MakeOptimizer,
   optionSets: readonly Record<string, unknown>[],
+  otherGroup: Record<string, unknown> = OTHER_GROUP_OPTIONS,
 ): void {
   describe(`${rule}: what every rule guarantees`, () => {
     for (const dtype of ["float64", "float32"] as const) {
@@ -138,7 +143,7 @@ export function describeRuleContract(
         it(`param groups act as separate optimizers, bit for bit (${label})`, () => {
           const a = params(dtype);
           const b = params(dtype);
-          const other = { lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 };
+          const other = otherGroup;
           const opt = make([{ params: [a[0], a[2]] }, { params: [a[1]], ...other }], options);
           const opt0 = make([b[0], b[2]], options);
           const opt1 = make([b[1]], { ...options, ...other });
