@@ -4,6 +4,7 @@
 
 import { ADAGRAD_ENTRY } from "./adagrad.js";
 import { ADAM_ENTRY } from "./adam.js";
+import { ADEMAMIX_ENTRY } from "./ademamix.js";
 import { ADAMAX_ENTRY } from "./adamax.js";
 import { ADAMW_ENTRY } from "./adamw.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
@@ -38,6 +39,16 @@ export {
   adamaxStep,
 } from "./adamax.js";
 export { ADAMW_ENTRY, AdamW, adamwStep } from "./adamw.js";
+export {
+  ADEMAMIX_ENTRY,
+  AdEMAMix,
+  type AdEMAMixHyperparameters,
+  type AdEMAMixOptions,
+  type AdEMAMixState,
+  ademamixAlpha,
+  ademamixBeta3,
+  ademamixStep,
+} from "./ademamix.js";
 export {
   LION_ENTRY,
   Lion,
@@ -96,4 +107,5 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   RADAM_ENTRY,
   ADAMAX_ENTRY,
   LION_ENTRY,
+  ADEMAMIX_ENTRY,
 ]);

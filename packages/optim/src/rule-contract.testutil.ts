@@ -241,13 +241,15 @@ export function expectSameBitsOnBothBackends(
 
 /**
  * One test per option set and size: the rule's kernel on the WASM backend gives the float32 loop's
- * bits (skipped where WebAssembly SIMD is unavailable).
+ * bits (skipped where WebAssembly SIMD is unavailable). The non-finite gradient test gives `step`
+ * p, g and `stateCount` zeroed state arrays.
  */
 export function describeKernelBackends<H>(
   rule: string,
   optionSets: readonly H[],
   arrays: (k: number) => (n: number) => Float32Array[],
   step: (arrays: Float32Array[], t: number, h: H) => void,
+  stateCount = 2,
 ): void {
   const run = wasmSimdSupported() ? describe : describe.skip;
   run(`${rule}: the WASM kernel gives the float32 loop's bits`, () => {
@@ -260,7 +262,7 @@ export function describeKernelBackends<H>(
     }
     test("NaN and ±Infinity in the gradient propagate the same way", () => {
       optionSets.forEach((h) => {
-        expectSameBitsOnBothBackends(kernelArrays(2, false, true), 70, (a, t) => step(a, t, h));
+        expectSameBitsOnBothBackends(kernelArrays(stateCount, false, true), 70, (a, t) => step(a, t, h));
       });
     });
   });
