@@ -4,9 +4,9 @@
 
 import { ADAGRAD_ENTRY } from "./adagrad.js";
 import { ADAM_ENTRY } from "./adam.js";
-import { ADEMAMIX_ENTRY } from "./ademamix.js";
 import { ADAMAX_ENTRY } from "./adamax.js";
 import { ADAMW_ENTRY } from "./adamw.js";
+import { ADEMAMIX_ENTRY } from "./ademamix.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
 import { LION_ENTRY } from "./lion.js";
 import { NADAM_ENTRY } from "./nadam.js";
