@@ -8,6 +8,8 @@ import { ADAMAX_ENTRY } from "./adamax.js";
 import { ADAMW_ENTRY } from "./adamw.js";
 import { ADEMAMIX_ENTRY } from "./ademamix.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
+import { LAMB_ENTRY } from "./lamb.js";
+import { LARS_ENTRY } from "./lars.js";
 import { LION_ENTRY } from "./lion.js";
 import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
@@ -49,6 +51,23 @@ export {
   ademamixBeta3,
   ademamixStep,
 } from "./ademamix.js";
+export {
+  LAMB,
+  LAMB_ENTRY,
+  type LAMBHyperparameters,
+  type LAMBOptions,
+  type LAMBState,
+  lambStep,
+} from "./lamb.js";
+export {
+  LARS,
+  LARS_CATALOG_LR,
+  LARS_ENTRY,
+  type LARSHyperparameters,
+  type LARSOptions,
+  type LARSState,
+  larsStep,
+} from "./lars.js";
 export {
   LION_ENTRY,
   Lion,
@@ -107,5 +126,7 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   RADAM_ENTRY,
   ADAMAX_ENTRY,
   LION_ENTRY,
+  LAMB_ENTRY,
+  LARS_ENTRY,
   ADEMAMIX_ENTRY,
 ]);
