@@ -190,7 +190,8 @@ function lionWasm(
  * - Optax's `mu_dtype` (a lower-precision momentum) and `scale_by_lion`'s `mode` ("smooth",
  *   "refined" signs) are not offered; Optax has no `maximize` (here the gradient is negated first,
  *   as PyTorch's optimizers do).
- * - Keras's `Lion` (`keras.optimizers.Lion`) computes the same update with lr 1e-3 by default.
+ * - Keras's `Lion` (`keras.optimizers.Lion`) defaults lr to 1e-3; its `weight_decay` (the base
+ *   optimizer's) shrinks θ by γλθ apart from the update, as lion-pytorch does. TF.js has no Lion.
  */
 export class Lion extends Optimizer<LionHyperparameters, LionState> {
   get kind(): string {
