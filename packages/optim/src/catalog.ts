@@ -7,9 +7,13 @@ import { ADAGRAD_ENTRY } from "./adagrad.js";
 import { ADAM_ENTRY } from "./adam.js";
 import { ADAMAX_ENTRY } from "./adamax.js";
 import { ADAMW_ENTRY } from "./adamw.js";
+import { ADEMAMIX_ENTRY } from "./ademamix.js";
 import { ASGD_ENTRY } from "./asgd.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
+import { LAMB_ENTRY } from "./lamb.js";
+import { LARS_ENTRY } from "./lars.js";
 import { LBFGS_ENTRY } from "./lbfgs.js";
+import { LION_ENTRY } from "./lion.js";
 import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
@@ -50,6 +54,16 @@ export {
 } from "./adamax.js";
 export { ADAMW_ENTRY, AdamW, adamwStep } from "./adamw.js";
 export {
+  ADEMAMIX_ENTRY,
+  AdEMAMix,
+  type AdEMAMixHyperparameters,
+  type AdEMAMixOptions,
+  type AdEMAMixState,
+  ademamixAlpha,
+  ademamixBeta3,
+  ademamixStep,
+} from "./ademamix.js";
+export {
   ASGD,
   ASGD_ENTRY,
   type ASGDHyperparameters,
@@ -59,6 +73,23 @@ export {
   asgdStep,
 } from "./asgd.js";
 export {
+  LAMB,
+  LAMB_ENTRY,
+  type LAMBHyperparameters,
+  type LAMBOptions,
+  type LAMBState,
+  lambStep,
+} from "./lamb.js";
+export {
+  LARS,
+  LARS_CATALOG_LR,
+  LARS_ENTRY,
+  type LARSHyperparameters,
+  type LARSOptions,
+  type LARSState,
+  larsStep,
+} from "./lars.js";
+export {
   LBFGS,
   LBFGS_ENTRY,
   type LBFGSHyperparameters,
@@ -66,6 +97,14 @@ export {
   type LBFGSSettings,
   type LBFGSState,
 } from "./lbfgs.js";
+export {
+  LION_ENTRY,
+  Lion,
+  type LionHyperparameters,
+  type LionOptions,
+  type LionState,
+  lionStep,
+} from "./lion.js";
 export {
   NADAM_ENTRY,
   NAdam,
@@ -127,4 +166,8 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   RPROP_ENTRY,
   ASGD_ENTRY,
   LBFGS_ENTRY,
+  LION_ENTRY,
+  LAMB_ENTRY,
+  LARS_ENTRY,
+  ADEMAMIX_ENTRY,
 ]);

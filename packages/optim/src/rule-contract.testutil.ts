@@ -59,14 +59,19 @@ function setGrads(ps: Param[], t: number, skip: (k: number) => boolean = () => f
   });
 }
 
+/** The second group's own options in the param-group test, unless a rule gives its own. */
+const OTHER_GROUP_OPTIONS: Record<string, unknown> = { lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 };
+
 /**
  * The rule's contract over both dtypes and each option set: state dict round trip through JSON,
- * maximize, null gradients, param groups. `optionSets` should not set `maximize`.
+ * maximize, null gradients, param groups (the second group with `otherGroup`'s options, for rules
+ * whose options differ from `{ lr, betas: [β1, β2], eps }`). `optionSets` should not set `maximize`.
  */
 export function describeRuleContract(
   rule: string,
   make: MakeOptimizer,
   optionSets: readonly Record<string, unknown>[],
+  otherGroup: Record<string, unknown> = OTHER_GROUP_OPTIONS,
 ): void {
   describe(`${rule}: what every rule guarantees`, () => {
     for (const dtype of ["float64", "float32"] as const) {
@@ -138,7 +143,7 @@ export function describeRuleContract(
         it(`param groups act as separate optimizers, bit for bit (${label})`, () => {
           const a = params(dtype);
           const b = params(dtype);
-          const other = { lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 };
+          const other = otherGroup;
           const opt = make([{ params: [a[0], a[2]] }, { params: [a[1]], ...other }], options);
           const opt0 = make([b[0], b[2]], options);
           const opt1 = make([b[1]], { ...options, ...other });
@@ -236,13 +241,15 @@ export function expectSameBitsOnBothBackends(
 
 /**
  * One test per option set and size: the rule's kernel on the WASM backend gives the float32 loop's
- * bits (skipped where WebAssembly SIMD is unavailable).
+ * bits (skipped where WebAssembly SIMD is unavailable). The non-finite gradient test gives `step`
+ * p, g and `stateCount` zeroed state arrays.
  */
 export function describeKernelBackends<H>(
   rule: string,
   optionSets: readonly H[],
   arrays: (k: number) => (n: number) => Float32Array[],
   step: (arrays: Float32Array[], t: number, h: H) => void,
+  stateCount = 2,
 ): void {
   const run = wasmSimdSupported() ? describe : describe.skip;
   run(`${rule}: the WASM kernel gives the float32 loop's bits`, () => {
@@ -255,7 +262,7 @@ export function describeKernelBackends<H>(
     }
     test("NaN and ±Infinity in the gradient propagate the same way", () => {
       optionSets.forEach((h) => {
-        expectSameBitsOnBothBackends(kernelArrays(2, false, true), 70, (a, t) => step(a, t, h));
+        expectSameBitsOnBothBackends(kernelArrays(stateCount, false, true), 70, (a, t) => step(a, t, h));
       });
     });
   });

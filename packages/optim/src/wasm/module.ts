@@ -54,8 +54,10 @@ let compiled: OptimKernels | null | undefined;
 
 /**
  * The kernels, compiled and instantiated synchronously at the first call (the module is about
- * 2 KiB, under the 4 KiB that browsers allow to compile synchronously on the main thread), or
- * null where WebAssembly SIMD is unavailable. A failed compilation is remembered, not retried.
+ * 4 KiB; Chromium compiles modules up to 8 MiB synchronously on the main thread since version
+ * 115, up to 4 KiB before), or null where WebAssembly SIMD is unavailable or the engine refuses to
+ * compile (then the TypeScript loops run, with the same results). A failed compilation is
+ * remembered, not retried.
  */
 export function optimKernels(): OptimKernels | null {
   if (compiled === undefined) {
