@@ -53,10 +53,14 @@ describe("crossEntropy", () => {
       [3, 4],
     ]);
     expect(() => crossEntropy(logits, [0, 2])).toThrow(
-      "crossEntropy: index 2 at position 1 is out of range for size 2",
+      "crossEntropy: target 2 at position 1 is out of range; expected an integer class index in [0, 1] (size 2, the class dim of logits [2, 2])",
     );
-    expect(() => crossEntropy(logits, [0.5, 1])).toThrow(/index 0.5/);
-    expect(() => crossEntropy(logits, [0])).toThrow("crossEntropy: logits [2, 2] need 2 targets, got 1");
+    expect(() => crossEntropy(logits, [0, 0.5])).toThrow(
+      "crossEntropy: target 0.5 at position 1 is not an integer; expected an integer class index in [0, 1] (size 2, the class dim of logits [2, 2])",
+    );
+    expect(() => crossEntropy(logits, [0])).toThrow(
+      "crossEntropy: logits [2, 2] need 2 targets (one class index per row), got 1",
+    );
     expect(() => crossEntropy(tensor([[[1]]]), [0])).toThrow(
       /logits must be \[N, C\] or \[C\], got \[1, 1, 1\]/,
     );

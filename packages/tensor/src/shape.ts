@@ -10,6 +10,20 @@ export type Shape = readonly number[];
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 /**
+ * Largest number of dims a tensor may have, as in PyTorch (64). It also bounds every recursion
+ * over dims (nested arrays, `toArray()`, printing) far below the call stack's limit.
+ */
+export const MAX_DIMS = 64;
+
+/** `ndim` if a tensor may have that many dims, else a RangeError naming the op. */
+export function checkNdim(op: string, ndim: number): number {
+  if (ndim > MAX_DIMS) {
+    throw new RangeError(`${op}: a tensor has at most ${MAX_DIMS} dims, the result would have ${ndim}`);
+  }
+  return ndim;
+}
+
+/**
  * `n` if a tensor of `n` elements can be allocated, else a RangeError naming the op and the count
  * (`what` describes the tensor, e.g. `a tensor of shape [1000000, 1000000]`).
  */
@@ -61,6 +75,7 @@ export function sameShape(a: Shape, b: Shape): boolean {
 export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape))
     throw new TypeError(`${op}: shape must be an array of integers, got ${describeValue(shape)}`);
+  checkNdim(op, shape.length);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
     if (typeof d !== "number") {
@@ -159,6 +174,7 @@ export function normalizeDims(
 export function normalizeNewDim(op: string, dim: number, ndim: number, what = `a ${ndim}-D input`): number {
   if (typeof dim !== "number")
     throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
+  checkNdim(op, ndim + 1);
   if (!Number.isInteger(dim) || dim < -ndim - 1 || dim > ndim) {
     throw new RangeError(
       `${op}: dim ${dim} out of range [${-ndim - 1}, ${ndim}] for ${what} ` +

@@ -22,11 +22,11 @@ export function toIndices(
   let values: ArrayLike<number>;
   let shape: number[];
   if (idx instanceof Tensor) {
-    values = idx.data;
+    values = idx._data;
     shape = idx.shape.slice();
   } else if (Array.isArray(idx) && idx.some((v) => Array.isArray(v))) {
     const t = Tensor.from(idx as never, { dtype: "float64" });
-    values = t.data;
+    values = t._data;
     shape = t.shape.slice();
   } else if (
     idx !== null &&
@@ -47,7 +47,12 @@ export function toIndices(
     if (typeof v !== "number") {
       throw new TypeError(`${op}: index at position ${i} must be an integer, got ${describeValue(v)}`);
     }
-    if (!Number.isInteger(v) || v < low || v >= bound) {
+    if (!Number.isInteger(v)) {
+      throw new RangeError(
+        `${op}: index ${v} at position ${i} is not an integer (${validRange(op, bound, wrap)})`,
+      );
+    }
+    if (v < low || v >= bound) {
       throw new RangeError(
         `${op}: index ${v} at position ${i} is out of range for size ${bound} (${validRange(op, bound, wrap)})`,
       );
@@ -69,6 +74,7 @@ function validRange(op: string, bound: number, wrap: boolean): string {
  */
 const indexSelectOp: Op<{ dim: number; index: Int32Array }> = {
   name: "indexSelect",
+  backwardReads: [],
   forward(inputs, a) {
     const x = inputs[0];
     const outer = sizeOf(x.shape.slice(0, a.dim));
@@ -79,7 +85,7 @@ const indexSelectOp: Op<{ dim: number; index: Int32Array }> = {
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < k; j++) {
         const src = (o * r + a.index[j]) * inner;
-        out.set(x.data.subarray(src, src + inner), (o * k + j) * inner);
+        out.set(x._data.subarray(src, src + inner), (o * k + j) * inner);
       }
     }
     const shape = x.shape.slice();
@@ -112,11 +118,12 @@ const indexSelectOp: Op<{ dim: number; index: Int32Array }> = {
  */
 const gatherOp: Op<{ dim: number; index: Int32Array; indexShape: number[] }> = {
   name: "gather",
+  backwardReads: [],
   forward(inputs, a) {
     const x = inputs[0];
     const map = gatherMap(x.shape, a.indexShape, a.dim, a.index);
     const out = allocate(x.dtype, map.length);
-    for (let i = 0; i < map.length; i++) out[i] = x.data[map[i]];
+    for (let i = 0; i < map.length; i++) out[i] = x._data[map[i]];
     return { data: out, shape: a.indexShape.slice(), saved: map };
   },
   backward(g, ctx) {
@@ -162,6 +169,7 @@ function gatherMap(
  */
 const concatOp: Op<{ dim: number }> = {
   name: "concat",
+  backwardReads: [],
   forward(inputs, a) {
     const first = inputs[0];
     const d = a.dim;
@@ -180,7 +188,7 @@ const concatOp: Op<{ dim: number }> = {
     for (const t of inputs) {
       const chunk = t.shape[d] * inner;
       for (let o = 0; o < outer; o++)
-        out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * total * inner + offset);
+        out.set(t._data.subarray(o * chunk, (o + 1) * chunk), o * total * inner + offset);
       offset += chunk;
     }
     return { data: out, shape };

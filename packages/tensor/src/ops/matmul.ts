@@ -87,6 +87,7 @@ function batchIndex(shape: readonly number[], batch: readonly number[], nb: numb
  */
 const matmulOp: Op<null> = {
   name: "matmul",
+  backwardReads: [0, 1],
   forward(inputs): Forward {
     const [a, b] = inputs;
     const p = plan(a, b);
@@ -94,9 +95,9 @@ const matmulOp: Op<null> = {
     const out = allocate(promote(a.dtype, b.dtype), sizeOf(p.outShape));
     for (let i = 0; i < p.aIdx.length; i++) {
       backend.matmul(
-        a.data,
+        a._data,
         p.aIdx[i] * m * k,
-        b.data,
+        b._data,
         p.bIdx[i] * k * n,
         out,
         i * m * n,
@@ -123,7 +124,7 @@ const matmulOp: Op<null> = {
         backend.matmul(
           g,
           i * m * n,
-          b.data,
+          b._data,
           p.bIdx[i] * k * n,
           ga,
           p.aIdx[i] * m * k,
@@ -140,7 +141,7 @@ const matmulOp: Op<null> = {
       gb = allocate(dt, b.size);
       for (let i = 0; i < p.aIdx.length; i++) {
         backend.matmul(
-          a.data,
+          a._data,
           p.aIdx[i] * m * k,
           g,
           i * m * n,
@@ -166,6 +167,7 @@ const matmulOp: Op<null> = {
  */
 const linearOp: Op<null> = {
   name: "linear",
+  backwardReads: [0, 1],
   forward(inputs): Forward {
     const [x, w, bias] = inputs;
     if (x.ndim < 1 || w.ndim !== 2 || x.shape[x.ndim - 1] !== w.shape[1]) {
@@ -188,9 +190,9 @@ const linearOp: Op<null> = {
     if (bias !== undefined) dtype = promote(dtype, bias.dtype);
     const out = allocate(dtype, rows * outF);
     if (bias !== undefined) {
-      for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) out[r * outF + j] = bias.data[j];
+      for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) out[r * outF + j] = bias._data[j];
     }
-    backend.matmul(x.data, 0, w.data, 0, out, 0, rows, inF, outF, false, true, bias !== undefined);
+    backend.matmul(x._data, 0, w._data, 0, out, 0, rows, inF, outF, false, true, bias !== undefined);
     return { data: out, shape: [...x.shape.slice(0, -1), outF] };
   },
   backward(g, ctx, needs) {
@@ -204,11 +206,11 @@ const linearOp: Op<null> = {
     let gbias: FloatArray | null = null;
     if (needs[0]) {
       gx = allocate(dt, x.size);
-      backend.matmul(g, 0, w.data, 0, gx, 0, rows, outF, inF, false, false, false);
+      backend.matmul(g, 0, w._data, 0, gx, 0, rows, outF, inF, false, false, false);
     }
     if (needs[1]) {
       gw = allocate(dt, w.size);
-      backend.matmul(g, 0, x.data, 0, gw, 0, outF, rows, inF, true, false, false);
+      backend.matmul(g, 0, x._data, 0, gw, 0, outF, rows, inF, true, false, false);
     }
     if (needs[2]) {
       gbias = allocate(dt, outF);

@@ -75,18 +75,20 @@ function count(shape: readonly number[], dims: readonly number[]): number {
  */
 const sumOp: Op<ReduceAttrs> = {
   name: "sum",
+  backwardReads: [],
   forward(inputs, a): Forward {
     const x = inputs[0];
-    return { data: reduceDims(Reduce.sum, x.data, x.shape, a.dims, x.dtype), shape: outShapeOf(x.shape, a) };
+    return { data: reduceDims(Reduce.sum, x._data, x.shape, a.dims, x.dtype), shape: outShapeOf(x.shape, a) };
   },
   backward: (g, ctx) => [expandGrad(g, ctx.inputs[0], ctx.attrs.dims, 1)],
 };
 
 const meanOp: Op<ReduceAttrs> = {
   name: "mean",
+  backwardReads: [],
   forward(inputs, a): Forward {
     const x = inputs[0];
-    const data = reduceDims(Reduce.sum, x.data, x.shape, a.dims, x.dtype);
+    const data = reduceDims(Reduce.sum, x._data, x.shape, a.dims, x.dtype);
     const n = count(x.shape, a.dims);
     for (let i = 0; i < data.length; i++) data[i] /= n;
     return { data, shape: outShapeOf(x.shape, a) };
@@ -99,11 +101,12 @@ const meanOp: Op<ReduceAttrs> = {
 function extremumAll(name: string, code: ReduceCode): Op<ReduceAttrs> {
   return {
     name,
+    backwardReads: [0, "output"],
     forward(inputs, a): Forward {
       const x = inputs[0];
       if (x.size === 0) throw new RangeError(`${name}: cannot reduce an empty tensor`);
       const out = allocate(x.dtype, 1);
-      backend.reduce(code, x.data, out, 1, x.size, 1);
+      backend.reduce(code, x._data, out, 1, x.size, 1);
       return { data: out, shape: outShapeOf(x.shape, a) };
     },
     backward(g, ctx) {
@@ -111,11 +114,11 @@ function extremumAll(name: string, code: ReduceCode): Op<ReduceAttrs> {
       const v = ctx.outData[0];
       let ties = 0;
       for (let i = 0; i < x.size; i++)
-        if (x.data[i] === v || (Number.isNaN(v) && Number.isNaN(x.data[i]))) ties++;
+        if (x._data[i] === v || (Number.isNaN(v) && Number.isNaN(x._data[i]))) ties++;
       const gx = allocate(g instanceof Float64Array ? "float64" : "float32", x.size);
       const share = g[0] / ties;
       for (let i = 0; i < x.size; i++)
-        if (x.data[i] === v || (Number.isNaN(v) && Number.isNaN(x.data[i]))) gx[i] = share;
+        if (x._data[i] === v || (Number.isNaN(v) && Number.isNaN(x._data[i]))) gx[i] = share;
       return [gx];
     },
   };
@@ -124,6 +127,7 @@ function extremumAll(name: string, code: ReduceCode): Op<ReduceAttrs> {
 function extremumDim(name: string, code: ReduceCode): Op<ReduceAttrs> {
   return {
     name,
+    backwardReads: [],
     forward(inputs, a): Forward {
       const x = inputs[0];
       const d = a.dims[0];
@@ -133,7 +137,7 @@ function extremumDim(name: string, code: ReduceCode): Op<ReduceAttrs> {
       const inner = sizeOf(x.shape.slice(d + 1));
       const out = allocate(x.dtype, outer * inner);
       const idx = new Int32Array(outer * inner);
-      backend.reduceArg(code, x.data, out, idx, outer, r, inner);
+      backend.reduceArg(code, x._data, out, idx, outer, r, inner);
       return { data: out, shape: outShapeOf(x.shape, a), saved: idx };
     },
     backward(g, ctx: Ctx<ReduceAttrs>) {
@@ -155,6 +159,7 @@ function extremumDim(name: string, code: ReduceCode): Op<ReduceAttrs> {
 
 const logsumexpOp: Op<ReduceAttrs> = {
   name: "logsumexp",
+  backwardReads: [0, "output"],
   forward(inputs, a): Forward {
     const x = inputs[0];
     const shape = outShapeOf(x.shape, a);
@@ -165,13 +170,13 @@ const logsumexpOp: Op<ReduceAttrs> = {
       return { data: out, shape };
     }
     const ks = keptShape(x.shape, a.dims);
-    const m = x.ndim === 0 ? x.data.slice() : reduceDims(Reduce.max, x.data, x.shape, a.dims, x.dtype);
+    const m = x.ndim === 0 ? x._data.slice() : reduceDims(Reduce.max, x._data, x.shape, a.dims, x.dtype);
     for (let i = 0; i < m.length; i++)
       if (m[i] === Number.POSITIVE_INFINITY || m[i] === Number.NEGATIVE_INFINITY) m[i] = 0;
     const e = allocate(x.dtype, x.size);
     const mb = allocate(x.dtype, x.size);
     backend.expand(m, broadcastStrides(ks, x.shape), mb, x.shape);
-    for (let i = 0; i < e.length; i++) e[i] = Math.exp(x.data[i] - mb[i]);
+    for (let i = 0; i < e.length; i++) e[i] = Math.exp(x._data[i] - mb[i]);
     const s = x.ndim === 0 ? e : reduceDims(Reduce.sum, e, x.shape, a.dims, x.dtype);
     const out = allocate(x.dtype, s.length);
     for (let i = 0; i < s.length; i++) out[i] = Math.log(s[i]) + m[i];
@@ -184,7 +189,7 @@ const logsumexpOp: Op<ReduceAttrs> = {
     const gx = expandGrad(g, x, dims, 1);
     const ob = allocate(x.dtype, x.size);
     backend.expand(ctx.outData, broadcastStrides(ks, x.shape), ob, x.shape);
-    for (let i = 0; i < gx.length; i++) gx[i] *= Math.exp(x.data[i] - ob[i]);
+    for (let i = 0; i < gx.length; i++) gx[i] *= Math.exp(x._data[i] - ob[i]);
     return [gx];
   },
 };
@@ -270,7 +275,7 @@ function argExtremum(
   }
   const vals = allocate(x.dtype, outer * inner);
   const idx = new Int32Array(outer * inner);
-  backend.reduceArg(code, x.data, vals, idx, outer, r, inner);
+  backend.reduceArg(code, x._data, vals, idx, outer, r, inner);
   return new Tensor(Float64Array.from(idx), shape);
 }
 

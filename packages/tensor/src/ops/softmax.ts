@@ -15,11 +15,12 @@ function split(shape: readonly number[], dim: number): [number, number, number] 
 function softmaxOp(name: string, log: boolean): Op<{ dim: number }> {
   return {
     name,
+    backwardReads: ["output"],
     forward(inputs, a) {
       const x = inputs[0];
       const [o, r, i] = split(x.shape, a.dim);
       const out = allocate(x.dtype, x.size);
-      backend.softmax(x.data, out, o, r, i, log);
+      backend.softmax(x._data, out, o, r, i, log);
       return { data: out, shape: x.shape.slice() };
     },
     backward(g, ctx) {

@@ -83,7 +83,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 /** GELU: exact `x·Φ(x)` by default, or the tanh approximation with `{ approximate: "tanh" }`. */
 export function gelu(x: Tensor, opts: { approximate?: "none" | "tanh" } = {}): Tensor {
   checkTensor("gelu", "input", x);
-  const { approximate = "none" } = checkOptions("gelu", opts);
+  const { approximate = "none" } = checkOptions("gelu", opts, ["approximate"]);
   if (approximate === "tanh") return apply(unaryOps.geluTanh, [x], NONE);
   if (approximate !== "none") {
     throw new TypeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);

@@ -2,7 +2,7 @@ import { backend } from "../backend/index.js";
 import { checkTensor, describeValue } from "../check.js";
 import { allocate, checkDType, type DType } from "../dtype.js";
 import { apply } from "../engine.js";
-import { fmtShape, normalizeDim, normalizeNewDim, sizeOf } from "../shape.js";
+import { checkNdim, fmtShape, normalizeDim, normalizeNewDim, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { Op, OpTable } from "./op.js";
 
@@ -12,16 +12,18 @@ import type { Op, OpTable } from "./op.js";
  */
 const reshapeOp: Op<{ shape: number[] }> = {
   name: "reshape",
-  forward: (inputs, a) => ({ data: inputs[0].data, shape: a.shape }),
+  backwardReads: [],
+  forward: (inputs, a) => ({ data: inputs[0]._data, shape: a.shape }),
   backward: (g) => [g],
 };
 
 const permuteOp: Op<{ perm: number[] }> = {
   name: "permute",
+  backwardReads: [],
   forward(inputs, a) {
     const x = inputs[0];
     const out = allocate(x.dtype, x.size);
-    backend.permute(x.data, x.shape, a.perm, out);
+    backend.permute(x._data, x.shape, a.perm, out);
     return { data: out, shape: a.perm.map((p) => x.shape[p]) };
   },
   backward(g, ctx) {
@@ -37,10 +39,11 @@ const permuteOp: Op<{ perm: number[] }> = {
 /** cast: a copy in another dtype → g (the engine casts it back to the input's dtype). */
 const castOp: Op<{ dtype: DType }> = {
   name: "cast",
+  backwardReads: [],
   forward(inputs, a) {
     const x = inputs[0];
     const out = allocate(a.dtype, x.size);
-    out.set(x.data);
+    out.set(x._data);
     return { data: out, shape: x.shape.slice() };
   },
   backward: (g) => [g],
@@ -52,6 +55,7 @@ export const viewOps = { reshape: reshapeOp, permute: permuteOp, cast: castOp } 
 function resolveShape(op: string, from: readonly number[], shape: readonly number[]): number[] {
   if (!Array.isArray(shape))
     throw new TypeError(`${op}: shape must be an array of integers, got ${describeValue(shape)}`);
+  checkNdim(op, shape.length);
   const size = sizeOf(from);
   let infer = -1;
   let known = 1;
