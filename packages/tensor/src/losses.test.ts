@@ -204,7 +204,7 @@ describe("crossEntropy: every bad class label is named with its position", () =>
                 : kind === "Int32Array"
                   ? Int32Array.from(labels)
                   : tensor(labels, { dtype: "float64" });
-          const seen = Array.from(given instanceof Array ? given : "data" in given ? given.data : given);
+          const seen = Array.from(Array.isArray(given) ? given : "data" in given ? given.data : given);
           const firstBad = seen.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < c));
           let error: Error | null = null;
           try {
