@@ -1,8 +1,8 @@
 import { checkBoolean, checkOptions, checkTensor, describeValue } from "./check.js";
-import { allocate, checkDType, type DType } from "./dtype.js";
+import { allocateShape, checkDType, type DType } from "./dtype.js";
 import type { TensorData } from "./nested.js";
 import { defaultGenerator, Generator } from "./random.js";
-import { checkNumel, checkShape, sizeOf } from "./shape.js";
+import { checkNumel, checkShape } from "./shape.js";
 import { Tensor, type TensorOptions } from "./tensor.js";
 
 /** Options of the creation functions. */
@@ -39,7 +39,7 @@ export function tensor(values: TensorData, opts: TensorOptions = {}): Tensor {
 function make(op: string, shape: readonly number[], opts: CreateOptions, fill: number): Tensor {
   const s = checkShape(op, shape);
   const requiresGrad = requiresGradOf(op, opts);
-  const data = allocate(checkDType(op, opts.dtype ?? "float32"), sizeOf(s));
+  const data = allocateShape(op, checkDType(op, opts.dtype ?? "float32"), s);
   if (fill !== 0) data.fill(fill);
   return new Tensor(data, s, { requiresGrad });
 }
@@ -106,7 +106,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   const n = checkNumel("arange", Math.ceil((end - start) / step), `arange(${start}, ${end}, ${step})`);
   checkOptions("arange", opts, CREATE_OPTIONS);
   const requiresGrad = requiresGradOf("arange", opts);
-  const data = allocate(checkDType("arange", opts.dtype ?? "float32"), n);
+  const data = allocateShape("arange", checkDType("arange", opts.dtype ?? "float32"), [n]);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return new Tensor(data, [n], { requiresGrad });
 }
@@ -212,7 +212,7 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   const requiresGrad = requiresGradOf("randperm", opts);
   const dtype = checkDType("randperm", opts.dtype ?? "float64");
   const g = generatorOf("randperm", opts);
-  const d = new Float64Array(n);
+  const d = allocateShape("randperm", "float64", [n]);
   for (let i = 0; i < n; i++) d[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = g.randint(0, i + 1);
@@ -220,7 +220,12 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     d[i] = d[j];
     d[j] = tmp;
   }
-  const t = new Tensor(dtype === "float32" ? Float32Array.from(d) : d, [n]);
+  let out = d;
+  if (dtype === "float32") {
+    out = allocateShape("randperm", "float32", [n]);
+    out.set(d);
+  }
+  const t = new Tensor(out, [n]);
   t.requiresGrad = requiresGrad;
   return t;
 }

@@ -1,6 +1,7 @@
 import { backend } from "./backend/index.js";
 import { checkBoolean, checkFunction } from "./check.js";
 import { allocate, castArray, dtypeOf, type FloatArray } from "./dtype.js";
+import { rethrowNamed } from "./memory.js";
 import type { Ctx, Forward, Op } from "./ops/op.js";
 import { broadcastStrides, fmtShape, sameShape, sizeOf } from "./shape.js";
 import { Tensor } from "./tensor.js";
@@ -126,6 +127,8 @@ export function apply<A>(op: Op<A>, inputs: readonly Tensor[], attrs: A): Tensor
   enterLibrary();
   try {
     f = op.forward(inputs, attrs);
+  } catch (e) {
+    rethrowNamed(e, op.name, `for inputs of shapes ${describeInputs(inputs)}`);
   } finally {
     leaveLibrary();
   }
@@ -218,7 +221,11 @@ export function runBackward(root: Tensor, seed: FloatArray, opts: BackwardOption
     }
   }
 
-  root._acc = castArray(seed, root.dtype);
+  try {
+    root._acc = castArray(seed, root.dtype);
+  } catch (e) {
+    rethrowNamed(e, "backward", `for the gradient of shape ${fmtShape(root.shape)}`);
+  }
   root._accOwned = false;
 
   enterLibrary();
@@ -230,10 +237,22 @@ export function runBackward(root: Tensor, seed: FloatArray, opts: BackwardOption
       t._acc = null;
       const node = t._node;
       if (node === null) {
-        t._accumulateGrad(g, t._accOwned);
+        try {
+          t._accumulateGrad(g, t._accOwned);
+        } catch (e) {
+          rethrowNamed(e, "backward", `for the gradient of a leaf of shape ${fmtShape(t.shape)}`);
+        }
         continue;
       }
-      backwardNode(node, g);
+      try {
+        backwardNode(node, g);
+      } catch (e) {
+        rethrowNamed(
+          e,
+          "backward",
+          `in the backward of '${node.op.name}' for inputs of shapes ${describeInputs(node.inputs)}`,
+        );
+      }
       if (!retain) node.free();
     }
   } finally {

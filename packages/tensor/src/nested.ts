@@ -1,5 +1,5 @@
 import { describeValue } from "./check.js";
-import { allocate, type DType, type FloatArray } from "./dtype.js";
+import { allocate, allocateShape, type DType, type FloatArray } from "./dtype.js";
 import { checkedSizeOf, checkShape, fmtShape, MAX_DIMS, sizeOf } from "./shape.js";
 
 /** A number or arbitrarily nested arrays of numbers. */
@@ -21,7 +21,7 @@ export function parseNested(
   }
   if (ArrayBuffer.isView(values)) {
     const v = values as unknown as ArrayLike<number>;
-    const data = allocate(dtype, v.length);
+    const data = allocateShape(op, dtype, [v.length]);
     for (let i = 0; i < v.length; i++) data[i] = Number(v[i]);
     return { data, shape: [v.length] };
   }
@@ -43,7 +43,8 @@ export function parseNested(
     shape.push(cur.length);
     cur = cur[0];
   }
-  const data = allocate(dtype, checkedSizeOf(op, shape));
+  checkedSizeOf(op, shape);
+  const data = allocateShape(op, dtype, shape);
   let k = 0;
   const path: number[] = [];
   const walk = (v: unknown, depth: number): void => {

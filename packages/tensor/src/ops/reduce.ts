@@ -3,7 +3,8 @@ import { backend } from "../backend/index.js";
 import { checkBoolean, checkTensor, describeValue } from "../check.js";
 import { allocate, type DType, type FloatArray } from "../dtype.js";
 import { apply } from "../engine.js";
-import { broadcastStrides, normalizeDim, normalizeDims, sizeOf } from "../shape.js";
+import { rethrowNamed } from "../memory.js";
+import { broadcastStrides, fmtShape, normalizeDim, normalizeDims, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Ctx, Forward, Op, OpTable, ReduceAttrs } from "./op.js";
 
@@ -273,10 +274,14 @@ function argExtremum(
       shape = outShapeOf(x.shape, { dims: [d], keepdim });
     }
   }
-  const vals = allocate(x.dtype, outer * inner);
-  const idx = new Int32Array(outer * inner);
-  backend.reduceArg(code, x._data, vals, idx, outer, r, inner);
-  return new Tensor(Float64Array.from(idx), shape);
+  try {
+    const vals = allocate(x.dtype, outer * inner);
+    const idx = new Int32Array(outer * inner);
+    backend.reduceArg(code, x._data, vals, idx, outer, r, inner);
+    return new Tensor(Float64Array.from(idx), shape);
+  } catch (e) {
+    return rethrowNamed(e, name, `for an input of shape ${fmtShape(x.shape)}`);
+  }
 }
 
 /**
