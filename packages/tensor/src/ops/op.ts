@@ -4,7 +4,7 @@ import type { Tensor } from "../tensor.js";
 /** What a forward pass produces: the output storage and shape, plus anything backward needs. */
 export interface Forward {
   data: FloatArray;
-  shape: number[];
+  shape: readonly number[];
   saved?: unknown;
 }
 
