@@ -95,7 +95,7 @@ const bceWithLogitsOp: Op<{ reduction: Reduction }> = {
       const logSigmoid = Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v)));
       l[i] = (1 - y._data[i]) * v - logSigmoid;
     }
-    if (a.reduction === "none") return { data: l, shape: x.shape.slice() };
+    if (a.reduction === "none") return { data: l, shape: x.shape };
     const r = reduceRows(l, a.reduction);
     return { data: r.data, shape: [] };
   },
@@ -131,7 +131,7 @@ const mseLossOp: Op<{ reduction: Reduction }> = {
       const d = x._data[i] - t._data[i];
       l[i] = d * d;
     }
-    if (a.reduction === "none") return { data: l, shape: x.shape.slice() };
+    if (a.reduction === "none") return { data: l, shape: x.shape };
     return { data: reduceRows(l, a.reduction).data, shape: [] };
   },
   backward(g, ctx, needs) {

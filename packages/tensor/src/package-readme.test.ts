@@ -15,7 +15,7 @@ it("the README example runs and lowers the loss", () => {
     noGrad(() => {
       for (const p of [w, b]) {
         const [d, g] = [p.data, p.grad!.data]; // take each array once, outside the loop
-      for (let i = 0; i < d.length; i++) d[i] -= 0.5 * g[i];
+        for (let i = 0; i < d.length; i++) d[i] -= 0.5 * g[i];
         p.grad = null;
       }
     });

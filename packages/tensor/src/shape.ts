@@ -49,6 +49,31 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
+/**
+ * Product of `shape[from..to)` (1 for an empty range). Tensor shapes are frozen arrays, whose
+ * `slice`/`filter`/`concat` take V8's slow path (≈ 0.4 µs): the ops use these loops instead.
+ */
+export function sizeOfRange(shape: Shape, from: number, to = shape.length): number {
+  let n = 1;
+  for (let i = from < 0 ? from + shape.length : from; i < (to < 0 ? to + shape.length : to); i++)
+    n *= shape[i];
+  return n;
+}
+
+/** A mutable copy of `shape` (a loop: fast also for frozen arrays). */
+export function copyShape(shape: Shape): number[] {
+  const out = new Array<number>(shape.length);
+  for (let i = 0; i < shape.length; i++) out[i] = shape[i];
+  return out;
+}
+
+/** `shape` without the dims for which `drop(i)` holds (a loop, see {@link sizeOfRange}). */
+export function dropDims(shape: Shape, drop: (i: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) if (!drop(i)) out.push(shape[i]);
+  return out;
+}
+
 /** Row-major strides of a contiguous tensor of this shape. */
 export function contiguousStrides(shape: Shape): number[] {
   const s = new Array<number>(shape.length);
@@ -88,7 +113,7 @@ export function checkShape(op: string, shape: unknown): number[] {
     }
   }
   checkedSizeOf(op, shape);
-  return shape.slice();
+  return copyShape(shape);
 }
 
 /**

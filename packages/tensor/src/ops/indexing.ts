@@ -2,7 +2,16 @@ import { checkTensor, describeValue } from "../check.js";
 import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
 import type { NestedArray } from "../nested.js";
-import { checkedSizeOf, fmtShape, normalizeDim, normalizeNewDim, sameShape, sizeOf } from "../shape.js";
+import {
+  checkedSizeOf,
+  copyShape,
+  fmtShape,
+  normalizeDim,
+  normalizeNewDim,
+  sameShape,
+  sizeOf,
+  sizeOfRange,
+} from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Op, OpTable } from "./op.js";
 
@@ -23,11 +32,11 @@ export function toIndices(
   let shape: number[];
   if (idx instanceof Tensor) {
     values = idx._data;
-    shape = idx.shape.slice();
+    shape = copyShape(idx.shape);
   } else if (Array.isArray(idx) && idx.some((v) => Array.isArray(v))) {
     const t = Tensor.from(idx as never, { dtype: "float64" });
     values = t._data;
-    shape = t.shape.slice();
+    shape = copyShape(t.shape);
   } else if (
     idx !== null &&
     typeof idx === "object" &&
@@ -77,9 +86,9 @@ const indexSelectOp: Op<{ dim: number; index: Int32Array }> = {
   backwardReads: [],
   forward(inputs, a) {
     const x = inputs[0];
-    const outer = sizeOf(x.shape.slice(0, a.dim));
+    const outer = sizeOfRange(x.shape, 0, a.dim);
     const r = x.shape[a.dim];
-    const inner = sizeOf(x.shape.slice(a.dim + 1));
+    const inner = sizeOfRange(x.shape, a.dim + 1);
     const k = a.index.length;
     const out = allocate(x.dtype, outer * k * inner);
     for (let o = 0; o < outer; o++) {
@@ -88,16 +97,16 @@ const indexSelectOp: Op<{ dim: number; index: Int32Array }> = {
         out.set(x._data.subarray(src, src + inner), (o * k + j) * inner);
       }
     }
-    const shape = x.shape.slice();
+    const shape = copyShape(x.shape);
     shape[a.dim] = k;
     return { data: out, shape };
   },
   backward(g, ctx) {
     const x = ctx.inputs[0];
     const { dim, index } = ctx.attrs;
-    const outer = sizeOf(x.shape.slice(0, dim));
+    const outer = sizeOfRange(x.shape, 0, dim);
     const r = x.shape[dim];
-    const inner = sizeOf(x.shape.slice(dim + 1));
+    const inner = sizeOfRange(x.shape, dim + 1);
     const k = index.length;
     const gx = allocate(g instanceof Float64Array ? "float64" : "float32", x.size);
     for (let o = 0; o < outer; o++) {
@@ -124,7 +133,7 @@ const gatherOp: Op<{ dim: number; index: Int32Array; indexShape: number[] }> = {
     const map = gatherMap(x.shape, a.indexShape, a.dim, a.index);
     const out = allocate(x.dtype, map.length);
     for (let i = 0; i < map.length; i++) out[i] = x._data[map[i]];
-    return { data: out, shape: a.indexShape.slice(), saved: map };
+    return { data: out, shape: a.indexShape, saved: map };
   },
   backward(g, ctx) {
     const x = ctx.inputs[0];
@@ -179,10 +188,10 @@ const concatOp: Op<{ dim: number }> = {
       dtype = promote(dtype, t.dtype);
       total += t.shape[d];
     }
-    const shape = first.shape.slice();
+    const shape = copyShape(first.shape);
     shape[d] = total;
-    const outer = sizeOf(shape.slice(0, d));
-    const inner = sizeOf(shape.slice(d + 1));
+    const outer = sizeOfRange(shape, 0, d);
+    const inner = sizeOfRange(shape, d + 1);
     const out = allocate(dtype, sizeOf(shape));
     let offset = 0;
     for (const t of inputs) {
@@ -197,8 +206,8 @@ const concatOp: Op<{ dim: number }> = {
     const d = ctx.attrs.dim;
     const shape = ctx.outShape;
     const total = shape[d];
-    const outer = sizeOf(shape.slice(0, d));
-    const inner = sizeOf(shape.slice(d + 1));
+    const outer = sizeOfRange(shape, 0, d);
+    const inner = sizeOfRange(shape, d + 1);
     const res: (FloatArray | null)[] = [];
     let offset = 0;
     for (let k = 0; k < ctx.inputs.length; k++) {
@@ -282,7 +291,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
       );
     }
   }
-  const shape = first.shape.slice();
+  const shape = copyShape(first.shape);
   shape[d] = 0;
   for (const t of tensors) shape[d] += t.shape[d];
   checkedSizeOf("concat", shape);

@@ -8,9 +8,11 @@ import {
   broadcastStrides,
   checkedSizeOf,
   checkNumel,
+  copyShape,
   fmtShape,
   MAX_ELEMENTS,
   sizeOf,
+  sizeOfRange,
 } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Ctx, Forward, Op, OpTable } from "./op.js";
@@ -183,7 +185,7 @@ const linearOp: Op<null> = {
       );
     }
     const inF = w.shape[1];
-    const rows = sizeOf(x.shape.slice(0, -1));
+    const rows = sizeOfRange(x.shape, 0, x.ndim - 1);
     if (rows * outF > MAX_ELEMENTS)
       checkNumel("linear", rows * outF, `the output [..., ${outF}] for input ${fmtShape(x.shape)}`);
     let dtype = promote(x.dtype, w.dtype);
@@ -193,13 +195,15 @@ const linearOp: Op<null> = {
       for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) out[r * outF + j] = bias._data[j];
     }
     backend.matmul(x._data, 0, w._data, 0, out, 0, rows, inF, outF, false, true, bias !== undefined);
-    return { data: out, shape: [...x.shape.slice(0, -1), outF] };
+    const shape = copyShape(x.shape);
+    shape[shape.length - 1] = outF;
+    return { data: out, shape };
   },
   backward(g, ctx, needs) {
     const [x, w] = ctx.inputs;
     const outF = w.shape[0];
     const inF = w.shape[1];
-    const rows = sizeOf(x.shape.slice(0, -1));
+    const rows = sizeOfRange(x.shape, 0, x.ndim - 1);
     const dt = g instanceof Float64Array ? "float64" : "float32";
     let gx: FloatArray | null = null;
     let gw: FloatArray | null = null;

@@ -4,19 +4,28 @@ import { checkBoolean, checkTensor, describeValue } from "../check.js";
 import { allocate, type DType, type FloatArray } from "../dtype.js";
 import { apply } from "../engine.js";
 import { rethrowNamed } from "../memory.js";
-import { broadcastStrides, fmtShape, normalizeDim, normalizeDims, sizeOf } from "../shape.js";
+import {
+  broadcastStrides,
+  copyShape,
+  dropDims,
+  fmtShape,
+  normalizeDim,
+  normalizeDims,
+  sizeOf,
+  sizeOfRange,
+} from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Ctx, Forward, Op, OpTable, ReduceAttrs } from "./op.js";
 
 /** Input shape with reduced dims set to 1 (the keepdim shape). */
 function keptShape(shape: readonly number[], dims: readonly number[]): number[] {
-  const s = shape.slice();
+  const s = copyShape(shape);
   for (const d of dims) s[d] = 1;
   return s;
 }
 
 function outShapeOf(shape: readonly number[], a: ReduceAttrs): number[] {
-  return a.keepdim ? keptShape(shape, a.dims) : shape.filter((_, i) => !a.dims.includes(i));
+  return a.keepdim ? keptShape(shape, a.dims) : dropDims(shape, (i) => a.dims.includes(i));
 }
 
 /**
@@ -31,7 +40,7 @@ function reduceDims(
   dtype: DType,
 ) {
   let data = x;
-  const cur = shape.slice();
+  const cur = copyShape(shape);
   if (dims.length === shape.length) {
     // All dims (or a 0-d tensor): one pass over the flat array.
     const out = allocate(dtype, 1);
@@ -40,8 +49,8 @@ function reduceDims(
   }
   for (let t = dims.length - 1; t >= 0; t--) {
     const d = dims[t];
-    const outer = sizeOf(cur.slice(0, d));
-    const inner = sizeOf(cur.slice(d + 1));
+    const outer = sizeOfRange(cur, 0, d);
+    const inner = sizeOfRange(cur, d + 1);
     const out = allocate(dtype, outer * inner);
     backend.reduce(code, data, out, outer, cur[d], inner);
     data = out;
@@ -134,8 +143,8 @@ function extremumDim(name: string, code: ReduceCode): Op<ReduceAttrs> {
       const d = a.dims[0];
       const r = x.shape[d];
       if (r === 0) throw new RangeError(`${name}: cannot reduce over dim ${d} of size 0`);
-      const outer = sizeOf(x.shape.slice(0, d));
-      const inner = sizeOf(x.shape.slice(d + 1));
+      const outer = sizeOfRange(x.shape, 0, d);
+      const inner = sizeOfRange(x.shape, d + 1);
       const out = allocate(x.dtype, outer * inner);
       const idx = new Int32Array(outer * inner);
       backend.reduceArg(code, x._data, out, idx, outer, r, inner);
@@ -146,7 +155,7 @@ function extremumDim(name: string, code: ReduceCode): Op<ReduceAttrs> {
       const d = ctx.attrs.dims[0];
       const idx = ctx.saved as Int32Array;
       const r = x.shape[d];
-      const inner = sizeOf(x.shape.slice(d + 1));
+      const inner = sizeOfRange(x.shape, d + 1);
       const gx = allocate(g instanceof Float64Array ? "float64" : "float32", x.size);
       for (let t = 0; t < idx.length; t++) {
         const o = Math.floor(t / inner);
@@ -264,13 +273,13 @@ function argExtremum(
   let outer = 1;
   let r = x.size;
   let inner = 1;
-  let shape: number[] = keepdim ? x.shape.map(() => 1) : [];
+  let shape: number[] = keepdim ? new Array<number>(x.ndim).fill(1) : [];
   if (dim !== undefined) {
     const d = normalizeDim(name, dim, x.ndim);
     if (x.ndim > 0) {
-      outer = sizeOf(x.shape.slice(0, d));
+      outer = sizeOfRange(x.shape, 0, d);
       r = x.shape[d];
-      inner = sizeOf(x.shape.slice(d + 1));
+      inner = sizeOfRange(x.shape, d + 1);
       shape = outShapeOf(x.shape, { dims: [d], keepdim });
     }
   }

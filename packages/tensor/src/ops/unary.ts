@@ -17,7 +17,7 @@ function unaryOp(name: string, code: UnaryCode): Op<UnaryAttrs> {
       const x = inputs[0];
       const out = allocate(x.dtype, x.size);
       backend.unary(code, x.data, out, x.size, a.p0, a.p1);
-      return { data: out, shape: x.shape.slice() };
+      return { data: out, shape: x.shape };
     },
     backward(g, ctx: Ctx<UnaryAttrs>) {
       const x = ctx.inputs[0];
