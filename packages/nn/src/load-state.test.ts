@@ -436,3 +436,18 @@ describe("the tensors handed back by stateDict() load into another model of the 
     expect(Array.from(b.forward(x).data)).toEqual(Array.from(a.forward(x).data));
   });
 });
+
+describe("loading weights between forward and backward", () => {
+  it("is caught by backward, like any other write into a value the graph saved", () => {
+    const m = new Linear(2, 1, { generator: new Generator(3) });
+    const y = m.forward(tensor([[1, 2]])).sum();
+    m.loadStateDict(plain(new Linear(2, 1, { generator: new Generator(4) })));
+    expect(() => y.backward()).toThrow(
+      /input 1 of 'linear' \(a leaf float32 tensor of shape \[1, 2\]\) is at version/,
+    );
+    m.forward(tensor([[1, 2]]))
+      .sum()
+      .backward(); // a new forward pass is fine
+    expect(Array.from(m.weight.grad!.data)).toEqual([1, 2]);
+  });
+});

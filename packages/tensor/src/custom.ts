@@ -117,7 +117,7 @@ function checkForward(name: string, f: unknown): Forward {
       `${name}: forward returned ${r.data.length} values for shape ${fmtShape(s)} (${sizeOf(s)} elements)`,
     );
   }
-  return { data: r.data, shape: s.slice(), saved: r.saved };
+  return { data: r.data, shape: Object.freeze(s.slice()), saved: r.saved };
 }
 
 function checkGrads(name: string, res: unknown, ctx: Ctx<unknown>, needs: readonly boolean[]): Grads {

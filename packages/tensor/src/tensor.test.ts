@@ -281,6 +281,12 @@ describe("shapes are copied and frozen", () => {
     expect(t.shape).toEqual([2, 3]);
     expect(Object.isFrozen(t.shape)).toBe(true);
     expect(() => (t.shape as number[]).push(1)).toThrow(TypeError);
+    expect(() => {
+      (t.shape as number[])[0] = 7;
+    }).toThrow(TypeError);
+    expect(() => {
+      (t as unknown as { shape: number[] }).shape = [6];
+    }).toThrow(TypeError);
     expect(t.shape).toEqual([2, 3]);
   });
   it("every shape the API hands out is frozen, including op results, views, grads and tensor() options", () => {

@@ -61,8 +61,6 @@ const CONSTRUCTOR_OPTIONS = ["requiresGrad"];
 export class Tensor {
   /** @internal The storage; reading this field does not count as a hand-out (library code only). */
   readonly _data: FloatArray;
-  /** Size of each dim, outermost first; `[]` for a 0-d tensor. A frozen copy. */
-  readonly shape: readonly number[];
   /** @internal The op that produced this tensor (null for leaves and constants). */
   _node: Node | null = null;
   /** @internal Visit mark of the current backward sweep. */
@@ -73,6 +71,7 @@ export class Tensor {
   _accOwned = false;
   /** @internal The version state of the storage, once looked up. */
   _ver: Version | null = null;
+  readonly #shape: readonly number[];
   #grad: Tensor | null = null;
   #requiresGrad = false;
 
@@ -105,7 +104,7 @@ export class Tensor {
     }
     this._data = data;
     // A frozen array cannot change under us: keep it (shapes of other tensors); copy anything else.
-    this.shape = Object.isFrozen(s) ? s : Object.freeze(s.slice());
+    this.#shape = Object.isFrozen(s) ? s : Object.freeze(s.slice());
     if (opts.requiresGrad !== undefined && checkBoolean("Tensor", "requiresGrad", opts.requiresGrad)) {
       this.requiresGrad = true;
     }
@@ -152,6 +151,11 @@ export class Tensor {
   _version(): Version {
     if (this._ver === null) this._ver = new Version();
     return this._ver;
+  }
+
+  /** Size of each dim, outermost first; `[]` for a 0-d tensor. A frozen array (read-only property). */
+  get shape(): readonly number[] {
+    return this.#shape;
   }
 
   get dtype(): DType {
@@ -212,7 +216,7 @@ export class Tensor {
     if (!sameShape(g.shape, this.shape)) {
       throw new RangeError(`grad: ${what} must have shape ${fmtShape(this.shape)}, got ${fmtShape(g.shape)}`);
     }
-    if (g._data === this._data) {
+    if (overlaps(g._data, this._data)) {
       throw new TypeError(
         `grad: ${what} cannot share the tensor's own storage (backward would overwrite its values)`,
       );
@@ -484,4 +488,10 @@ export class Tensor {
   gather(dim: number, indices: Indices): Tensor {
     return gather(this, dim, indices);
   }
+}
+
+/** Whether two storage arrays share any bytes (the same array, or views of one buffer). */
+function overlaps(a: FloatArray, b: FloatArray): boolean {
+  if (a.buffer !== b.buffer) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
