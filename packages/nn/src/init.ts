@@ -6,6 +6,7 @@
  * gives bit-identical weights. Values are computed in float64 and rounded once when the tensor is
  * float32. No autograd graph is recorded: the fill writes the storage directly.
  */
+import { checkGenerator, checkOptions } from "./options.js";
 import { defaultRandom, type RandomSource } from "./random.js";
 
 /** What the init functions fill: a tensor, or anything with a shape and float storage. */
@@ -109,8 +110,10 @@ function checkNumber(op: string, name: string, v: number): void {
 /** Fill with U(a, b): `a + (b − a)·u`, u ~ U[0, 1). Requires a ≤ b. */
 export function uniform<T extends InitTarget>(
   tensor: T,
-  { a = 0, b = 1, generator }: { a?: number; b?: number } & GeneratorOption = {},
+  options: { a?: number; b?: number } & GeneratorOption = {},
 ): T {
+  const { a = 0, b = 1 } = checkOptions("uniform", options, ["a", "b", "generator"]);
+  const generator = checkGenerator("uniform", options.generator);
   checkTarget("uniform", tensor);
   checkNumber("uniform", "a", a);
   checkNumber("uniform", "b", b);
@@ -125,8 +128,10 @@ export function uniform<T extends InitTarget>(
 /** Fill with N(mean, std²): `mean + std·z`, z ~ N(0, 1). Requires std ≥ 0. */
 export function normal<T extends InitTarget>(
   tensor: T,
-  { mean = 0, std = 1, generator }: { mean?: number; std?: number } & GeneratorOption = {},
+  options: { mean?: number; std?: number } & GeneratorOption = {},
 ): T {
+  const { mean = 0, std = 1 } = checkOptions("normal", options, ["mean", "std", "generator"]);
+  const generator = checkGenerator("normal", options.generator);
   checkTarget("normal", tensor);
   checkNumber("normal", "mean", mean);
   checkNumber("normal", "std", std);
@@ -161,8 +166,10 @@ export function ones<T extends InitTarget>(tensor: T): T {
  */
 export function xavierUniform<T extends InitTarget>(
   tensor: T,
-  { gain = 1, generator }: { gain?: number } & GeneratorOption = {},
+  options: { gain?: number } & GeneratorOption = {},
 ): T {
+  const { gain = 1 } = checkOptions("xavierUniform", options, ["gain", "generator"]);
+  const generator = checkGenerator("xavierUniform", options.generator);
   checkTarget("xavierUniform", tensor);
   checkNumber("xavierUniform", "gain", gain);
   const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
@@ -174,8 +181,10 @@ export function xavierUniform<T extends InitTarget>(
 /** Glorot/Xavier normal: N(0, std²) with std = gain · √(2 / (fanIn + fanOut)). */
 export function xavierNormal<T extends InitTarget>(
   tensor: T,
-  { gain = 1, generator }: { gain?: number } & GeneratorOption = {},
+  options: { gain?: number } & GeneratorOption = {},
 ): T {
+  const { gain = 1 } = checkOptions("xavierNormal", options, ["gain", "generator"]);
+  const generator = checkGenerator("xavierNormal", options.generator);
   checkTarget("xavierNormal", tensor);
   checkNumber("xavierNormal", "gain", gain);
   const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
@@ -193,6 +202,8 @@ export interface KaimingOptions extends GeneratorOption {
   /** Default `"leaky_relu"`, as in PyTorch. */
   nonlinearity?: Nonlinearity;
 }
+
+const KAIMING_OPTIONS = ["a", "mode", "nonlinearity", "generator"];
 
 function kaimingStd(
   op: string,
@@ -217,10 +228,13 @@ function kaimingStd(
  * A tensor with no elements is left as is (PyTorch warns and does nothing).
  * `nn.Linear` uses a = √5, which gives bound = 1/√fanIn.
  */
-export function kaimingUniform<T extends InitTarget>(
-  tensor: T,
-  { a = 0, mode = "fanIn", nonlinearity = "leaky_relu", generator }: KaimingOptions = {},
-): T {
+export function kaimingUniform<T extends InitTarget>(tensor: T, options: KaimingOptions = {}): T {
+  const {
+    a = 0,
+    mode = "fanIn",
+    nonlinearity = "leaky_relu",
+  } = checkOptions("kaimingUniform", options, KAIMING_OPTIONS);
+  const generator = checkGenerator("kaimingUniform", options.generator);
   checkTarget("kaimingUniform", tensor);
   if (tensor.data.length === 0) return tensor;
   const bound = Math.sqrt(3) * kaimingStd("kaimingUniform", tensor, a, mode, nonlinearity);
@@ -228,10 +242,13 @@ export function kaimingUniform<T extends InitTarget>(
 }
 
 /** He/Kaiming normal: N(0, std²) with std = gain / √fan. Empty tensors are left as is. */
-export function kaimingNormal<T extends InitTarget>(
-  tensor: T,
-  { a = 0, mode = "fanIn", nonlinearity = "leaky_relu", generator }: KaimingOptions = {},
-): T {
+export function kaimingNormal<T extends InitTarget>(tensor: T, options: KaimingOptions = {}): T {
+  const {
+    a = 0,
+    mode = "fanIn",
+    nonlinearity = "leaky_relu",
+  } = checkOptions("kaimingNormal", options, KAIMING_OPTIONS);
+  const generator = checkGenerator("kaimingNormal", options.generator);
   checkTarget("kaimingNormal", tensor);
   if (tensor.data.length === 0) return tensor;
   const std = kaimingStd("kaimingNormal", tensor, a, mode, nonlinearity);

@@ -8,15 +8,13 @@
  * here therefore loads into the same architecture in PyTorch and back.
  */
 import { noGrad, Tensor } from "@descent/tensor";
+import { stageStateDict, type TensorLike } from "./load-state.js";
+import { checkBoolean, checkOptions } from "./options.js";
 
 /** A module's state: parameter name → tensor. */
 export type StateDict = Record<string, Tensor>;
 
-/** What `loadStateDict` accepts per key: a tensor, or any `{ shape, data }` (e.g. from `decodeSafetensors`). */
-export interface TensorLike {
-  readonly shape: readonly number[];
-  readonly data: ArrayLike<number>;
-}
+export type { TensorLike };
 
 export interface LoadStateDictOptions {
   /**
@@ -24,6 +22,11 @@ export interface LoadStateDictOptions {
    * When false they are reported in the result and skipped. Shape mismatches are always errors.
    */
   strict?: boolean;
+  /**
+   * Load NaN and ±Infinity values (default false: a non-finite weight makes every output NaN, so
+   * it is taken for a corrupt or diverged checkpoint and rejected).
+   */
+  allowNonFinite?: boolean;
 }
 
 /** Keys that did not match (only non-empty with `strict: false`). */
@@ -138,7 +141,9 @@ export abstract class Module {
   }
 
   /** Clears every parameter's gradient: `grad = null` (PyTorch's default `set_to_none=True`) or zero-filled. */
-  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const { setToNone = true } = checkOptions("zeroGrad", options, ["setToNone"]);
+    checkBoolean("zeroGrad", "setToNone", setToNone);
     for (const p of this.parameters()) {
       if (setToNone) p.grad = null;
       else p.grad?.data.fill(0);
@@ -151,7 +156,9 @@ export abstract class Module {
    * With `keepVars` (PyTorch's `keep_vars=True`) the entries are the live parameter tensors
    * themselves, for a caller that only reads them right away (e.g. to serialise) and wants no copy.
    */
-  stateDict({ keepVars = false }: { keepVars?: boolean } = {}): StateDict {
+  stateDict(options: { keepVars?: boolean } = {}): StateDict {
+    const { keepVars = false } = checkOptions("stateDict", options, ["keepVars"]);
+    checkBoolean("stateDict", "keepVars", keepVars);
     const out = Object.create(null) as StateDict;
     for (const [key, t] of this.#stateEntries()) {
       out[key] = keepVars ? t : new Tensor(t.data.slice(), t.shape.slice());
@@ -161,45 +168,33 @@ export abstract class Module {
 
   /**
    * Copies a state dict into the parameters (converting float32 ↔ float64 as needed), like
-   * PyTorch's `load_state_dict`. Everything is validated before anything is written, so a failed
-   * load leaves the module unchanged. Errors list every missing key, unexpected key and shape
-   * mismatch at once.
+   * PyTorch's `load_state_dict`, ALL OR NOTHING: the whole input is validated first — names
+   * (unknown names get the closest missing one suggested, e.g. a snake_case spelling), shapes,
+   * dtypes (float data only), every element (numbers; NaN/±Infinity rejected unless
+   * `allowNonFinite`; a float64 value too large for a float32 parameter), and the names of a
+   * shared parameter agreeing — and copied into staging arrays; only then is anything written.
+   * A failed load throws one error listing every problem and leaves every parameter unchanged.
    */
   loadStateDict(
     stateDict: Readonly<Record<string, TensorLike>>,
-    { strict = true }: LoadStateDictOptions = {},
+    options: LoadStateDictOptions = {},
   ): LoadStateDictResult {
-    if (stateDict === null || typeof stateDict !== "object") {
-      throw new TypeError("loadStateDict: expected an object mapping parameter names to tensors");
-    }
-    const own = new Map(this.#stateEntries());
-    const given = Object.keys(stateDict);
-    const missingKeys = [...own.keys()].filter((k) => !Object.hasOwn(stateDict, k));
-    const unexpectedKeys = given.filter((k) => !own.has(k));
-    const problems: string[] = [];
-    for (const [key, param] of own) {
-      if (!Object.hasOwn(stateDict, key)) continue;
-      const v = stateDict[key];
-      const problem = checkValue(v, param);
-      if (problem) problems.push(`${key}: ${problem}`);
-    }
-    if (strict && missingKeys.length > 0) {
-      problems.push(`missing key(s) in state dict: ${missingKeys.map((k) => `"${k}"`).join(", ")}`);
-    }
-    if (strict && unexpectedKeys.length > 0) {
-      problems.push(`unexpected key(s) in state dict: ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}`);
-    }
-    if (problems.length > 0) {
+    const { strict = true, allowNonFinite = false } = checkOptions("loadStateDict", options, [
+      "strict",
+      "allowNonFinite",
+    ]);
+    checkBoolean("loadStateDict", "strict", strict);
+    checkBoolean("loadStateDict", "allowNonFinite", allowNonFinite);
+    const staged = stageStateDict(this.#stateEntries(), stateDict, strict, allowNonFinite);
+    if (staged.problems.length > 0) {
       throw new Error(
-        `loadStateDict: error(s) loading state dict into ${this.constructor.name}:\n  ${problems.join("\n  ")}`,
+        `loadStateDict: error(s) loading state dict into ${this.constructor.name}:\n  ${staged.problems.join("\n  ")}`,
       );
     }
     noGrad(() => {
-      for (const [key, param] of own) {
-        if (Object.hasOwn(stateDict, key)) param.data.set(stateDict[key].data);
-      }
+      for (const [param, values] of staged.writes) param.data.set(values);
     });
-    return { missingKeys, unexpectedKeys };
+    return { missingKeys: staged.missingKeys, unexpectedKeys: staged.unexpectedKeys };
   }
 
   /**
@@ -232,29 +227,4 @@ export abstract class Module {
     const lines = children.map(([name, m]) => `  (${name}): ${m.toString().replaceAll("\n", "\n  ")}`);
     return `${head}\n${lines.join("\n")}\n)`;
   }
-}
-
-function checkValue(v: TensorLike, param: Tensor): string | null {
-  if (v === null || typeof v !== "object" || !Array.isArray(v.shape)) {
-    return "value is not a tensor ({ shape, data })";
-  }
-  const shape = [...v.shape];
-  const same = shape.length === param.shape.length && shape.every((d, i) => d === param.shape[i]);
-  if (!same) {
-    return `shape [${shape.join(", ")}] in the state dict does not match [${param.shape.join(", ")}] in the model`;
-  }
-  const data = v.data as unknown;
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array)
-    return "integer (64-bit) data cannot load into a float parameter";
-  if (data === null || typeof data !== "object" || typeof (data as ArrayLike<number>).length !== "number") {
-    return "data is not an array";
-  }
-  const values = data as ArrayLike<unknown>;
-  if (values.length !== param.size) return `data has ${values.length} elements, shape needs ${param.size}`;
-  if (!(values instanceof Float32Array || values instanceof Float64Array)) {
-    for (let i = 0; i < values.length; i++) {
-      if (typeof values[i] !== "number") return `data element ${i} is not a number`;
-    }
-  }
-  return null;
 }

@@ -70,3 +70,35 @@ describe.each(["float64", "float32"] as const)("@descent/optim on @descent/tenso
     expect(mseLoss(w, b, dtype).item()).toBeLessThan(initial / 2);
   });
 });
+
+describe("optimizer steps and the stale-value check of backward", () => {
+  const STALE =
+    /^backward: one of the tensors needed for gradient computation has been modified since the forward pass: input \d of '(linear|mul)'/;
+  for (const [name, make] of OPTIMIZERS) {
+    it(`${name}: step() before backward() is an error; after it, training runs`, () => {
+      const w = tensor([[0.5, -0.25, 1]], { dtype: "float64", requiresGrad: true });
+      const x = tensor(X, { dtype: "float64" });
+      const opt = make([w]);
+      const loss = () => x.linear(w).pow(2).mean();
+      // A first step so that every parameter has a gradient and optimizer state.
+      loss().backward();
+      opt.step();
+      opt.zeroGrad();
+      const early = loss();
+      w.grad = tensor([[1, 1, 1]], { dtype: "float64" });
+      opt.step(); // too early: the graph of `early` saved w
+      expect(() => early.backward()).toThrow(STALE);
+      for (let s = 0; s < 5; s++) {
+        opt.zeroGrad();
+        loss().backward();
+        opt.step();
+      }
+      // retainGraph + step + second backward: an error, as in PyTorch.
+      opt.zeroGrad();
+      const kept = loss();
+      kept.backward(undefined, { retainGraph: true });
+      opt.step();
+      expect(() => kept.backward()).toThrow(STALE);
+    });
+  }
+});

@@ -6,6 +6,7 @@
  * works in Python for the same architecture, and files written by PyTorch load here.
  */
 import type { LoadStateDictOptions, LoadStateDictResult, Module, TensorLike } from "./module.js";
+import { checkOptions } from "./options.js";
 import {
   decodeSafetensors,
   encodeSafetensors,
@@ -19,7 +20,8 @@ export interface SaveSafetensorsOptions {
 }
 
 /** The module's parameters as safetensors bytes. */
-export function saveSafetensors(module: Module, { metadata = {} }: SaveSafetensorsOptions = {}): Uint8Array {
+export function saveSafetensors(module: Module, options: SaveSafetensorsOptions = {}): Uint8Array {
+  const { metadata = {} } = checkOptions("saveSafetensors", options, ["metadata"]);
   const tensors: Record<string, SafetensorsTensor> = Object.create(null);
   // encodeSafetensors copies the bytes into the file, so the live tensors are read without a snapshot.
   const state = module.stateDict({ keepVars: true });
@@ -40,6 +42,7 @@ export function loadSafetensors(
   bytes: Uint8Array,
   options: LoadStateDictOptions = {},
 ): LoadStateDictResult & { metadata: Record<string, string> | undefined } {
+  checkOptions("loadSafetensors", options, ["strict", "allowNonFinite"]);
   const { tensors, metadata } = decodeSafetensors(bytes);
   const state: Record<string, TensorLike> = Object.create(null);
   for (const name of Object.keys(tensors)) {

@@ -508,26 +508,203 @@ describe("sweep: every argument of every public function replaced by a bad value
       () => [(a: T.Tensor) => a.sum(), [T.tensor([1], { dtype: "float64", requiresGrad: true })], {}],
     ],
   ];
-  const bad: unknown[] = [undefined, null, 2, Number.NaN, "a", true, {}, [], [[1]], () => 1];
+  const bad: [string, unknown][] = [
+    ["undefined", undefined],
+    ["null", null],
+    ["2", 2],
+    ["NaN", Number.NaN],
+    ['"a"', "a"],
+    ["true", true],
+    ["{}", {}],
+    ["[]", []],
+    ["[[1]]", [[1]]],
+    ["a function", () => 1],
+  ];
+  // The replacements that are valid calls, each for a documented reason; every other replacement
+  // must throw. The list is exact: an entry that throws fails too.
+  const valid = new Set<string>([
+    // Numbers stand for 0-d tensors in binary ops and where.
+    ..."add sub mul div maximum minimum eq ne lt le gt ge"
+      .split(" ")
+      .flatMap((f) => [`${f} 0 2`, `${f} 0 NaN`, `${f} 1 2`, `${f} 1 NaN`]),
+    ...["where 0 2", "where 0 NaN", "where 1 2", "where 1 NaN", "where 2 2", "where 2 NaN"],
+    // Omitted (undefined) optional arguments take their defaults; options may be {} or omitted.
+    ..."argmax argmin max min sum mean logsumexp"
+      .split(" ")
+      .flatMap((f) => [`${f} 1 undefined`, `${f} 2 undefined`]),
+    ..."clamp 1 undefined,clamp 2 undefined,concat 1 undefined,flatten 1 undefined,flatten 2 undefined".split(
+      ",",
+    ),
+    ..."gelu 1 undefined,gradcheck 2 undefined,leakyRelu 1 undefined,linear 2 undefined,squeeze 1 undefined".split(
+      ",",
+    ),
+    ..."stack 1 undefined,transpose 1 undefined,transpose 2 undefined,eye 1 undefined,arange 1 undefined".split(
+      ",",
+    ),
+    ..."arange 2 undefined".split(","),
+    ..."crossEntropy binaryCrossEntropyWithLogits mseLoss gradcheck"
+      .split(" ")
+      .flatMap((f) => [`${f} 2 undefined`, `${f} 2 {}`]),
+    ..."tensor zeros ones zerosLike onesLike rand randn randperm"
+      .split(" ")
+      .flatMap((f) => [`${f} 1 undefined`, `${f} 1 {}`]),
+    ...["full 2 undefined", "full 2 {}", "eye 2 undefined", "eye 2 {}", "arange 3 undefined", "arange 3 {}"],
+    ...["randint 3 undefined", "randint 3 {}", "gelu 1 {}"],
+    // keepdim = true, and dim lists: [] means all dims (PyTorch's dim=[]).
+    ..."argmax argmin max min sum mean logsumexp".split(" ").map((f) => `${f} 2 true`),
+    ...["sum 1 []", "mean 1 []", "logsumexp 1 []"],
+    // Another valid number: a dim, size, bound, slope, exponent, fill value or class index.
+    ..."arange 0 2,arange 1 2,arange 2 2,eye 0 2,eye 1 2,full 1 2,leakyRelu 1 2,pow 1 2,clamp 1 2".split(","),
+    ..."clamp 2 2,randint 0 2,randint 1 2,randperm 0 2,unsqueeze 1 2,stack 1 2,crossEntropy 1 2,tensor 0 2".split(
+      ",",
+    ),
+    // NaN where values may be NaN: tensor() and full() values (masks), and pow's exponent (IEEE).
+    ...["tensor 0 NaN", "full 1 NaN", "pow 1 NaN"],
+    // null for "none": clamp bounds, no bias.
+    ...["clamp 1 null", "clamp 2 null", "linear 2 null"],
+    // Empty or nested lists that are valid: 0-d shapes, no indices, nested values, a gather index.
+    ..."full 0 [],ones 0 [],zeros 0 [],rand 0 [],randn 0 [],randint 2 [],tensor 0 [],tensor 0 [[1]]".split(
+      ",",
+    ),
+    ...["indexSelect 2 []", "rows 1 []", "gather 2 [[1]]"],
+  ]);
+  const seen = new Set<string>();
   for (const [name, f, args] of fns) {
-    it(`${name}: errors name the op, never an engine internal`, () => {
+    it(`${name}: errors name the op, never an engine internal; nothing invalid passes`, () => {
       expect(() => f(...(args() as never[])), `${name} with valid arguments`).not.toThrow();
       const n = args().length;
       for (let i = 0; i < n; i++) {
-        for (const b of bad) {
+        for (const [label, b] of bad) {
+          const key = `${name} ${i} ${label}`;
           const a = args();
           a[i] = b;
+          let error: unknown = null;
           try {
             f(...(a as never[]));
           } catch (e) {
-            const msg = (e as Error).message;
-            const where = `${name} with argument ${i} = ${String(b)}: ${msg}`;
-            expect(msg, where).not.toMatch(LEAKS);
-            expect(e instanceof TypeError || e instanceof RangeError, where).toBe(true);
-            expect(msg.startsWith(`${name}:`) || msg.startsWith("tensor:"), where).toBe(true);
+            error = e;
           }
+          seen.add(key);
+          if (valid.has(key)) {
+            expect(error, `${key} is a valid call`).toBeNull();
+            continue;
+          }
+          expect(error, `${key} must throw`).not.toBeNull();
+          const msg = (error as Error).message;
+          const where = `${key}: ${msg}`;
+          expect(msg, where).not.toMatch(LEAKS);
+          expect(error instanceof TypeError || error instanceof RangeError, where).toBe(true);
+          expect(msg.startsWith(`${name}:`) || msg.startsWith("tensor:"), where).toBe(true);
         }
       }
     });
   }
+  it("every valid entry names a real call (no stale entries)", () => {
+    for (const key of valid) expect(seen.has(key), key).toBe(true);
+  });
+});
+
+describe("unknown or misspelled options are rejected with the closest known name", () => {
+  const v = () => T.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  // [call, options-taking function given `opts`, its option names]
+  const fns: [string, (opts: object) => unknown, string[]][] = [
+    ["backward", (o) => v().sum().backward(undefined, o), ["retainGraph"]],
+    ["tensor", (o) => T.tensor([1], o), ["dtype", "requiresGrad", "shape"]],
+    ["Tensor", (o) => new T.Tensor(new Float32Array(1), [1], o), ["requiresGrad"]],
+    ["zeros", (o) => T.zeros([1], o), ["dtype", "requiresGrad"]],
+    ["ones", (o) => T.ones([1], o), ["dtype", "requiresGrad"]],
+    ["full", (o) => T.full([1], 2, o), ["dtype", "requiresGrad"]],
+    ["zerosLike", (o) => T.zerosLike(v(), o), ["dtype", "requiresGrad"]],
+    ["onesLike", (o) => T.onesLike(v(), o), ["dtype", "requiresGrad"]],
+    ["arange", (o) => T.arange(0, 2, 1, o), ["dtype", "requiresGrad"]],
+    ["eye", (o) => T.eye(2, 2, o), ["dtype", "requiresGrad"]],
+    ["rand", (o) => T.rand([1], o), ["dtype", "requiresGrad", "generator"]],
+    ["randn", (o) => T.randn([1], o), ["dtype", "requiresGrad", "generator"]],
+    ["randint", (o) => T.randint(0, 2, [1], o), ["dtype", "requiresGrad", "generator"]],
+    [
+      "randint",
+      (o) => T.randint([1], { high: 2, ...o }),
+      ["dtype", "requiresGrad", "generator", "low", "high"],
+    ],
+    ["randperm", (o) => T.randperm(2, o), ["dtype", "requiresGrad", "generator"]],
+    ["gelu", (o) => v().gelu(o as never), ["approximate"]],
+    ["crossEntropy", (o) => T.crossEntropy(T.zeros([1, 2]), [0], o), ["reduction"]],
+    ["mseLoss", (o) => T.mseLoss(v(), v(), o), ["reduction"]],
+    ["binaryCrossEntropyWithLogits", (o) => T.binaryCrossEntropyWithLogits(v(), v(), o), ["reduction"]],
+    ["gradcheck", (o) => T.gradcheck((a) => a.sum(), [v()], o), ["eps", "atol", "rtol", "raiseException"]],
+  ];
+  const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  for (const [name, f, known] of fns) {
+    it(`${name}: ${known.join(", ")}`, () => {
+      const list = `known options: ${known.join(", ")}`;
+      expect(thrown(() => f({ bogus: 1 })).message).toBe(`${name}: unknown option "bogus"; ${list}`);
+      expect(thrown(() => f({ bogus: 1 }))).toBeInstanceOf(TypeError);
+      for (const k of known) {
+        const bad = [snake(k), `${k}_`, k.toUpperCase(), `${k.slice(0, -1)}`].filter((b) => b !== k);
+        for (const b of bad) {
+          expect(thrown(() => f({ [b]: undefined })).message, b).toBe(
+            `${name}: unknown option ${JSON.stringify(b)} (did you mean ${JSON.stringify(k)}?); ${list}`,
+          );
+        }
+      }
+    });
+  }
+  it("the issue's examples", () => {
+    expect(
+      thrown(() =>
+        v()
+          .sum()
+          .backward(undefined, never({ retain_graph: true })),
+      ).message,
+    ).toBe(
+      'backward: unknown option "retain_graph" (did you mean "retainGraph"?); known options: retainGraph',
+    );
+    expect(thrown(() => T.tensor([1], never({ requires_grad: true }))).message).toContain(
+      '(did you mean "requiresGrad"?)',
+    );
+  });
+  it("known options with a value of the wrong kind are named", () => {
+    expect(thrown(() => T.tensor([1], never({ requiresGrad: "yes" }))).message).toBe(
+      'tensor: requiresGrad must be a boolean, got string "yes"',
+    );
+    expect(thrown(() => T.zeros([1], never({ requiresGrad: 1 }))).message).toBe(
+      "zeros: requiresGrad must be a boolean, got number 1",
+    );
+    expect(
+      thrown(() =>
+        v()
+          .sum()
+          .backward(undefined, never({ retainGraph: 1 })),
+      ).message,
+    ).toBe("backward: retainGraph must be a boolean, got number 1");
+    expect(thrown(() => T.gradcheck((a) => a.sum(), [v()], { eps: 0 })).message).toBe(
+      "gradcheck: eps must be a positive finite number, got 0",
+    );
+    expect(thrown(() => T.randperm(3, never({ dtype: "int64" }))).message).toBe(
+      'randperm: unsupported dtype "int64" (expected "float32" or "float64")',
+    );
+    expect(thrown(() => T.randint(0, 3, [2], never(null))).message).toBe(
+      "randint: options must be an object, got null",
+    );
+  });
+  it("options honoured where they were ignored: randperm's requiresGrad and dtype", () => {
+    const p = T.randperm(4, { dtype: "float32", requiresGrad: true });
+    expect(p.dtype).toBe("float32");
+    expect(p.requiresGrad).toBe(true);
+  });
+});
+
+describe("module structure", () => {
+  it("check.ts, shape.ts and nested.ts do not import tensor.ts at run time (no import cycle)", async () => {
+    const { readFileSync } = await import("node:fs");
+    for (const file of ["check.ts", "shape.ts", "nested.ts", "brand.ts", "version.ts"]) {
+      const src = readFileSync(new URL(file, import.meta.url), "utf8");
+      const runtime = [...src.matchAll(/^import (?!type )[^;]*from "([^"]+)";/gm)].map((m) => m[1]);
+      expect(runtime, file).not.toContain("./tensor.js");
+      expect(
+        runtime.filter((p) => p.startsWith("./ops/") || p === "./engine.js"),
+        file,
+      ).toEqual([]);
+    }
+  });
 });

@@ -52,3 +52,21 @@ describe("grad mode", () => {
     expect(y.grad).toBeNull();
   });
 });
+
+describe("what backward reads (PyTorch's saved tensors)", () => {
+  it("an input of add, sub or neg may change before backward; an input of mul or div may not", () => {
+    const w = tensor([1, 2], { dtype: "float64", requiresGrad: true });
+    const x = tensor([3, 4], { dtype: "float64", requiresGrad: true });
+    const y = w.add(x).sub(x.neg()).sum();
+    w.data[0] = 100; // add, sub and neg do not need their inputs' values for gradients
+    y.backward();
+    expect(w.grad?.toArray()).toEqual([1, 1]);
+    expect(x.grad?.toArray()).toEqual([2, 2]);
+    const z = w.mul(x).sum();
+    x.data[1] = 7;
+    expect(() => z.backward()).toThrow(/modified by an inplace operation|is at version/);
+    const q = w.div(x).sum();
+    x.data[0] = 9;
+    expect(() => q.backward()).toThrow(/is at version/);
+  });
+});

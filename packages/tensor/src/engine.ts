@@ -1,12 +1,19 @@
 import { backend } from "./backend/index.js";
 import { checkBoolean, checkFunction } from "./check.js";
-import { allocate, castArray, type FloatArray } from "./dtype.js";
-import type { Ctx, Op } from "./ops/op.js";
-import { broadcastStrides, fmtShape, sizeOf } from "./shape.js";
+import { allocate, castArray, dtypeOf, type FloatArray } from "./dtype.js";
+import { rethrowNamed } from "./memory.js";
+import type { Ctx, Forward, Op } from "./ops/op.js";
+import { broadcastStrides, fmtShape, sameShape, sizeOf } from "./shape.js";
 import { Tensor } from "./tensor.js";
+import { enterLibrary, leaveLibrary, save, unchangedSince, type Version } from "./version.js";
 
 /** A recorded op application: how `out` was computed, kept until backward has used it. */
 export class Node implements Ctx<unknown> {
+  /** Version state of each storage backward reads, the version it had, and whose it is. */
+  readonly vers: Version[];
+  readonly at: number[];
+  /** Input index, or -1 for the output. */
+  readonly slots: number[];
   constructor(
     public readonly op: Op<unknown>,
     public inputs: readonly Tensor[],
@@ -14,8 +21,50 @@ export class Node implements Ctx<unknown> {
     public readonly outData: FloatArray,
     public readonly outShape: readonly number[],
     public saved: unknown,
+    out: Tensor,
     public freed = false,
-  ) {}
+  ) {
+    const reads = op.backwardReads;
+    const n = reads === undefined ? inputs.length + 1 : reads.length;
+    this.vers = new Array<Version>(n);
+    this.at = new Array<number>(n);
+    this.slots = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      const r = reads === undefined ? (k < inputs.length ? k : "output") : reads[k];
+      const slot = r === "output" ? -1 : r;
+      const v = (slot < 0 ? out : inputs[slot])._version();
+      this.vers[k] = v;
+      this.at[k] = save(v);
+      this.slots[k] = slot;
+    }
+  }
+
+  /** Frees what backward needed (after a sweep without `retainGraph`). */
+  free(): void {
+    this.freed = true;
+    this.inputs = [];
+    this.saved = null;
+    for (let k = 0; k < this.vers.length; k++) this.vers[k].live--;
+  }
+
+  /** Throws if a storage backward reads was overwritten since the forward pass. */
+  checkSaved(): void {
+    for (let k = 0; k < this.vers.length; k++) {
+      const slot = this.slots[k];
+      const data = slot < 0 ? this.outData : this.inputs[slot]._data;
+      if (unchangedSince(this.vers[k], this.at[k], data)) continue;
+      const t = slot < 0 ? null : this.inputs[slot];
+      const which = slot < 0 ? "the output" : `input ${slot}`;
+      const kind = t === null ? "" : t.isLeaf ? (t.requiresGrad ? "leaf " : "constant ") : "intermediate ";
+      const desc = `${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}${dtypeOf(data)} tensor of shape ${fmtShape(slot < 0 ? this.outShape : this.inputs[slot].shape)}`;
+      throw new TypeError(
+        `backward: one of the tensors needed for gradient computation has been modified since the forward pass: ` +
+          `${which} of '${this.op.name}' (${desc}) is at version ${this.vers[k].version}; expected version ${this.at[k]} instead. ` +
+          "Write into .data only after backward() has run (as an optimizer step does), or run the forward pass again " +
+          "after changing values.",
+      );
+    }
+  }
 }
 
 let gradEnabled = true;
@@ -74,7 +123,15 @@ function describeInputs(inputs: readonly Tensor[]): string {
 
 /** Applies a primitive: runs its forward and, if any input requires grad, records a node. */
 export function apply<A>(op: Op<A>, inputs: readonly Tensor[], attrs: A): Tensor {
-  const f = op.forward(inputs, attrs);
+  let f: Forward;
+  enterLibrary();
+  try {
+    f = op.forward(inputs, attrs);
+  } catch (e) {
+    rethrowNamed(e, op.name, `for inputs of shapes ${describeInputs(inputs)}`);
+  } finally {
+    leaveLibrary();
+  }
   let req = false;
   if (gradEnabled) {
     for (let i = 0; i < inputs.length; i++) {
@@ -93,9 +150,15 @@ export function apply<A>(op: Op<A>, inputs: readonly Tensor[], attrs: A): Tensor
       );
     }
   }
-  const out = new Tensor(f.data, f.shape);
+  // An elementwise result has its input's shape: reuse that frozen array (freezing costs more
+  // than many small ops).
+  const in0 = inputs.length > 0 ? inputs[0].shape : null;
+  const out = new Tensor(f.data, in0 !== null && sameShape(f.shape, in0) ? in0 : f.shape);
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i]._data === f.data) out._ver = inputs[i]._version(); // a view shares the counter
+  }
   if (req) {
-    out._node = new Node(op as Op<unknown>, inputs, attrs, f.data, f.shape, f.saved);
+    out._node = new Node(op as Op<unknown>, inputs, attrs, f.data, f.shape, f.saved, out);
     out._setRequiresGradInternal();
   }
   return out;
@@ -112,6 +175,9 @@ export interface BackwardOptions {
   /** Keep the graph so backward can run through it again (default false: it is freed). */
   retainGraph?: boolean;
 }
+
+/** The option names of `backward`. */
+export const BACKWARD_OPTIONS: readonly string[] = ["retainGraph"];
 
 /**
  * Reverse-mode sweep from `root` with output gradient `seed` (root-shaped). Visits nodes in an
@@ -139,6 +205,7 @@ export function runBackward(root: Tensor, seed: FloatArray, opts: BackwardOption
       );
     }
     const i = next[top];
+    if (node !== null && i === 0) node.checkSaved(); // before any .grad changes
     if (node !== null && i < node.inputs.length) {
       next[top] = i + 1;
       const c = node.inputs[i];
@@ -154,9 +221,14 @@ export function runBackward(root: Tensor, seed: FloatArray, opts: BackwardOption
     }
   }
 
-  root._acc = castArray(seed, root.dtype);
+  try {
+    root._acc = castArray(seed, root.dtype);
+  } catch (e) {
+    rethrowNamed(e, "backward", `for the gradient of shape ${fmtShape(root.shape)}`);
+  }
   root._accOwned = false;
 
+  enterLibrary();
   try {
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
@@ -165,17 +237,26 @@ export function runBackward(root: Tensor, seed: FloatArray, opts: BackwardOption
       t._acc = null;
       const node = t._node;
       if (node === null) {
-        t._accumulateGrad(g, t._accOwned);
+        try {
+          t._accumulateGrad(g, t._accOwned);
+        } catch (e) {
+          rethrowNamed(e, "backward", `for the gradient of a leaf of shape ${fmtShape(t.shape)}`);
+        }
         continue;
       }
-      backwardNode(node, g);
-      if (!retain) {
-        node.freed = true;
-        node.inputs = [];
-        node.saved = null;
+      try {
+        backwardNode(node, g);
+      } catch (e) {
+        rethrowNamed(
+          e,
+          "backward",
+          `in the backward of '${node.op.name}' for inputs of shapes ${describeInputs(node.inputs)}`,
+        );
       }
+      if (!retain) node.free();
     }
   } finally {
+    leaveLibrary();
     for (let k = 0; k < order.length; k++) order[k]._acc = null;
   }
 }

@@ -21,7 +21,7 @@ export function formatTensor(t: Tensor): string {
     acc *= t.shape[i];
   }
   const rec = (dim: number, off: number): string => {
-    if (dim === t.ndim) return fmtNumber(t.data[off]);
+    if (dim === t.ndim) return fmtNumber(t._data[off]);
     const n = t.shape[dim];
     const parts: string[] = [];
     const push = (i: number) => parts.push(rec(dim + 1, off + i * strides[dim]));

@@ -1,4 +1,4 @@
-import { checkFunction, checkOptions, checkTensor, describeValue } from "./check.js";
+import { checkBoolean, checkFunction, checkOptions, checkTensor, describeValue } from "./check.js";
 import { noGrad } from "./engine.js";
 import { fmtShape } from "./shape.js";
 import { Tensor } from "./tensor.js";
@@ -35,7 +35,16 @@ export function gradcheck(
     throw new TypeError(`gradcheck: inputs must be an array of tensors, got ${describeValue(inputs)}`);
   }
   for (let i = 0; i < inputs.length; i++) checkTensor("gradcheck", `inputs[${i}]`, inputs[i]);
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = checkOptions("gradcheck", opts);
+  const {
+    eps = 1e-6,
+    atol = 1e-5,
+    rtol = 1e-3,
+    raiseException = true,
+  } = checkOptions("gradcheck", opts, ["eps", "atol", "rtol", "raiseException"]);
+  checkTolerance("eps", eps, false);
+  checkTolerance("atol", atol, true);
+  checkTolerance("rtol", rtol, true);
+  checkBoolean("gradcheck", "raiseException", raiseException);
   const diff = inputs.filter((t) => t.requiresGrad);
   if (diff.length === 0) throw new TypeError("gradcheck: no input requires grad");
   for (const t of diff) {
@@ -99,4 +108,16 @@ export function gradcheck(
     }
   }
   return true;
+}
+
+/** `eps` must be a positive finite number; `atol`/`rtol` non-negative finite numbers. */
+function checkTolerance(name: string, v: unknown, zeroOk: boolean): void {
+  if (typeof v !== "number") {
+    throw new TypeError(`gradcheck: ${name} must be a number, got ${describeValue(v)}`);
+  }
+  if (!Number.isFinite(v) || v < 0 || (v === 0 && !zeroOk)) {
+    throw new RangeError(
+      `gradcheck: ${name} must be a ${zeroOk ? "non-negative" : "positive"} finite number, got ${v}`,
+    );
+  }
 }

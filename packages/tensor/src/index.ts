@@ -32,6 +32,7 @@ export {
   zeros,
   zerosLike,
 } from "./creation.js";
+export { defineOp, type OpDefinition } from "./custom.js";
 export type { DType, FloatArray } from "./dtype.js";
 export { type BackwardOptions, detectAnomaly, isGradEnabled, noGrad, setDetectAnomaly } from "./engine.js";
 export { erf, erfc } from "./erf.js";
@@ -56,12 +57,12 @@ export {
 } from "./ops/binary.js";
 export { concat, gather, type Indices, indexSelect, rows, stack } from "./ops/indexing.js";
 export { linear, matmul } from "./ops/matmul.js";
-export type { OpName, Reduction } from "./ops/op.js";
+export type { Ctx, Forward, Grads, OpName, Reduction } from "./ops/op.js";
 export { argmax, argmin, type Dims, logsumexp, max, mean, min, sum } from "./ops/reduce.js";
 export { logSoftmax, softmax } from "./ops/softmax.js";
 export { OPS } from "./ops/table.js";
 export { abs, clamp, exp, gelu, leakyRelu, log, neg, pow, relu, sigmoid, sqrt, tanh } from "./ops/unary.js";
 export { cast, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
 export { defaultGenerator, Generator, type GeneratorState, manualSeed } from "./random.js";
-export { MAX_ELEMENTS, type Shape } from "./shape.js";
+export { MAX_DIMS, MAX_ELEMENTS, type Shape } from "./shape.js";
 export { Tensor, type TensorOptions } from "./tensor.js";

@@ -14,7 +14,8 @@ it("the README example runs and lowers the loss", () => {
     loss.backward(); // fills w.grad and b.grad (they accumulate!)
     noGrad(() => {
       for (const p of [w, b]) {
-        for (let i = 0; i < p.size; i++) p.data[i] -= 0.5 * p.grad!.data[i];
+        const [d, g] = [p.data, p.grad!.data]; // take each array once, outside the loop
+        for (let i = 0; i < d.length; i++) d[i] -= 0.5 * g[i];
         p.grad = null;
       }
     });

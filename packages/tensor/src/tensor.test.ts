@@ -38,7 +38,9 @@ describe("Tensor basics", () => {
   it("rejects ragged arrays, non-numbers, bad shapes and dtypes with clear errors", () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(/ragged nested array: at \[1\] expected 2 elements, got 1/);
     expect(() => tensor([[1, 2], 3] as never)).toThrow(/ragged/);
-    expect(() => tensor([1, "a"] as never)).toThrow(/element at \[1\] is a/);
+    expect(() => tensor([1, "a"] as never)).toThrow(
+      `tensor: element at [1] is string "a", expected a number (ragged nested array?)`,
+    );
     expect(() => tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/3 values cannot have shape \[2, 2\]/);
     expect(() => tensor([1], { dtype: "int32" as never })).toThrow(/unsupported dtype "int32"/);
     expect(() => zeros([2, -1])).toThrow(/invalid shape \[2, -1\]/);
@@ -200,5 +202,150 @@ describe("autograd engine", () => {
     } = w;
     expect(p.grad).toBeNull();
     expect(TOL.f64).toBeLessThan(TOL.f32);
+  });
+});
+
+describe("assigning .grad", () => {
+  const w = () => zeros([2, 3], { requiresGrad: true });
+  const msg = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+    }
+    return "no error";
+  };
+  it("rejects values of the wrong kind, dtype, shape or storage at the assignment", () => {
+    const t = w();
+    const of = "the gradient of a float32 tensor of shape [2, 3]";
+    const cases: [unknown, string][] = [
+      [[1, 2, 3, 4, 5, 6], `TypeError: grad: ${of} must be a Tensor or null, got an array of length 6`],
+      [1, `TypeError: grad: ${of} must be a Tensor or null, got number 1`],
+      [undefined, `TypeError: grad: ${of} must be a Tensor or null, got undefined`],
+      [new Float32Array(6), `TypeError: grad: ${of} must be a Tensor or null, got a Float32Array`],
+      [
+        { data: new Float32Array(6), shape: [2, 3] },
+        `TypeError: grad: ${of} must be a Tensor or null, got an object`,
+      ],
+      [
+        zeros([2, 3], { dtype: "float64" }),
+        `TypeError: grad: ${of} must be float32, got a float64 tensor (use .to("float32"))`,
+      ],
+      [zeros([3, 2]), `RangeError: grad: ${of} must have shape [2, 3], got [3, 2]`],
+      [zeros([6]), `RangeError: grad: ${of} must have shape [2, 3], got [6]`],
+      [zeros([2, 3, 1]), `RangeError: grad: ${of} must have shape [2, 3], got [2, 3, 1]`],
+      [
+        t,
+        `TypeError: grad: ${of} cannot share the tensor's own storage (backward would overwrite its values)`,
+      ],
+      [
+        t.detach(),
+        `TypeError: grad: ${of} cannot share the tensor's own storage (backward would overwrite its values)`,
+      ],
+    ];
+    for (const [value, expected] of cases) {
+      expect(
+        msg(() => {
+          t.grad = value as never;
+        }),
+      ).toBe(expected);
+      expect(t.grad).toBeNull();
+    }
+    const ok = zeros([2, 3]);
+    t.grad = ok;
+    expect(t.grad).toBe(ok);
+    t.grad = null;
+    expect(t.grad).toBeNull();
+  });
+
+  it("an assigned gradient is accumulated into by backward", () => {
+    const t = w();
+    t.grad = ones([2, 3]);
+    t.mul(2).sum().backward();
+    expect(Array.from(t.grad!.data)).toEqual([3, 3, 3, 3, 3, 3]);
+  });
+
+  it("zero-size tensors take zero-size gradients", () => {
+    const t = zeros([0, 3], { requiresGrad: true });
+    t.grad = zeros([0, 3]);
+    expect(msg(() => (t.grad = zeros([3, 0])))).toMatch(/must have shape \[0, 3\], got \[3, 0\]/);
+  });
+});
+
+describe("shapes are copied and frozen", () => {
+  it("new Tensor keeps a frozen copy of the caller's shape array", () => {
+    const shape = [2, 3];
+    const t = new Tensor(new Float32Array(6), shape);
+    shape[0] = 6;
+    shape.push(1);
+    expect(t.shape).toEqual([2, 3]);
+    expect(Object.isFrozen(t.shape)).toBe(true);
+    expect(() => (t.shape as number[]).push(1)).toThrow(TypeError);
+    expect(() => {
+      (t.shape as number[])[0] = 7;
+    }).toThrow(TypeError);
+    expect(() => {
+      (t as unknown as { shape: number[] }).shape = [6];
+    }).toThrow(TypeError);
+    expect(t.shape).toEqual([2, 3]);
+  });
+  it("every shape the API hands out is frozen, including op results, views, grads and tensor() options", () => {
+    const shapeOpt = [2, 2];
+    const x = tensor([1, 2, 3, 4], { shape: shapeOpt, requiresGrad: true });
+    shapeOpt[0] = 4;
+    expect(x.shape).toEqual([2, 2]);
+    const outs = [
+      x,
+      x.mul(2),
+      x.reshape([4]),
+      x.T,
+      x.sum(0),
+      x.unsqueeze(0),
+      x.detach(),
+      zeros([1]),
+      ones([0, 2]),
+    ];
+    x.mul(x).sum().backward();
+    outs.push(x.grad!);
+    for (const o of outs) expect(Object.isFrozen(o.shape), String(o.shape)).toBe(true);
+  });
+});
+
+describe("nesting deeper than a tensor allows", () => {
+  it("a tensor has at most 64 dims, as in PyTorch", () => {
+    expect(zeros(new Array(64).fill(1)).ndim).toBe(64);
+    expect(() => zeros(new Array(65).fill(1))).toThrow(
+      "zeros: a tensor has at most 64 dims, the result would have 65",
+    );
+    expect(() => new Tensor(new Float32Array(1), new Array(65).fill(1))).toThrow(
+      "Tensor: a tensor has at most 64 dims, got a shape of 65",
+    );
+    const x = zeros(new Array(64).fill(1));
+    expect(() => x.unsqueeze(0)).toThrow("unsqueeze: a tensor has at most 64 dims, the result would have 65");
+    expect(() => x.reshape(new Array(100).fill(1))).toThrow(
+      "reshape: a tensor has at most 64 dims, the result would have 100",
+    );
+    expect(() => tensor([1], { shape: new Array(100).fill(1) })).toThrow(/at most 64 dims/);
+  });
+  it("nested arrays far deeper than the call stack get a clear error, not a stack overflow", () => {
+    for (const depth of [65, 1_000, 100_000]) {
+      let v: unknown = 1;
+      for (let i = 0; i < depth; i++) v = [v];
+      expect(() => tensor(v as never)).toThrow(
+        "tensor: nested arrays are more than 64 levels deep (a tensor has at most 64 dims)",
+      );
+    }
+    const self: unknown[] = [];
+    self.push(self); // an array that contains itself
+    expect(() => tensor(self as never)).toThrow(/more than 64 levels deep/);
+  });
+  it("64-deep nesting round-trips through tensor(), toArray() and toString()", () => {
+    let v: unknown = 2.5;
+    for (let i = 0; i < 64; i++) v = [v];
+    const t = tensor(v as never);
+    expect(t.ndim).toBe(64);
+    expect(t.toArray()).toEqual(v);
+    expect(t.toString()).toContain("2.5");
+    expect(t.sum(new Array(64).fill(0).map((_, i) => i)).item()).toBe(2.5);
   });
 });

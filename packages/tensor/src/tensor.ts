@@ -1,8 +1,9 @@
-import { checkBoolean, checkOptions, describeValue } from "./check.js";
+import { TENSOR_BRAND } from "./brand.js";
+import { checkBoolean, checkOptions, describeValue, isTensor } from "./check.js";
 import { allocate, checkDType, type DType, dtypeOf, type FloatArray } from "./dtype.js";
-import { type BackwardOptions, type Node, runBackward } from "./engine.js";
+import { BACKWARD_OPTIONS, type BackwardOptions, type Node, runBackward } from "./engine.js";
 import { formatTensor } from "./format.js";
-import { type NestedArray, parseNested, type TensorData, withShape } from "./nested.js";
+import { type NestedArray, parseNested, type TensorData, toNested, withShape } from "./nested.js";
 import {
   add,
   div,
@@ -24,7 +25,8 @@ import { argmax, argmin, type Dims, logsumexp, max, mean, min, sum } from "./ops
 import { logSoftmax, softmax } from "./ops/softmax.js";
 import { abs, clamp, exp, gelu, leakyRelu, log, neg, pow, relu, sigmoid, sqrt, tanh } from "./ops/unary.js";
 import { cast, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
-import { fmtShape, sameShape, sizeOf } from "./shape.js";
+import { fmtShape, MAX_DIMS, sameShape, sizeOf } from "./shape.js";
+import { inLibrary, touch, Version } from "./version.js";
 
 export interface TensorOptions {
   /** Element type; default `"float32"` (or `"float64"` for a `Float64Array` source). */
@@ -35,19 +37,30 @@ export interface TensorOptions {
   shape?: readonly number[];
 }
 
+const TENSOR_OPTIONS = ["dtype", "requiresGrad", "shape"];
+const CONSTRUCTOR_OPTIONS = ["requiresGrad"];
+
 /**
  * An n-dimensional array of float32 or float64 values with reverse-mode autograd.
  *
  * Storage is contiguous row-major; `data` is the LIVE storage (optimizers update it in place,
  * views made by `reshape`/`squeeze`/`unsqueeze` share it).
+ *
+ * **Writing between forward and backward.** Backward reuses values saved by the forward pass, so
+ * the values a graph saved must not change until `backward()` has run through it. Each hand-out
+ * of `data` counts as a possible write and bumps the storage's {@link Tensor.version}; backward
+ * checks the version of every tensor it needs and throws, naming the op and the tensor, when the
+ * bytes changed since the forward pass (`w.data[0] = 100` between `y = w.mul(x)` and
+ * `y.backward()`, or an optimizer step before `backward()`). Only reading `data` is harmless:
+ * the bytes are compared, not just the counter. Allowed: any write after `backward()` (that is
+ * how optimizers update parameters, inside `noGrad` or not), and writes before the next forward
+ * pass. A second `backward()` through a graph kept with `retainGraph: true` after such an update
+ * throws, as in PyTorch. Writes through a reference to `data` taken before the forward pass are
+ * not detected: re-read `t.data` when writing.
  */
 export class Tensor {
-  /** The live contiguous row-major storage. */
-  readonly data: FloatArray;
-  /** Size of each dim, outermost first; `[]` for a 0-d tensor. */
-  readonly shape: readonly number[];
-  /** Gradient accumulated by `backward()` (leaves only), or `null`. */
-  grad: Tensor | null = null;
+  /** @internal The storage; reading this field does not count as a hand-out (library code only). */
+  readonly _data: FloatArray;
   /** @internal The op that produced this tensor (null for leaves and constants). */
   _node: Node | null = null;
   /** @internal Visit mark of the current backward sweep. */
@@ -56,21 +69,29 @@ export class Tensor {
   _acc: FloatArray | null = null;
   /** @internal Whether `_acc` was allocated by the sweep (may be updated in place). */
   _accOwned = false;
+  /** @internal The version state of the storage, once looked up. */
+  _ver: Version | null = null;
+  readonly #shape: readonly number[];
+  #grad: Tensor | null = null;
   #requiresGrad = false;
 
   /**
-   * Wraps `data` (NOT copied) with `shape` (default: 1-D). Prefer {@link tensor} for user data.
+   * Wraps `data` (NOT copied) with `shape` (default: 1-D; copied and frozen). Prefer {@link tensor}
+   * for user data.
    */
   constructor(data: FloatArray, shape?: readonly number[], opts: { requiresGrad?: boolean } = {}) {
-    checkOptions("Tensor", opts);
+    checkOptions("Tensor", opts, CONSTRUCTOR_OPTIONS);
     if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
       throw new TypeError(
-        "Tensor: data must be a Float32Array or Float64Array (use tensor() for other input)",
+        `Tensor: data must be a Float32Array or Float64Array (use tensor() for other input), got ${describeValue(data)}`,
       );
     }
     const s = shape ?? [data.length];
     if (!Array.isArray(s)) {
       throw new TypeError(`Tensor: shape must be an array of integers, got ${describeValue(s)}`);
+    }
+    if (s.length > MAX_DIMS) {
+      throw new RangeError(`Tensor: a tensor has at most ${MAX_DIMS} dims, got a shape of ${s.length}`);
     }
     for (let i = 0; i < s.length; i++) {
       const d = s[i];
@@ -81,29 +102,68 @@ export class Tensor {
     if (sizeOf(s) !== data.length) {
       throw new RangeError(`Tensor: shape ${fmtShape(s)} needs ${sizeOf(s)} elements, got ${data.length}`);
     }
-    this.data = data;
-    this.shape = s;
-    if (opts.requiresGrad) this.requiresGrad = true;
+    this._data = data;
+    // A frozen array cannot change under us: keep it (shapes of other tensors); copy anything else.
+    this.#shape = Object.isFrozen(s) ? s : Object.freeze(s.slice());
+    if (opts.requiresGrad !== undefined && checkBoolean("Tensor", "requiresGrad", opts.requiresGrad)) {
+      this.requiresGrad = true;
+    }
   }
 
   /** Like {@link tensor}: builds a tensor from nested arrays, a flat array with `shape`, or a typed array. */
   static from(values: TensorData, opts: TensorOptions = {}): Tensor {
-    checkOptions("tensor", opts);
+    checkOptions("tensor", opts, TENSOR_OPTIONS);
     const dtype = checkDType(
       "tensor",
       opts.dtype ?? (values instanceof Float64Array ? "float64" : "float32"),
     );
+    const requiresGrad =
+      opts.requiresGrad === undefined ? false : checkBoolean("tensor", "requiresGrad", opts.requiresGrad);
     let parsed = parseNested("tensor", values as NestedArray, dtype);
     if (opts.shape !== undefined) parsed = withShape("tensor", parsed, opts.shape);
-    return new Tensor(parsed.data, parsed.shape, { requiresGrad: opts.requiresGrad === true });
+    return new Tensor(parsed.data, parsed.shape, { requiresGrad });
+  }
+
+  /**
+   * The LIVE contiguous row-major storage. Handing it out counts as a possible write: see
+   * "Writing between forward and backward" on the class, and {@link Tensor.version}.
+   */
+  get data(): FloatArray {
+    if (!inLibrary()) touch(this._version(), this._data);
+    return this._data;
+  }
+
+  /**
+   * How many times this tensor's storage (shared with its views) was handed out for writing —
+   * each `t.data` outside the library's ops — or updated in place by the library (gradient
+   * accumulation). PyTorch's `Tensor._version`; backward compares it with the version each op saw.
+   */
+  get version(): number {
+    return this._version().version;
+  }
+
+  /** @internal Recognised by `isTensor` (see `brand.ts`). */
+  get [TENSOR_BRAND](): true {
+    return true;
+  }
+
+  /** @internal */
+  _version(): Version {
+    if (this._ver === null) this._ver = new Version();
+    return this._ver;
+  }
+
+  /** Size of each dim, outermost first; `[]` for a 0-d tensor. A frozen array (read-only property). */
+  get shape(): readonly number[] {
+    return this.#shape;
   }
 
   get dtype(): DType {
-    return dtypeOf(this.data);
+    return dtypeOf(this._data);
   }
   /** Number of elements. */
   get size(): number {
-    return this.data.length;
+    return this._data.length;
   }
   /** Number of dims. */
   get ndim(): number {
@@ -131,24 +191,54 @@ export class Tensor {
     return this._node?.op.name ?? null;
   }
 
+  /**
+   * Gradient accumulated by `backward()` (leaves only), or `null`. Assignable (PyTorch's
+   * `x.grad = …`): `null`, or a Tensor of this tensor's shape and dtype that does not share its
+   * storage; anything else is rejected at the assignment, naming both shapes/dtypes.
+   */
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g === null) {
+      this.#grad = null;
+      return;
+    }
+    const what = `the gradient of a ${this.dtype} tensor of shape ${fmtShape(this.shape)}`;
+    if (!isTensor(g)) {
+      throw new TypeError(`grad: ${what} must be a Tensor or null, got ${describeValue(g)}`);
+    }
+    if (g.dtype !== this.dtype) {
+      throw new TypeError(
+        `grad: ${what} must be ${this.dtype}, got a ${g.dtype} tensor (use .to("${this.dtype}"))`,
+      );
+    }
+    if (!sameShape(g.shape, this.shape)) {
+      throw new RangeError(`grad: ${what} must have shape ${fmtShape(this.shape)}, got ${fmtShape(g.shape)}`);
+    }
+    if (overlaps(g._data, this._data)) {
+      throw new TypeError(
+        `grad: ${what} cannot share the tensor's own storage (backward would overwrite its values)`,
+      );
+    }
+    this.#grad = g;
+  }
+
   /** @internal */
   _setRequiresGradInternal(): void {
     this.#requiresGrad = true;
   }
 
-  /** @internal Adds `g` into `.grad` (creating it on first use). */
+  /** @internal Adds `g` into `.grad` (creating it on first use): an in-place update of the grad. */
   _accumulateGrad(g: FloatArray, owned: boolean): void {
-    if (this.grad === null) {
+    const grad = this.#grad;
+    if (grad === null) {
       const data = owned ? g : allocate(this.dtype, g.length);
       if (!owned) data.set(g);
-      this.grad = new Tensor(data, this.shape.slice());
+      this.#grad = new Tensor(data, this.shape);
     } else {
-      const d = this.grad.data;
-      if (d.length !== g.length) {
-        throw new RangeError(
-          `backward: existing .grad of shape ${fmtShape(this.grad.shape)} does not match ${fmtShape(this.shape)}`,
-        );
-      }
+      const d = grad._data;
+      touch(grad._version(), d);
       for (let i = 0; i < d.length; i++) d[i] += g[i];
     }
   }
@@ -156,10 +246,12 @@ export class Tensor {
   /**
    * Computes gradients of this tensor w.r.t. every leaf that requires grad, ACCUMULATING into their
    * `.grad` (call `x.grad = null` or an optimizer's zeroGrad between steps). `gradient` (same shape)
-   * is required unless the tensor has a single element.
+   * is required unless the tensor has a single element. Throws before any `.grad` changes when a
+   * value the graph saved was overwritten since the forward pass (see the class documentation).
    */
   backward(gradient?: Tensor | TensorData, opts: BackwardOptions = {}): void {
-    checkOptions("backward", opts);
+    checkOptions("backward", opts, BACKWARD_OPTIONS);
+    if (opts.retainGraph !== undefined) checkBoolean("backward", "retainGraph", opts.retainGraph);
     if (!this.requiresGrad) {
       throw new TypeError(
         `backward: tensor of shape ${fmtShape(this.shape)} does not require grad and has no grad_fn`,
@@ -177,31 +269,32 @@ export class Tensor {
       seed[0] = 1;
     } else {
       // A Tensor must have exactly this shape (as PyTorch); raw values may also be given flat.
-      if (!(gradient instanceof Tensor) && typeof gradient !== "number" && typeof gradient !== "object") {
+      if (!isTensor(gradient) && typeof gradient !== "number" && typeof gradient !== "object") {
         throw new TypeError(
           `backward: gradient must be a Tensor, a number or an array, got ${describeValue(gradient)}`,
         );
       }
-      const g =
-        gradient instanceof Tensor
-          ? gradient
-          : Tensor.from(gradient, {
-              dtype: this.dtype,
-              shape: ArrayBuffer.isView(gradient) ? this.shape : undefined,
-            });
+      const g = isTensor(gradient)
+        ? gradient
+        : Tensor.from(gradient, {
+            dtype: this.dtype,
+            shape: ArrayBuffer.isView(gradient) ? this.shape : undefined,
+          });
       if (!sameShape(g.shape, this.shape)) {
         throw new RangeError(
           `backward: gradient shape ${fmtShape(g.shape)} does not match tensor shape ${fmtShape(this.shape)}`,
         );
       }
-      seed = g.data;
+      seed = g._data;
     }
     runBackward(this, seed, opts);
   }
 
-  /** A tensor sharing this storage, cut from the graph (no grad). */
+  /** A tensor sharing this storage (and its version counter), cut from the graph (no grad). */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape.slice());
+    const t = new Tensor(this._data, this.shape);
+    t._ver = this._version();
+    return t;
   }
 
   /** A copy with its own storage (in the graph: gradient flows back). */
@@ -215,21 +308,12 @@ export class Tensor {
       throw new RangeError(
         `item: only single-element tensors can be converted, got shape ${fmtShape(this.shape)}`,
       );
-    return this.data[0];
+    return this._data[0];
   }
 
-  /** Nested arrays of numbers (a number for a 0-d tensor). */
+  /** Nested arrays of numbers (a number for a 0-d tensor). Reading only: no version bump. */
   toArray(): NestedArray {
-    if (this.ndim === 0) return this.data[0];
-    const rec = (dim: number, off: number, stride: number): NestedArray => {
-      const n = this.shape[dim];
-      const inner = stride / n;
-      const out: NestedArray[] = new Array(n);
-      for (let i = 0; i < n; i++)
-        out[i] = dim === this.ndim - 1 ? this.data[off + i] : rec(dim + 1, off + i * inner, inner);
-      return out;
-    };
-    return rec(0, 0, this.size);
+    return toNested(this._data, this.shape);
   }
 
   /** A copy converted to `dtype` (the same tensor if it already has it). Differentiable. */
@@ -404,4 +488,10 @@ export class Tensor {
   gather(dim: number, indices: Indices): Tensor {
     return gather(this, dim, indices);
   }
+}
+
+/** Whether two storage arrays share any bytes (the same array, or views of one buffer). */
+function overlaps(a: FloatArray, b: FloatArray): boolean {
+  if (a.buffer !== b.buffer) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }

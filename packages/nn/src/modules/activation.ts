@@ -7,6 +7,7 @@
  */
 import type { Tensor } from "@descent/tensor";
 import { Module } from "../module.js";
+import { checkOptions } from "../options.js";
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
@@ -29,8 +30,9 @@ export class Sigmoid extends Module {
 export class GELU extends Module {
   readonly approximate: "none" | "tanh";
 
-  constructor({ approximate = "none" }: { approximate?: "none" | "tanh" } = {}) {
+  constructor(options: { approximate?: "none" | "tanh" } = {}) {
     super();
+    const { approximate = "none" } = checkOptions("GELU", options, ["approximate"]);
     if (approximate !== "none" && approximate !== "tanh") {
       throw new RangeError(`GELU: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);
     }

@@ -1,5 +1,6 @@
 import { Tensor } from "@descent/tensor";
 import { Module } from "../module.js";
+import { checkGenerator, checkOptions } from "../options.js";
 import { defaultRandom, type RandomSource } from "../random.js";
 
 /**
@@ -13,8 +14,9 @@ export class Dropout extends Module {
   readonly p: number;
   readonly #generator: RandomSource | undefined;
 
-  constructor(p = 0.5, { generator }: { generator?: RandomSource } = {}) {
+  constructor(p = 0.5, options: { generator?: RandomSource } = {}) {
     super();
+    const generator = checkGenerator("Dropout", checkOptions("Dropout", options, ["generator"]).generator);
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
       throw new RangeError(`Dropout: probability has to be between 0 and 1, but got ${String(p)}`);
     }

@@ -2,6 +2,7 @@ import { type DType, type Tensor, zeros } from "@descent/tensor";
 import { checkModuleDType } from "../dtype.js";
 import { kaimingUniform, uniform } from "../init.js";
 import { Module } from "../module.js";
+import { checkBoolean, checkGenerator, checkOptions } from "../options.js";
 import type { RandomSource } from "../random.js";
 
 export interface LinearOptions {
@@ -12,6 +13,8 @@ export interface LinearOptions {
   /** Generator for the initial weights (default: the tensor package's default generator). */
   generator?: RandomSource;
 }
+
+const LINEAR_OPTIONS = ["bias", "dtype", "generator"];
 
 /**
  * Fully connected layer, PyTorch's `nn.Linear`:  y = x·Wᵀ + b,  x: [..., in] → y: [..., out].
@@ -26,12 +29,11 @@ export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
-  constructor(
-    inFeatures: number,
-    outFeatures: number,
-    { bias = true, dtype = "float32", generator }: LinearOptions = {},
-  ) {
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
+    const { bias = true, dtype = "float32" } = checkOptions("Linear", options, LINEAR_OPTIONS);
+    checkBoolean("Linear", "bias", bias);
+    const generator = checkGenerator("Linear", options.generator);
     for (const [name, v] of [
       ["inFeatures", inFeatures],
       ["outFeatures", outFeatures],
@@ -51,7 +53,11 @@ export class Linear extends Module {
   }
 
   /** Re-draws the parameters with PyTorch's default initialisation. */
-  resetParameters({ generator }: { generator?: RandomSource } = {}): void {
+  resetParameters(options: { generator?: RandomSource } = {}): void {
+    const generator = checkGenerator(
+      "resetParameters",
+      checkOptions("resetParameters", options, ["generator"]).generator,
+    );
     kaimingUniform(this.weight, { a: Math.sqrt(5), generator });
     if (this.bias !== null) {
       const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;

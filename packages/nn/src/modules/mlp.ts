@@ -1,5 +1,6 @@
 import type { DType } from "@descent/tensor";
 import type { Module } from "../module.js";
+import { checkOptions } from "../options.js";
 import type { RandomSource } from "../random.js";
 import { GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "./activation.js";
 import { Dropout } from "./dropout.js";
@@ -40,11 +41,15 @@ export interface MLPOptions {
 export class MLP extends Sequential {
   readonly sizes: readonly number[];
 
-  constructor(
-    sizes: readonly number[],
-    { activation = "relu", dropout = 0, bias = true, dtype, generator }: MLPOptions = {},
-  ) {
+  constructor(sizes: readonly number[], options: MLPOptions = {}) {
     super();
+    const {
+      activation = "relu",
+      dropout = 0,
+      bias = true,
+      dtype,
+      generator,
+    } = checkOptions("MLP", options, ["activation", "dropout", "bias", "dtype", "generator"]);
     if (!Array.isArray(sizes) || sizes.length < 2) {
       throw new RangeError(
         `MLP: sizes must list at least an input and an output size, got ${JSON.stringify(sizes)}`,
@@ -66,7 +71,7 @@ export class MLP extends Sequential {
     if (typeof dropout !== "number" || !(dropout >= 0 && dropout < 1)) {
       throw new RangeError(`MLP: dropout must be in [0, 1), got ${String(dropout)}`);
     }
-    this.sizes = [...sizes];
+    this.sizes = Object.freeze([...sizes]);
     for (let i = 0; i + 1 < sizes.length; i++) {
       this.append(new Linear(sizes[i], sizes[i + 1], { bias, dtype, generator }));
       if (i + 2 < sizes.length) {

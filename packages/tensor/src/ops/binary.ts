@@ -71,12 +71,14 @@ export interface BinaryOp extends Op<null> {
 function binaryOp(
   kernel: BinaryKernel,
   backward: (g: FloatArray, ctx: Ctx<null>, needs: readonly boolean[], self: BinaryKernel) => Grads,
+  backwardReads?: readonly (number | "output")[],
 ): BinaryOp {
   return {
     name: kernel.name,
     kernel,
     forward: (inputs) => forwardBinary(kernel, inputs),
     backward: (g, ctx, needs) => backward(g, ctx, needs, kernel),
+    ...(backwardReads === undefined ? {} : { backwardReads }),
   };
 }
 
@@ -147,6 +149,7 @@ export const binaryOps = {
       },
     },
     (g) => [g, g],
+    [],
   ),
   /** a − b → (g, −g) */
   sub: binaryOp(
@@ -157,6 +160,7 @@ export const binaryOps = {
       },
     },
     (g, _ctx, needs) => [g, needs[1] ? negate(g.slice()) : null],
+    [],
   ),
   /** a·b → (g·b, g·a) */
   mul: binaryOp(
@@ -170,6 +174,7 @@ export const binaryOps = {
       needs[0] ? gWith(mul, g, ctx.inputs[1], ctx) : null,
       needs[1] ? gWith(mul, g, ctx.inputs[0], ctx) : null,
     ],
+    [0, 1],
   ),
   /** a/b → (g/b, −g·a/b²), the latter as −g·((a/b)/b) in PyTorch's order (a/b is the saved output) */
   div: binaryOp(
@@ -187,6 +192,7 @@ export const binaryOps = {
       for (let i = 0; i < gb.length; i++) gb[i] = -g[i] * gb[i];
       return [ga, gb];
     },
+    [1, "output"],
   ),
   /**
    * max(a, b) (NaN propagates) → g to the larger input, split ½–½ on ties; where either is NaN
@@ -201,6 +207,7 @@ export const binaryOps = {
       },
     },
     (g, ctx, needs) => tieGrads(g, ctx, needs, MAX_GRAD_MASK),
+    [0, 1],
   ),
   /** min(a, b) (NaN propagates) → g to the smaller input; ties and NaN as `maximum` */
   minimum: binaryOp(
@@ -212,6 +219,7 @@ export const binaryOps = {
       },
     },
     (g, ctx, needs) => tieGrads(g, ctx, needs, MIN_GRAD_MASK),
+    [0, 1],
   ),
 } satisfies { readonly [K in BinaryOpName]: BinaryOp };
 

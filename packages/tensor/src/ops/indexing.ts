@@ -2,7 +2,16 @@ import { checkTensor, describeValue } from "../check.js";
 import { allocate, type FloatArray, promote } from "../dtype.js";
 import { apply } from "../engine.js";
 import type { NestedArray } from "../nested.js";
-import { checkedSizeOf, fmtShape, normalizeDim, normalizeNewDim, sameShape, sizeOf } from "../shape.js";
+import {
+  checkedSizeOf,
+  copyShape,
+  fmtShape,
+  normalizeDim,
+  normalizeNewDim,
+  sameShape,
+  sizeOf,
+  sizeOfRange,
+} from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Op, OpTable } from "./op.js";
 
@@ -22,12 +31,12 @@ export function toIndices(
   let values: ArrayLike<number>;
   let shape: number[];
   if (idx instanceof Tensor) {
-    values = idx.data;
-    shape = idx.shape.slice();
+    values = idx._data;
+    shape = copyShape(idx.shape);
   } else if (Array.isArray(idx) && idx.some((v) => Array.isArray(v))) {
     const t = Tensor.from(idx as never, { dtype: "float64" });
-    values = t.data;
-    shape = t.shape.slice();
+    values = t._data;
+    shape = copyShape(t.shape);
   } else if (
     idx !== null &&
     typeof idx === "object" &&
@@ -47,7 +56,12 @@ export function toIndices(
     if (typeof v !== "number") {
       throw new TypeError(`${op}: index at position ${i} must be an integer, got ${describeValue(v)}`);
     }
-    if (!Number.isInteger(v) || v < low || v >= bound) {
+    if (!Number.isInteger(v)) {
+      throw new RangeError(
+        `${op}: index ${v} at position ${i} is not an integer (${validRange(op, bound, wrap)})`,
+      );
+    }
+    if (v < low || v >= bound) {
       throw new RangeError(
         `${op}: index ${v} at position ${i} is out of range for size ${bound} (${validRange(op, bound, wrap)})`,
       );
@@ -69,29 +83,30 @@ function validRange(op: string, bound: number, wrap: boolean): string {
  */
 const indexSelectOp: Op<{ dim: number; index: Int32Array }> = {
   name: "indexSelect",
+  backwardReads: [],
   forward(inputs, a) {
     const x = inputs[0];
-    const outer = sizeOf(x.shape.slice(0, a.dim));
+    const outer = sizeOfRange(x.shape, 0, a.dim);
     const r = x.shape[a.dim];
-    const inner = sizeOf(x.shape.slice(a.dim + 1));
+    const inner = sizeOfRange(x.shape, a.dim + 1);
     const k = a.index.length;
     const out = allocate(x.dtype, outer * k * inner);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < k; j++) {
         const src = (o * r + a.index[j]) * inner;
-        out.set(x.data.subarray(src, src + inner), (o * k + j) * inner);
+        out.set(x._data.subarray(src, src + inner), (o * k + j) * inner);
       }
     }
-    const shape = x.shape.slice();
+    const shape = copyShape(x.shape);
     shape[a.dim] = k;
     return { data: out, shape };
   },
   backward(g, ctx) {
     const x = ctx.inputs[0];
     const { dim, index } = ctx.attrs;
-    const outer = sizeOf(x.shape.slice(0, dim));
+    const outer = sizeOfRange(x.shape, 0, dim);
     const r = x.shape[dim];
-    const inner = sizeOf(x.shape.slice(dim + 1));
+    const inner = sizeOfRange(x.shape, dim + 1);
     const k = index.length;
     const gx = allocate(g instanceof Float64Array ? "float64" : "float32", x.size);
     for (let o = 0; o < outer; o++) {
@@ -112,12 +127,13 @@ const indexSelectOp: Op<{ dim: number; index: Int32Array }> = {
  */
 const gatherOp: Op<{ dim: number; index: Int32Array; indexShape: number[] }> = {
   name: "gather",
+  backwardReads: [],
   forward(inputs, a) {
     const x = inputs[0];
     const map = gatherMap(x.shape, a.indexShape, a.dim, a.index);
     const out = allocate(x.dtype, map.length);
-    for (let i = 0; i < map.length; i++) out[i] = x.data[map[i]];
-    return { data: out, shape: a.indexShape.slice(), saved: map };
+    for (let i = 0; i < map.length; i++) out[i] = x._data[map[i]];
+    return { data: out, shape: a.indexShape, saved: map };
   },
   backward(g, ctx) {
     const x = ctx.inputs[0];
@@ -162,6 +178,7 @@ function gatherMap(
  */
 const concatOp: Op<{ dim: number }> = {
   name: "concat",
+  backwardReads: [],
   forward(inputs, a) {
     const first = inputs[0];
     const d = a.dim;
@@ -171,16 +188,16 @@ const concatOp: Op<{ dim: number }> = {
       dtype = promote(dtype, t.dtype);
       total += t.shape[d];
     }
-    const shape = first.shape.slice();
+    const shape = copyShape(first.shape);
     shape[d] = total;
-    const outer = sizeOf(shape.slice(0, d));
-    const inner = sizeOf(shape.slice(d + 1));
+    const outer = sizeOfRange(shape, 0, d);
+    const inner = sizeOfRange(shape, d + 1);
     const out = allocate(dtype, sizeOf(shape));
     let offset = 0;
     for (const t of inputs) {
       const chunk = t.shape[d] * inner;
       for (let o = 0; o < outer; o++)
-        out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * total * inner + offset);
+        out.set(t._data.subarray(o * chunk, (o + 1) * chunk), o * total * inner + offset);
       offset += chunk;
     }
     return { data: out, shape };
@@ -189,8 +206,8 @@ const concatOp: Op<{ dim: number }> = {
     const d = ctx.attrs.dim;
     const shape = ctx.outShape;
     const total = shape[d];
-    const outer = sizeOf(shape.slice(0, d));
-    const inner = sizeOf(shape.slice(d + 1));
+    const outer = sizeOfRange(shape, 0, d);
+    const inner = sizeOfRange(shape, d + 1);
     const res: (FloatArray | null)[] = [];
     let offset = 0;
     for (let k = 0; k < ctx.inputs.length; k++) {
@@ -274,7 +291,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
       );
     }
   }
-  const shape = first.shape.slice();
+  const shape = copyShape(first.shape);
   shape[d] = 0;
   for (const t of tensors) shape[d] += t.shape[d];
   checkedSizeOf("concat", shape);

@@ -8,9 +8,11 @@ import {
   broadcastStrides,
   checkedSizeOf,
   checkNumel,
+  copyShape,
   fmtShape,
   MAX_ELEMENTS,
   sizeOf,
+  sizeOfRange,
 } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Ctx, Forward, Op, OpTable } from "./op.js";
@@ -87,6 +89,7 @@ function batchIndex(shape: readonly number[], batch: readonly number[], nb: numb
  */
 const matmulOp: Op<null> = {
   name: "matmul",
+  backwardReads: [0, 1],
   forward(inputs): Forward {
     const [a, b] = inputs;
     const p = plan(a, b);
@@ -94,9 +97,9 @@ const matmulOp: Op<null> = {
     const out = allocate(promote(a.dtype, b.dtype), sizeOf(p.outShape));
     for (let i = 0; i < p.aIdx.length; i++) {
       backend.matmul({
-        a: a.data,
+        a: a._data,
         aOff: p.aIdx[i] * m * k,
-        b: b.data,
+        b: b._data,
         bOff: p.bIdx[i] * k * n,
         out,
         oOff: i * m * n,
@@ -121,7 +124,7 @@ const matmulOp: Op<null> = {
         backend.matmul({
           a: g,
           aOff: i * m * n,
-          b: b.data,
+          b: b._data,
           bOff: p.bIdx[i] * k * n,
           out: ga,
           oOff: p.aIdx[i] * m * k,
@@ -138,7 +141,7 @@ const matmulOp: Op<null> = {
       for (let i = 0; i < p.aIdx.length; i++) {
         // dB[k×n] += Aᵀ · dC[m×n]
         backend.matmul({
-          a: a.data,
+          a: a._data,
           aOff: p.aIdx[i] * m * k,
           b: g,
           bOff: i * m * n,
@@ -163,6 +166,7 @@ const matmulOp: Op<null> = {
  */
 const linearOp: Op<null> = {
   name: "linear",
+  backwardReads: [0, 1],
   forward(inputs): Forward {
     const [x, w, bias] = inputs;
     if (x.ndim < 1 || w.ndim !== 2 || x.shape[x.ndim - 1] !== w.shape[1]) {
@@ -178,14 +182,14 @@ const linearOp: Op<null> = {
       );
     }
     const inF = w.shape[1];
-    const rows = sizeOf(x.shape.slice(0, -1));
+    const rows = sizeOfRange(x.shape, 0, x.ndim - 1);
     if (rows * outF > MAX_ELEMENTS)
       checkNumel("linear", rows * outF, `the output [..., ${outF}] for input ${fmtShape(x.shape)}`);
     let dtype = promote(x.dtype, w.dtype);
     if (bias !== undefined) dtype = promote(dtype, bias.dtype);
     const out = allocate(dtype, rows * outF);
     if (bias !== undefined) {
-      for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) out[r * outF + j] = bias.data[j];
+      for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) out[r * outF + j] = bias._data[j];
     }
     backend.matmul({
       a: x.data,
@@ -203,7 +207,7 @@ const linearOp: Op<null> = {
     const [x, w] = ctx.inputs;
     const outF = w.shape[0];
     const inF = w.shape[1];
-    const rows = sizeOf(x.shape.slice(0, -1));
+    const rows = sizeOfRange(x.shape, 0, x.ndim - 1);
     const dt = g instanceof Float64Array ? "float64" : "float32";
     let gx: FloatArray | null = null;
     let gw: FloatArray | null = null;

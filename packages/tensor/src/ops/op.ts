@@ -4,7 +4,7 @@ import type { Tensor } from "../tensor.js";
 /** What a forward pass produces: the output storage and shape, plus anything backward needs. */
 export interface Forward {
   data: FloatArray;
-  shape: number[];
+  shape: readonly number[];
   saved?: unknown;
 }
 
@@ -23,11 +23,22 @@ export interface Ctx<A> {
  */
 export type Grads = (FloatArray | null)[];
 
-/** A differentiable primitive: forward and backward side by side. Neither may be omitted. */
+/**
+ * A differentiable primitive: forward and backward side by side. Neither may be omitted.
+ *
+ * `forward` must not write into its inputs; `backward` returns fresh arrays or `g` itself and must
+ * not write into `g`, the inputs or the output (`ctx.outData`).
+ */
 export interface Op<A> {
   readonly name: string;
   forward(inputs: readonly Tensor[], attrs: A): Forward;
   backward(g: FloatArray, ctx: Ctx<A>, needs: readonly boolean[]): Grads;
+  /**
+   * The storages `backward` reads: input indices and/or `"output"` (its own result, `ctx.outData`).
+   * Default: every input and the output. Backward throws if one of them was overwritten after the
+   * forward pass; storages not listed may change freely (`add` reads neither input: `[]`).
+   */
+  readonly backwardReads?: readonly (number | "output")[];
 }
 
 /** Attributes of a unary elementwise op: its kernel parameters. */

@@ -3,19 +3,29 @@ import { backend } from "../backend/index.js";
 import { checkBoolean, checkTensor, describeValue } from "../check.js";
 import { allocate, type DType, type FloatArray } from "../dtype.js";
 import { apply } from "../engine.js";
-import { broadcastStrides, normalizeDim, normalizeDims, sizeOf } from "../shape.js";
+import { rethrowNamed } from "../memory.js";
+import {
+  broadcastStrides,
+  copyShape,
+  dropDims,
+  fmtShape,
+  normalizeDim,
+  normalizeDims,
+  sizeOf,
+  sizeOfRange,
+} from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Ctx, Forward, Op, OpTable, ReduceAttrs } from "./op.js";
 
 /** Input shape with reduced dims set to 1 (the keepdim shape). */
 function keptShape(shape: readonly number[], dims: readonly number[]): number[] {
-  const s = shape.slice();
+  const s = copyShape(shape);
   for (const d of dims) s[d] = 1;
   return s;
 }
 
 function outShapeOf(shape: readonly number[], a: ReduceAttrs): number[] {
-  return a.keepdim ? keptShape(shape, a.dims) : shape.filter((_, i) => !a.dims.includes(i));
+  return a.keepdim ? keptShape(shape, a.dims) : dropDims(shape, (i) => a.dims.includes(i));
 }
 
 /**
@@ -30,7 +40,7 @@ function reduceDims(
   dtype: DType,
 ) {
   let data = x;
-  const cur = shape.slice();
+  const cur = copyShape(shape);
   if (dims.length === shape.length) {
     // All dims (or a 0-d tensor): one pass over the flat array.
     const out = allocate(dtype, 1);
@@ -39,8 +49,8 @@ function reduceDims(
   }
   for (let t = dims.length - 1; t >= 0; t--) {
     const d = dims[t];
-    const outer = sizeOf(cur.slice(0, d));
-    const inner = sizeOf(cur.slice(d + 1));
+    const outer = sizeOfRange(cur, 0, d);
+    const inner = sizeOfRange(cur, d + 1);
     const out = allocate(dtype, outer * inner);
     backend.reduce(code, data, out, outer, cur[d], inner);
     data = out;
@@ -75,18 +85,20 @@ function count(shape: readonly number[], dims: readonly number[]): number {
  */
 const sumOp: Op<ReduceAttrs> = {
   name: "sum",
+  backwardReads: [],
   forward(inputs, a): Forward {
     const x = inputs[0];
-    return { data: reduceDims(Reduce.sum, x.data, x.shape, a.dims, x.dtype), shape: outShapeOf(x.shape, a) };
+    return { data: reduceDims(Reduce.sum, x._data, x.shape, a.dims, x.dtype), shape: outShapeOf(x.shape, a) };
   },
   backward: (g, ctx) => [expandGrad(g, ctx.inputs[0], ctx.attrs.dims, 1)],
 };
 
 const meanOp: Op<ReduceAttrs> = {
   name: "mean",
+  backwardReads: [],
   forward(inputs, a): Forward {
     const x = inputs[0];
-    const data = reduceDims(Reduce.sum, x.data, x.shape, a.dims, x.dtype);
+    const data = reduceDims(Reduce.sum, x._data, x.shape, a.dims, x.dtype);
     const n = count(x.shape, a.dims);
     for (let i = 0; i < data.length; i++) data[i] /= n;
     return { data, shape: outShapeOf(x.shape, a) };
@@ -99,11 +111,12 @@ const meanOp: Op<ReduceAttrs> = {
 function extremumAll(name: string, code: ReduceCode): Op<ReduceAttrs> {
   return {
     name,
+    backwardReads: [0, "output"],
     forward(inputs, a): Forward {
       const x = inputs[0];
       if (x.size === 0) throw new RangeError(`${name}: cannot reduce an empty tensor`);
       const out = allocate(x.dtype, 1);
-      backend.reduce(code, x.data, out, 1, x.size, 1);
+      backend.reduce(code, x._data, out, 1, x.size, 1);
       return { data: out, shape: outShapeOf(x.shape, a) };
     },
     backward(g, ctx) {
@@ -111,11 +124,11 @@ function extremumAll(name: string, code: ReduceCode): Op<ReduceAttrs> {
       const v = ctx.outData[0];
       let ties = 0;
       for (let i = 0; i < x.size; i++)
-        if (x.data[i] === v || (Number.isNaN(v) && Number.isNaN(x.data[i]))) ties++;
+        if (x._data[i] === v || (Number.isNaN(v) && Number.isNaN(x._data[i]))) ties++;
       const gx = allocate(g instanceof Float64Array ? "float64" : "float32", x.size);
       const share = g[0] / ties;
       for (let i = 0; i < x.size; i++)
-        if (x.data[i] === v || (Number.isNaN(v) && Number.isNaN(x.data[i]))) gx[i] = share;
+        if (x._data[i] === v || (Number.isNaN(v) && Number.isNaN(x._data[i]))) gx[i] = share;
       return [gx];
     },
   };
@@ -124,16 +137,17 @@ function extremumAll(name: string, code: ReduceCode): Op<ReduceAttrs> {
 function extremumDim(name: string, code: ReduceCode): Op<ReduceAttrs> {
   return {
     name,
+    backwardReads: [],
     forward(inputs, a): Forward {
       const x = inputs[0];
       const d = a.dims[0];
       const r = x.shape[d];
       if (r === 0) throw new RangeError(`${name}: cannot reduce over dim ${d} of size 0`);
-      const outer = sizeOf(x.shape.slice(0, d));
-      const inner = sizeOf(x.shape.slice(d + 1));
+      const outer = sizeOfRange(x.shape, 0, d);
+      const inner = sizeOfRange(x.shape, d + 1);
       const out = allocate(x.dtype, outer * inner);
       const idx = new Int32Array(outer * inner);
-      backend.reduceArg(code, x.data, out, idx, outer, r, inner);
+      backend.reduceArg(code, x._data, out, idx, outer, r, inner);
       return { data: out, shape: outShapeOf(x.shape, a), saved: idx };
     },
     backward(g, ctx: Ctx<ReduceAttrs>) {
@@ -141,7 +155,7 @@ function extremumDim(name: string, code: ReduceCode): Op<ReduceAttrs> {
       const d = ctx.attrs.dims[0];
       const idx = ctx.saved as Int32Array;
       const r = x.shape[d];
-      const inner = sizeOf(x.shape.slice(d + 1));
+      const inner = sizeOfRange(x.shape, d + 1);
       const gx = allocate(g instanceof Float64Array ? "float64" : "float32", x.size);
       for (let t = 0; t < idx.length; t++) {
         const o = Math.floor(t / inner);
@@ -155,6 +169,7 @@ function extremumDim(name: string, code: ReduceCode): Op<ReduceAttrs> {
 
 const logsumexpOp: Op<ReduceAttrs> = {
   name: "logsumexp",
+  backwardReads: [0, "output"],
   forward(inputs, a): Forward {
     const x = inputs[0];
     const shape = outShapeOf(x.shape, a);
@@ -165,13 +180,13 @@ const logsumexpOp: Op<ReduceAttrs> = {
       return { data: out, shape };
     }
     const ks = keptShape(x.shape, a.dims);
-    const m = x.ndim === 0 ? x.data.slice() : reduceDims(Reduce.max, x.data, x.shape, a.dims, x.dtype);
+    const m = x.ndim === 0 ? x._data.slice() : reduceDims(Reduce.max, x._data, x.shape, a.dims, x.dtype);
     for (let i = 0; i < m.length; i++)
       if (m[i] === Number.POSITIVE_INFINITY || m[i] === Number.NEGATIVE_INFINITY) m[i] = 0;
     const e = allocate(x.dtype, x.size);
     const mb = allocate(x.dtype, x.size);
     backend.expand(m, broadcastStrides(ks, x.shape), mb, x.shape);
-    for (let i = 0; i < e.length; i++) e[i] = Math.exp(x.data[i] - mb[i]);
+    for (let i = 0; i < e.length; i++) e[i] = Math.exp(x._data[i] - mb[i]);
     const s = x.ndim === 0 ? e : reduceDims(Reduce.sum, e, x.shape, a.dims, x.dtype);
     const out = allocate(x.dtype, s.length);
     for (let i = 0; i < s.length; i++) out[i] = Math.log(s[i]) + m[i];
@@ -184,7 +199,7 @@ const logsumexpOp: Op<ReduceAttrs> = {
     const gx = expandGrad(g, x, dims, 1);
     const ob = allocate(x.dtype, x.size);
     backend.expand(ctx.outData, broadcastStrides(ks, x.shape), ob, x.shape);
-    for (let i = 0; i < gx.length; i++) gx[i] *= Math.exp(x.data[i] - ob[i]);
+    for (let i = 0; i < gx.length; i++) gx[i] *= Math.exp(x._data[i] - ob[i]);
     return [gx];
   },
 };
@@ -258,20 +273,24 @@ function argExtremum(
   let outer = 1;
   let r = x.size;
   let inner = 1;
-  let shape: number[] = keepdim ? x.shape.map(() => 1) : [];
+  let shape: number[] = keepdim ? new Array<number>(x.ndim).fill(1) : [];
   if (dim !== undefined) {
     const d = normalizeDim(name, dim, x.ndim);
     if (x.ndim > 0) {
-      outer = sizeOf(x.shape.slice(0, d));
+      outer = sizeOfRange(x.shape, 0, d);
       r = x.shape[d];
-      inner = sizeOf(x.shape.slice(d + 1));
+      inner = sizeOfRange(x.shape, d + 1);
       shape = outShapeOf(x.shape, { dims: [d], keepdim });
     }
   }
-  const vals = allocate(x.dtype, outer * inner);
-  const idx = new Int32Array(outer * inner);
-  backend.reduceArg(code, x.data, vals, idx, outer, r, inner);
-  return new Tensor(Float64Array.from(idx), shape);
+  try {
+    const vals = allocate(x.dtype, outer * inner);
+    const idx = new Int32Array(outer * inner);
+    backend.reduceArg(code, x._data, vals, idx, outer, r, inner);
+    return new Tensor(Float64Array.from(idx), shape);
+  } catch (e) {
+    return rethrowNamed(e, name, `for an input of shape ${fmtShape(x.shape)}`);
+  }
 }
 
 /**

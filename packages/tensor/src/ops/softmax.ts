@@ -2,25 +2,26 @@ import { backend } from "../backend/index.js";
 import { checkTensor } from "../check.js";
 import { allocate } from "../dtype.js";
 import { apply } from "../engine.js";
-import { normalizeDim, sizeOf } from "../shape.js";
+import { normalizeDim, sizeOfRange } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { Op, OpTable } from "./op.js";
 
 /** `[outer, r, inner]` view of `shape` around `dim` (0-d tensors are one element). */
 function split(shape: readonly number[], dim: number): [number, number, number] {
   if (shape.length === 0) return [1, 1, 1];
-  return [sizeOf(shape.slice(0, dim)), shape[dim], sizeOf(shape.slice(dim + 1))];
+  return [sizeOfRange(shape, 0, dim), shape[dim], sizeOfRange(shape, dim + 1)];
 }
 
 function softmaxOp(name: string, log: boolean): Op<{ dim: number }> {
   return {
     name,
+    backwardReads: ["output"],
     forward(inputs, a) {
       const x = inputs[0];
       const [o, r, i] = split(x.shape, a.dim);
       const out = allocate(x.dtype, x.size);
-      backend.softmax(x.data, out, o, r, i, log);
-      return { data: out, shape: x.shape.slice() };
+      backend.softmax(x._data, out, o, r, i, log);
+      return { data: out, shape: x.shape };
     },
     backward(g, ctx) {
       const x = ctx.inputs[0];

@@ -14,15 +14,16 @@ export interface UnaryOp extends Op<UnaryAttrs> {
 }
 
 /** The op `y = f(x)` of `kernel`: forward runs `kernel.forward`, backward `kernel.backward` (gx = g·f′(x)). */
-function unaryOp(kernel: UnaryKernel): UnaryOp {
+function unaryOp(kernel: UnaryKernel, backwardReads?: readonly (number | "output")[]): UnaryOp {
   return {
     name: kernel.name,
     kernel,
+    ...(backwardReads === undefined ? {} : { backwardReads }),
     forward(inputs: readonly Tensor[], a: UnaryAttrs): Forward {
       const x = inputs[0];
       const out = allocate(x.dtype, x.size);
       backend.unary(kernel, x.data, out, x.size, a.p0, a.p1);
-      return { data: out, shape: x.shape.slice() };
+      return { data: out, shape: x.shape };
     },
     backward(g, ctx: Ctx<UnaryAttrs>) {
       const x = ctx.inputs[0];
@@ -47,15 +48,18 @@ const GELU_TANH_C = 0.044715;
  */
 export const unaryOps = {
   /** −x → −1 */
-  neg: unaryOp({
-    name: "neg",
-    forward(x, out, n) {
-      for (let i = 0; i < n; i++) out[i] = -x[i];
+  neg: unaryOp(
+    {
+      name: "neg",
+      forward(x, out, n) {
+        for (let i = 0; i < n; i++) out[i] = -x[i];
+      },
+      backward(_x, _y, g, out, n) {
+        for (let i = 0; i < n; i++) out[i] = -g[i];
+      },
     },
-    backward(_x, _y, g, out, n) {
-      for (let i = 0; i < n; i++) out[i] = -g[i];
-    },
-  }),
+    [],
+  ),
   /** eˣ → eˣ = y */
   exp: unaryOp({
     name: "exp",
@@ -284,7 +288,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 /** GELU: exact `x·Φ(x)` by default, or the tanh approximation with `{ approximate: "tanh" }`. */
 export function gelu(x: Tensor, opts: { approximate?: "none" | "tanh" } = {}): Tensor {
   checkTensor("gelu", "input", x);
-  const { approximate = "none" } = checkOptions("gelu", opts);
+  const { approximate = "none" } = checkOptions("gelu", opts, ["approximate"]);
   if (approximate === "tanh") return apply(unaryOps.geluTanh, [x], NONE);
   if (approximate !== "none") {
     throw new TypeError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}`);

@@ -2,7 +2,16 @@ import { backend } from "../backend/index.js";
 import { checkTensor, describeValue } from "../check.js";
 import { allocate, checkDType, type DType } from "../dtype.js";
 import { apply } from "../engine.js";
-import { fmtShape, normalizeDim, normalizeNewDim, sizeOf } from "../shape.js";
+import {
+  checkNdim,
+  copyShape,
+  dropDims,
+  fmtShape,
+  normalizeDim,
+  normalizeNewDim,
+  sizeOf,
+  sizeOfRange,
+} from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { Op, OpTable } from "./op.js";
 
@@ -12,16 +21,18 @@ import type { Op, OpTable } from "./op.js";
  */
 const reshapeOp: Op<{ shape: number[] }> = {
   name: "reshape",
-  forward: (inputs, a) => ({ data: inputs[0].data, shape: a.shape }),
+  backwardReads: [],
+  forward: (inputs, a) => ({ data: inputs[0]._data, shape: a.shape }),
   backward: (g) => [g],
 };
 
 const permuteOp: Op<{ perm: number[] }> = {
   name: "permute",
+  backwardReads: [],
   forward(inputs, a) {
     const x = inputs[0];
     const out = allocate(x.dtype, x.size);
-    backend.permute(x.data, x.shape, a.perm, out);
+    backend.permute(x._data, x.shape, a.perm, out);
     return { data: out, shape: a.perm.map((p) => x.shape[p]) };
   },
   backward(g, ctx) {
@@ -37,11 +48,12 @@ const permuteOp: Op<{ perm: number[] }> = {
 /** cast: a copy in another dtype → g (the engine casts it back to the input's dtype). */
 const castOp: Op<{ dtype: DType }> = {
   name: "cast",
+  backwardReads: [],
   forward(inputs, a) {
     const x = inputs[0];
     const out = allocate(a.dtype, x.size);
-    out.set(x.data);
-    return { data: out, shape: x.shape.slice() };
+    out.set(x._data);
+    return { data: out, shape: x.shape };
   },
   backward: (g) => [g],
 };
@@ -52,6 +64,7 @@ export const viewOps = { reshape: reshapeOp, permute: permuteOp, cast: castOp } 
 function resolveShape(op: string, from: readonly number[], shape: readonly number[]): number[] {
   if (!Array.isArray(shape))
     throw new TypeError(`${op}: shape must be an array of integers, got ${describeValue(shape)}`);
+  checkNdim(op, shape.length);
   const size = sizeOf(from);
   let infer = -1;
   let known = 1;
@@ -68,7 +81,7 @@ function resolveShape(op: string, from: readonly number[], shape: readonly numbe
       throw new RangeError(`${op}: invalid size ${d} in shape ${fmtShape(shape)}`);
     } else known *= d;
   }
-  const out = shape.slice();
+  const out = copyShape(shape);
   if (infer >= 0) {
     if (known === 0 || size % known !== 0) {
       throw new RangeError(
@@ -113,7 +126,7 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
   const a = normalizeDim("transpose", dim0, x.ndim);
   const b = normalizeDim("transpose", dim1, x.ndim);
   if (x.ndim < 2 || a === b) return reshape(x, x.shape);
-  const perm = x.shape.map((_, i) => i);
+  const perm = Array.from({ length: x.ndim }, (_, i) => i);
   perm[a] = b;
   perm[b] = a;
   return apply(permuteOp, [x], { perm });
@@ -125,13 +138,13 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   if (dim === undefined)
     return reshape(
       x,
-      x.shape.filter((d) => d !== 1),
+      dropDims(x.shape, (i) => x.shape[i] === 1),
     );
   const d = normalizeDim("squeeze", dim, x.ndim);
   if (x.ndim === 0 || x.shape[d] !== 1) return reshape(x, x.shape);
   return reshape(
     x,
-    x.shape.filter((_, i) => i !== d),
+    dropDims(x.shape, (i) => i === d),
   );
 }
 
@@ -139,7 +152,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   checkTensor("unsqueeze", "input", x);
   const d = normalizeNewDim("unsqueeze", dim, x.ndim);
-  const s = x.shape.slice();
+  const s = copyShape(x.shape);
   s.splice(d, 0, 1);
   return reshape(x, s);
 }
@@ -151,7 +164,9 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const e = normalizeDim("flatten", endDim, x.ndim);
   if (x.ndim === 0) return reshape(x, [1]);
   if (s > e) throw new RangeError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
-  return reshape(x, [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
+  const shape = copyShape(x.shape);
+  shape.splice(s, e + 1 - s, sizeOfRange(x.shape, s, e + 1));
+  return reshape(x, shape);
 }
 
 /** A copy converted to `dtype` (differentiable; the gradient is cast back). */
