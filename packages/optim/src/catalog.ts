@@ -14,6 +14,7 @@ import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
 import { RPROP_ENTRY } from "./rprop.js";
+import { SCHEDULE_FREE_ADAMW_ENTRY, SCHEDULE_FREE_SGD_ENTRY } from "./schedule-free/index.js";
 import { MOMENTUM_ENTRY, SGD_ENTRY } from "./sgd.js";
 
 export {
@@ -99,6 +100,7 @@ export {
   type RpropState,
   rpropStep,
 } from "./rprop.js";
+export * from "./schedule-free/index.js";
 export {
   MOMENTUM_ENTRY,
   SGD,
@@ -127,4 +129,6 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   RPROP_ENTRY,
   ASGD_ENTRY,
   LBFGS_ENTRY,
+  SCHEDULE_FREE_ADAMW_ENTRY,
+  SCHEDULE_FREE_SGD_ENTRY,
 ]);
