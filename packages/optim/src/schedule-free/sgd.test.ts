@@ -7,7 +7,12 @@ import {
   itAppliesTinyWeightDecay,
   kernelArrays,
 } from "../rule-contract.testutil.js";
-import { SCHEDULE_FREE_SGD_ENTRY, ScheduleFreeSGD, type ScheduleFreeSGDScalars, scheduleFreeSGDStep } from "./sgd.js";
+import {
+  SCHEDULE_FREE_SGD_ENTRY,
+  ScheduleFreeSGD,
+  type ScheduleFreeSGDScalars,
+  scheduleFreeSGDStep,
+} from "./sgd.js";
 
 describe("ScheduleFreeSGD hand-computed values (the NumPy port of schedulefree 1.4.1, Python float64)", () => {
   it("lr 0.1, momentum 0.9, weightDecay 0.1, r 1: y, z and the final x", () => {
@@ -35,7 +40,12 @@ describe("ScheduleFreeSGD hand-computed values (the NumPy port of schedulefree 1
     expect(zs[2]).toEqual([0.9964408, -2.0921816]);
     opt.eval();
     expect([...p.data]).toEqual([0.9567537333333334, -1.9964908000000001]);
-    expect(opt.paramGroups[0]).toMatchObject({ k: 3, weightSum: 0.06000000000000001, lrMax: 0.1, scheduledLr: 0.1 });
+    expect(opt.paramGroups[0]).toMatchObject({
+      k: 3,
+      weightSum: 0.06000000000000001,
+      lrMax: 0.1,
+      scheduledLr: 0.1,
+    });
   });
 
   it("has the reference's defaults", () => {
@@ -84,7 +94,10 @@ describeRuleContract(
     const { betas, eps: _, ...options } = o as { betas?: number[]; eps?: number };
     const list = [...(ps as Iterable<Param | ParamGroupInput>)];
     const groups = list.map((g) => ("params" in g && !("data" in g) ? sgdGroup(g) : g));
-    const opt = new ScheduleFreeSGD(groups as ParamsInput, betas === undefined ? options : { ...options, momentum: betas[0] });
+    const opt = new ScheduleFreeSGD(
+      groups as ParamsInput,
+      betas === undefined ? options : { ...options, momentum: betas[0] },
+    );
     opt.train();
     return opt;
   },
