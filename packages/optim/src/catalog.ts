@@ -10,6 +10,7 @@ import { ADAMW_ENTRY } from "./adamw.js";
 import { ASGD_ENTRY } from "./asgd.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
 import { LBFGS_ENTRY } from "./lbfgs.js";
+import { LOOKAHEAD_ADAM_ENTRY } from "./lookahead.js";
 import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
@@ -67,6 +68,16 @@ export {
   type LBFGSSettings,
   type LBFGSState,
 } from "./lbfgs.js";
+export {
+  LOOKAHEAD_ADAM_ENTRY,
+  LOOKAHEAD_ALPHA,
+  LOOKAHEAD_GROUP_KEYS,
+  LOOKAHEAD_K,
+  Lookahead,
+  type LookaheadOptions,
+  type LookaheadStateDict,
+  lookaheadSync,
+} from "./lookahead.js";
 export {
   NADAM_ENTRY,
   NAdam,
@@ -131,4 +142,5 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   LBFGS_ENTRY,
   SCHEDULE_FREE_ADAMW_ENTRY,
   SCHEDULE_FREE_SGD_ENTRY,
+  LOOKAHEAD_ADAM_ENTRY,
 ]);
