@@ -98,4 +98,12 @@ export interface OptimizerEntry {
   readonly reference: RuleReference;
   /** True when `step()` needs a closure that re-evaluates the loss (LBFGS). */
   readonly needsClosure?: boolean;
+  /**
+   * True when the optimizer has training and evaluation modes (Schedule-Free; see
+   * `TrainEvalOptimizer` and `hasTrainEvalModes`): its parameters hold the training point after
+   * `train()` and the point to evaluate after `eval()`. `create` returns it in training mode, so
+   * steps work at once; an application calls `eval()` before evaluating the model or saving it,
+   * and `train()` before training resumes.
+   */
+  readonly modes?: boolean;
 }

@@ -14,10 +14,12 @@ import { LAMB_ENTRY } from "./lamb.js";
 import { LARS_ENTRY } from "./lars.js";
 import { LBFGS_ENTRY } from "./lbfgs.js";
 import { LION_ENTRY } from "./lion.js";
+import { LOOKAHEAD_ADAM_ENTRY } from "./lookahead.js";
 import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
 import { RPROP_ENTRY } from "./rprop.js";
+import { SCHEDULE_FREE_ADAMW_ENTRY, SCHEDULE_FREE_SGD_ENTRY } from "./schedule-free/index.js";
 import { MOMENTUM_ENTRY, SGD_ENTRY } from "./sgd.js";
 
 export {
@@ -106,6 +108,16 @@ export {
   lionStep,
 } from "./lion.js";
 export {
+  LOOKAHEAD_ADAM_ENTRY,
+  LOOKAHEAD_ALPHA,
+  LOOKAHEAD_GROUP_KEYS,
+  LOOKAHEAD_K,
+  Lookahead,
+  type LookaheadOptions,
+  type LookaheadStateDict,
+  lookaheadSync,
+} from "./lookahead.js";
+export {
   NADAM_ENTRY,
   NAdam,
   type NAdamHyperparameters,
@@ -138,6 +150,7 @@ export {
   type RpropState,
   rpropStep,
 } from "./rprop.js";
+export * from "./schedule-free/index.js";
 export {
   MOMENTUM_ENTRY,
   SGD,
@@ -170,4 +183,7 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   LAMB_ENTRY,
   LARS_ENTRY,
   ADEMAMIX_ENTRY,
+  SCHEDULE_FREE_ADAMW_ENTRY,
+  SCHEDULE_FREE_SGD_ENTRY,
+  LOOKAHEAD_ADAM_ENTRY,
 ]);

@@ -49,3 +49,4 @@ export {
   STATE_DICT_FORMAT,
   STATE_DICT_VERSION,
 } from "./state-dict.js";
+export { hasTrainEvalModes, type TrainEvalOptimizer } from "./train-eval.js";

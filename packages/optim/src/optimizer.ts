@@ -133,6 +133,14 @@ export abstract class Optimizer<
   protected abstract update(param: FloatArray, grad: FloatArray, state: S, group: ParamGroup & H): void;
 
   /**
+   * Called once per param group at every step that is applied (after the checks, before the
+   * group's parameters are updated), whether or not any of its parameters has a gradient. Rules
+   * that keep state per group rather than per parameter (Schedule-Free's step count and average
+   * weights) advance it here. Does nothing by default.
+   */
+  protected beginGroupStep(_group: ParamGroup & H): void {}
+
+  /**
    * Adds a param group; options it does not set take the optimizer's defaults. Errors, with
    * PyTorch's messages: a parameter already in another group, a parameter twice in this group.
    */
@@ -338,6 +346,7 @@ export abstract class Optimizer<
 
   private applyStep(): void {
     for (const group of this.paramGroups) {
+      this.beginGroupStep(group);
       for (const p of group.params) {
         const grad = p.grad;
         if (grad === null || grad === undefined) continue;

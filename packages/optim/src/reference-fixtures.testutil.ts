@@ -120,7 +120,8 @@ export interface Worst {
   where: string;
 }
 
-function worstOf(actual: ArrayLike<number>, expected: number[], where: string, worst: Worst): void {
+/** Updates `worst` with the largest deviation of `actual` from `expected` (as {@link run} measures it). */
+export function worstOf(actual: ArrayLike<number>, expected: number[], where: string, worst: Worst): void {
   expect(actual.length, `${where}: length`).toBe(expected.length);
   const floor = Math.max(MAGNITUDE_FLOOR, SCALE_FRACTION * Math.max(...expected.map(Math.abs)));
   for (let k = 0; k < expected.length; k++) {
@@ -130,6 +131,42 @@ function worstOf(actual: ArrayLike<number>, expected: number[], where: string, w
       worst.where = `${where}[${k}]: got ${actual[k]}, expected ${expected[k]}`;
     }
   }
+}
+
+/** The gradients a case's parameters hold: given per step, or a noisy quadratic, or none. */
+export type CaseGradients = Pick<Case, "name" | "dtype" | "grads" | "quadratic" | "noGrad">;
+
+/**
+ * Sets every parameter's gradient for step t of a case: the stored gradient (null: none), or the
+ * noisy quadratic's at the current parameters, `(p − c)·h + n_t` with the reference's three
+ * operations in the case's dtype (float32: c, h and n rounded to float32 first, every operation
+ * rounded), null where `noGrad` says so.
+ */
+export function setCaseGrads(c: CaseGradients, t: number, params: Param[]): void {
+  const Arr = c.dtype === "float64" ? Float64Array : Float32Array;
+  params.forEach((p, i) => {
+    if (c.grads !== undefined) {
+      const g = c.grads[t - 1][i];
+      p.grad = g === null ? null : { data: new Arr(g) };
+    } else if (c.quadratic !== undefined) {
+      if (c.noGrad?.some(([step, k]) => step === t && k === i)) {
+        p.grad = null;
+        return;
+      }
+      const { h, c: centre, noise } = c.quadratic;
+      const n = noise[t - 1][i];
+      const g = new Arr(p.data.length);
+      if (c.dtype === "float64") {
+        for (let k = 0; k < g.length; k++) g[k] = (p.data[k] - centre[i][k]) * h[i][k] + n[k];
+      } else {
+        const r = Math.fround;
+        for (let k = 0; k < g.length; k++) g[k] = r(r(r(p.data[k] - r(centre[i][k])) * r(h[i][k])) + r(n[k]));
+      }
+      p.grad = { data: g };
+    } else {
+      throw new Error(`case ${c.name} has no gradients`);
+    }
+  });
 }
 
 /**
@@ -144,39 +181,13 @@ export function run(c: Case, make: Make, names: TorchNames = {}, checkState = tr
     ...camel(options, names),
   }));
   const opt = make(groups, camel(c.defaults, names), c.optimizer);
-  const noGrad = new Set((c.noGrad ?? []).map(([t, i]) => `${t}/${i}`));
   const worst: Worst = { deviation: 0, where: "" };
   const taken = params.map(() => 0);
   for (let t = 1; t <= c.steps; t++) {
     c.lrSchedule?.forEach((schedule, g) => {
       opt.paramGroups[g].lr = schedule[t - 1];
     });
-    params.forEach((p, i) => {
-      if (c.grads !== undefined) {
-        const g = c.grads[t - 1][i];
-        p.grad = g === null ? null : { data: new Arr(g) };
-      } else if (c.quadratic !== undefined) {
-        if (noGrad.has(`${t}/${i}`)) {
-          p.grad = null;
-          return;
-        }
-        // g = (p − c)·h + n_t, the same three operations as the reference, in the case's dtype
-        // (float32: c, h and n rounded to float32 first, every operation rounded).
-        const { h, c: centre, noise } = c.quadratic;
-        const n = noise[t - 1][i];
-        const g = new Arr(p.data.length);
-        if (c.dtype === "float64") {
-          for (let k = 0; k < g.length; k++) g[k] = (p.data[k] - centre[i][k]) * h[i][k] + n[k];
-        } else {
-          const r = Math.fround;
-          for (let k = 0; k < g.length; k++)
-            g[k] = r(r(r(p.data[k] - r(centre[i][k])) * r(h[i][k])) + r(n[k]));
-        }
-        p.grad = { data: g };
-      } else {
-        throw new Error(`case ${c.name} has no gradients`);
-      }
-    });
+    setCaseGrads(c, t, params);
     params.forEach((p, i) => {
       if (p.grad !== null) taken[i] += 1;
     });

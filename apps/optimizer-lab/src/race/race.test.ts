@@ -133,8 +133,11 @@ describe("Racer", () => {
       for (let i = 0; i < 30; i++) r.step();
       const ref = driveByHand(entry, values, s, [2, 1], 30);
       expect(r.status, `${entry.id}: ${r.error}`).not.toBe("failed");
-      expect(r.trail.length, entry.id).toBe(ref.length);
-      for (let i = 0; i < ref.length; i++)
+      // A rule whose default lr leaves the surface stops there (marked diverged): the trail is
+      // the reference's up to that point.
+      if (r.status === "diverged") expect(r.trail.length, entry.id).toBeLessThan(ref.length);
+      else expect(r.trail.length, entry.id).toBe(ref.length);
+      for (let i = 0; i < r.trail.length; i++)
         expectClose(r.trail[i], ref[i], TRAJECTORY_RTOL, `${entry.id} ${i}`);
     }
   });
