@@ -32,12 +32,28 @@ function expectSameBits(actual: FloatArray, expected: FloatArray, what: string):
   expect(i, `${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`).toBe(-1);
 }
 
-/** Three parameters of 5, 3 and 1 elements. */
-function params(dtype: Dtype): Param[] {
+/** Three parameters of 5, 3 and 1 elements, or with `shapes`, of those shapes (deterministic values). */
+function paramsOf(dtype: Dtype, shapes?: readonly (readonly number[])[]): Param[] {
+  if (shapes !== undefined) {
+    return shapes.map((shape, k) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = new ARRAY[dtype](n);
+      for (let i = 0; i < n; i++) data[i] = Math.sin(1.3 * i + 2.1 * k + 0.4) * 1.5;
+      return { data, grad: null, shape };
+    });
+  }
   return [[0.8, -1.2, 0.5, 2.0, -0.1], [0.3, -0.7, 1.1], [-0.4]].map((values) => ({
     data: ARRAY[dtype].from(values),
     grad: null,
   }));
+}
+
+/** What a rule may change in {@link describeRuleContract}'s setup. */
+export interface RuleContractSetup {
+  /** The three parameters' shapes (for rules that need a `shape`); default 5, 3 and 1 elements without one. */
+  shapes?: readonly (readonly number[])[];
+  /** The options of the second param group in the groups test; default `{ lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 }`. */
+  otherGroup?: Record<string, unknown>;
 }
 
 /**
@@ -67,7 +83,9 @@ export function describeRuleContract(
   rule: string,
   make: MakeOptimizer,
   optionSets: readonly Record<string, unknown>[],
+  setup: RuleContractSetup = {},
 ): void {
+  const params = (dtype: Dtype) => paramsOf(dtype, setup.shapes);
   describe(`${rule}: what every rule guarantees`, () => {
     for (const dtype of ["float64", "float32"] as const) {
       for (const options of optionSets) {
@@ -81,7 +99,7 @@ export function describeRuleContract(
             optA.step();
           }
           const saved = JSON.parse(JSON.stringify(optA.stateDict())) as OptimizerStateDict;
-          const b = a.map((p) => ({ data: p.data.slice(), grad: null }) as Param);
+          const b = a.map((p) => ({ data: p.data.slice(), grad: null, shape: p.shape }) as Param);
           const optB = make([{ params: [b[0], b[2]] }, { params: [b[1]], lr: 0.5 }], options);
           optB.loadStateDict(saved);
           expect(optB.paramGroups[1].lr).toBe(0.002);
@@ -138,7 +156,7 @@ export function describeRuleContract(
         it(`param groups act as separate optimizers, bit for bit (${label})`, () => {
           const a = params(dtype);
           const b = params(dtype);
-          const other = { lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 };
+          const other = setup.otherGroup ?? { lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 };
           const opt = make([{ params: [a[0], a[2]] }, { params: [a[1]], ...other }], options);
           const opt0 = make([b[0], b[2]], options);
           const opt1 = make([b[1]], { ...options, ...other });
