@@ -98,4 +98,9 @@ export interface OptimizerEntry {
   readonly reference: RuleReference;
   /** True when `step()` needs a closure that re-evaluates the loss (LBFGS). */
   readonly needsClosure?: boolean;
+  /**
+   * True when the rule needs each parameter's `shape` (Muon: 2-D matrices only; Adafactor): build
+   * it with parameters that have one (`@descent/tensor` tensors do).
+   */
+  readonly needsShape?: boolean;
 }
