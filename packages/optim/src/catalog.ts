@@ -2,16 +2,27 @@
 // added here once (its exports and its entry in OPTIMIZER_CATALOG) and every application that
 // reads the catalog (the demo's command line and reports, the lab) offers it with no other edit.
 
+import { ADAFACTOR_ENTRY } from "./adafactor.js";
 import { ADAGRAD_ENTRY } from "./adagrad.js";
 import { ADAM_ENTRY } from "./adam.js";
 import { ADAMAX_ENTRY } from "./adamax.js";
 import { ADAMW_ENTRY } from "./adamw.js";
 import type { OptimizerEntry } from "./catalog-entry.js";
+import { MUON_ENTRY } from "./muon.js";
 import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
 import { MOMENTUM_ENTRY, SGD_ENTRY } from "./sgd.js";
 
+export {
+  ADAFACTOR_ENTRY,
+  Adafactor,
+  type AdafactorBuffers,
+  type AdafactorHyperparameters,
+  type AdafactorOptions,
+  type AdafactorState,
+  adafactorStep,
+} from "./adafactor.js";
 export {
   ADAGRAD_ENTRY,
   Adagrad,
@@ -37,6 +48,16 @@ export {
   adamaxStep,
 } from "./adamax.js";
 export { ADAMW_ENTRY, AdamW, adamwStep } from "./adamw.js";
+export {
+  MUON_ENTRY,
+  Muon,
+  type MuonHyperparameters,
+  type MuonLrAdjustment,
+  type MuonOptions,
+  type MuonState,
+  muonAdjustedLr,
+  muonStep,
+} from "./muon.js";
 export {
   NADAM_ENTRY,
   NAdam,
@@ -74,7 +95,8 @@ export {
 
 /**
  * Every rule of the package, in the order applications list them: the five rules of the classic
- * path from SGD to Adam first, then the others.
+ * path from SGD to Adam first, then the others. Entries with `needsShape` (Muon, Adafactor) need
+ * parameters with a `shape`; Muon takes matrices only.
  */
 export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   SGD_ENTRY,
@@ -86,4 +108,6 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   NADAM_ENTRY,
   RADAM_ENTRY,
   ADAMAX_ENTRY,
+  MUON_ENTRY,
+  ADAFACTOR_ENTRY,
 ]);
