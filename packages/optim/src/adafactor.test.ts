@@ -32,7 +32,8 @@ describeRuleContract(
   "Adafactor",
   (params, options) => new Adafactor(params as never, options),
   [{ lr: 0.05 }, { lr: 0.2, weightDecay: 0.1, beta2Decay: -0.5, d: 1.1, eps: [1e-3, 0.01] }],
-  { shapes: [[2, 3], [2, 2, 2], [3]], otherGroup: { lr: 0.004, beta2Decay: -0.6, eps: [null, 1e-2] } },
+  { lr: 0.004, beta2Decay: -0.6, eps: [null, 1e-2] },
+  [[2, 3], [2, 2, 2], [3]],
 );
 
 function expectClose(actual: readonly number[], expected: readonly number[], tol: number): void {

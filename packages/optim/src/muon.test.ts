@@ -26,14 +26,12 @@ describeRuleContract(
   "Muon",
   (params, options) => new Muon(params as never, options),
   [{ lr: 0.02 }, { lr: 0.02, nesterov: false, weightDecay: 0.3, adjustLr: "match_rms_adamw", nsSteps: 3 }],
-  {
-    shapes: [
-      [2, 3],
-      [4, 2],
-      [1, 5],
-    ],
-    otherGroup: { lr: 0.004, momentum: 0.5, nsSteps: 2 },
-  },
+  { lr: 0.004, momentum: 0.5, nsSteps: 2 },
+  [
+    [2, 3],
+    [4, 2],
+    [1, 5],
+  ],
 );
 
 /** Close to `expected` within `tol`, relative to max(|expected|, 1). */

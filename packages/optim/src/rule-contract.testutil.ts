@@ -48,14 +48,6 @@ function paramsOf(dtype: Dtype, shapes?: readonly (readonly number[])[]): Param[
   }));
 }
 
-/** What a rule may change in {@link describeRuleContract}'s setup. */
-export interface RuleContractSetup {
-  /** The three parameters' shapes (for rules that need a `shape`); default 5, 3 and 1 elements without one. */
-  shapes?: readonly (readonly number[])[];
-  /** The options of the second param group in the groups test; default `{ lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 }`. */
-  otherGroup?: Record<string, unknown>;
-}
-
 /**
  * The gradient of parameter k at step t: a noisy quadratic `(p − c)·h + n_t`, so the trajectory
  * depends on the parameters (closed loop) and the gradient does not vanish.
@@ -75,17 +67,24 @@ function setGrads(ps: Param[], t: number, skip: (k: number) => boolean = () => f
   });
 }
 
+/** The second group's own options in the param-group test, unless a rule gives its own. */
+const OTHER_GROUP_OPTIONS: Record<string, unknown> = { lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 };
+
 /**
  * The rule's contract over both dtypes and each option set: state dict round trip through JSON,
- * maximize, null gradients, param groups. `optionSets` should not set `maximize`.
+ * maximize, null gradients, param groups (the second group with `otherGroup`'s options, for rules
+ * whose options differ from `{ lr, betas: [β1, β2], eps }`). `optionSets` should not set `maximize`.
+ * `shapes` gives the three parameters shapes (for rules that need a `shape`); by default they have
+ * 5, 3 and 1 elements and no shape.
  */
 export function describeRuleContract(
   rule: string,
   make: MakeOptimizer,
   optionSets: readonly Record<string, unknown>[],
-  setup: RuleContractSetup = {},
+  otherGroup: Record<string, unknown> = OTHER_GROUP_OPTIONS,
+  shapes?: readonly (readonly number[])[],
 ): void {
-  const params = (dtype: Dtype) => paramsOf(dtype, setup.shapes);
+  const params = (dtype: Dtype) => paramsOf(dtype, shapes);
   describe(`${rule}: what every rule guarantees`, () => {
     for (const dtype of ["float64", "float32"] as const) {
       for (const options of optionSets) {
@@ -156,7 +155,7 @@ export function describeRuleContract(
         it(`param groups act as separate optimizers, bit for bit (${label})`, () => {
           const a = params(dtype);
           const b = params(dtype);
-          const other = setup.otherGroup ?? { lr: 0.004, betas: [0.5, 0.95], eps: 1e-5 };
+          const other = otherGroup;
           const opt = make([{ params: [a[0], a[2]] }, { params: [a[1]], ...other }], options);
           const opt0 = make([b[0], b[2]], options);
           const opt1 = make([b[1]], { ...options, ...other });
