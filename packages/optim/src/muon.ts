@@ -177,9 +177,14 @@ function lerp32(start: number, end: number, weight: number): number {
  * (norms and matrix products summed in float64 and rounded once; see {@link newtonSchulz}).
  * PyTorch 2.9+ computes the Newton–Schulz iteration in bfloat16 (8 significant bits) and adds the
  * bfloat16 result to the parameter: its trajectories differ from this package's by about 1 % of
- * each update, a difference of precision, not of algorithm. The matrix products are
- * TypeScript, cache-blocked: a Muon step on a 1024×256 float64 matrix (5 iterations on the 256×256
- * Gram side) costs about 0.5 s of single-threaded CPU; see the package README.
+ * each update, a difference of precision, not of algorithm.
+ *
+ * **Speed.** Each Newton–Schulz step costs three matrix products, `2·m²·n + m³` multiply-adds for
+ * an m×n matrix (m ≤ n; half of `X·Xᵀ` and of `A·A` by symmetry). They run in a WASM SIMD kernel
+ * (or, with `setKernelBackend("js")` or without WebAssembly SIMD, cache-blocked TypeScript, about
+ * 2.5× slower, same bits). Measured on one core (Node 20, x64): a step on a 1024×256 matrix (5
+ * iterations, 550 M multiply-adds) takes about 0.16 s, against 0.4 s in TypeScript and 1 ms for
+ * AdamW; a 256×256 matrix about 25 ms.
  *
  * **Differences from other libraries.**
  * - Keller Jordan's original `Muon` (the reference implementation): lr 0.02, weight decay 0,

@@ -1,4 +1,7 @@
+import { wasmFor } from "./kernel-backend.js";
 import { multiplyTransposed, transposeInto } from "./matrix.js";
+import { wasmMatrices } from "./wasm/matrix.js";
+import type { OptimKernels } from "./wasm/module.js";
 
 /** The Newton–Schulz iteration's settings (Muon's `nsCoefficients`, `nsSteps`, `eps`). */
 export interface NewtonSchulzSettings {
@@ -13,6 +16,77 @@ export interface NewtonSchulzSettings {
 }
 
 const same = (x: number): number => x;
+
+/** The matrices of one iteration and its three products (in TypeScript, or in the WASM kernels' memory). */
+interface Workspace {
+  /** X, m×n. */
+  readonly x: Float64Array;
+  /** A = X·Xᵀ, m×m. */
+  readonly gram: Float64Array;
+  /** B = b·A + c·A·A, m×m (holds A·A first). */
+  readonly update: Float64Array;
+  /** B·X, m×n. */
+  readonly bx: Float64Array;
+  /** gram ← X·Xᵀ */
+  gramOfX(): void;
+  /** update ← gram·gram */
+  squareGram(): void;
+  /** bx ← update·X */
+  updateTimesX(): void;
+  /** Whether `x` lives in the kernels' memory (the result must be copied out). */
+  readonly shared: boolean;
+}
+
+function typescriptWorkspace(m: number, n: number): Workspace {
+  const x = new Float64Array(m * n);
+  const xt = new Float64Array(m * n);
+  const gram = new Float64Array(m * m);
+  const update = new Float64Array(m * m);
+  const bx = new Float64Array(m * n);
+  return {
+    x,
+    gram,
+    update,
+    bx,
+    gramOfX: () => multiplyTransposed(x, x, m, m, n, gram, true),
+    // A·A = A·Aᵀ: A is symmetric, bit for bit (its entries are sums of the same products).
+    squareGram: () => multiplyTransposed(gram, gram, m, m, m, update, true),
+    updateTimesX: () => {
+      transposeInto(x, m, n, xt);
+      multiplyTransposed(update, xt, m, n, m, bx);
+    },
+    shared: false,
+  };
+}
+
+/** The same products by the WASM kernel `matmulF64` (`asm/matrix.ts`): the same sums, the same bits. */
+function wasmWorkspace(kern: OptimKernels, m: number, n: number): Workspace | null {
+  const mats = wasmMatrices(kern, [m * n, m * n, m * m, m * m, m * n]);
+  if (mats === null) return null;
+  const [x, xt, gram, update, bx] = mats.views;
+  return {
+    x,
+    gram,
+    update,
+    bx,
+    gramOfX: () => {
+      transposeInto(x, m, n, xt);
+      mats.matmul(x, xt, gram, m, m, n, true);
+      mirrorLower(gram, m);
+    },
+    squareGram: () => {
+      mats.matmul(gram, gram, update, m, m, m, true);
+      mirrorLower(update, m);
+    },
+    updateTimesX: () => mats.matmul(update, x, bx, m, n, m),
+    shared: true,
+  };
+}
+
+/** Copies the entries below the diagonal of a symmetric m×m matrix above it. */
+function mirrorLower(a: Float64Array, m: number): void {
+  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) a[i * m + j] = a[j * m + i];
+}
 
 /**
  * PyTorch's `_zeropower_via_newtonschulz` (`torch/optim/_muon.py`), in the matrix's own precision:
@@ -33,6 +107,10 @@ const same = (x: number): number => x;
  * `addmm` as `fl(fl(β·C) + fl(α·fl(A·B)))`. Sums run in increasing index order (see `matrix.ts`):
  * the reference of `fixtures/` computes the same sums, bit for bit.
  *
+ * The three products per iteration run in the WASM kernel (`asm/matrix.ts`, f64x2 SIMD, about 3×
+ * faster) when the kernel backend is `"wasm"` and the matrix has at least `WASM_MIN_ELEMENTS`
+ * elements, else in TypeScript: the same sums in the same order, so the same bits.
+ *
  * @returns a new row-major rows×cols matrix (float32 values when `float32`).
  */
 export function newtonSchulz(
@@ -46,37 +124,33 @@ export function newtonSchulz(
   const m = transposed ? cols : rows;
   const n = transposed ? rows : cols;
   const size = m * n;
+  const kern = wasmFor(size);
+  const w = (kern === null ? null : wasmWorkspace(kern, m, n)) ?? typescriptWorkspace(m, n);
+  const { x, gram, update, bx } = w;
   // `ortho_grad.norm()`: the Frobenius norm (summed over G in memory order), `.clamp(min=eps)`.
   let sum = 0;
   for (let i = 0; i < size; i++) sum += g[i] * g[i];
   let norm = r(Math.sqrt(sum));
   const eps = r(s.eps);
   if (norm < eps) norm = eps;
-  const x = new Float64Array(size);
   if (transposed) transposeInto(g, rows, cols, x);
   else for (let i = 0; i < size; i++) x[i] = g[i];
   for (let i = 0; i < size; i++) x[i] = r(x[i] / norm); // `ortho_grad.div_(...)`
   const a = r(s.coefficients[0]);
   const b = r(s.coefficients[1]);
   const c = r(s.coefficients[2]);
-  const gram = new Float64Array(m * m);
-  const update = new Float64Array(m * m);
-  const xt = new Float64Array(size);
-  const bx = new Float64Array(size);
   for (let step = 0; step < s.steps; step++) {
     // `gram_matrix = ortho_grad @ ortho_grad.T`
-    multiplyTransposed(x, x, m, m, n, gram, true);
+    w.gramOfX();
     if (s.float32) for (let i = 0; i < gram.length; i++) gram[i] = r(gram[i]);
-    // `gram_update = torch.addmm(gram_matrix, gram_matrix, gram_matrix, beta=b, alpha=c)`:
-    // A·A = A·Aᵀ (A is symmetric, bit for bit: its entries are sums of the same products).
-    multiplyTransposed(gram, gram, m, m, m, update, true);
+    // `gram_update = torch.addmm(gram_matrix, gram_matrix, gram_matrix, beta=b, alpha=c)`
+    w.squareGram();
     for (let i = 0; i < update.length; i++) update[i] = r(r(b * gram[i]) + r(c * r(update[i])));
     // `ortho_grad = torch.addmm(ortho_grad, gram_update, ortho_grad, beta=a)`
-    transposeInto(x, m, n, xt);
-    multiplyTransposed(update, xt, m, n, m, bx);
+    w.updateTimesX();
     for (let i = 0; i < size; i++) x[i] = r(r(a * x[i]) + r(bx[i]));
   }
-  if (!transposed) return x;
+  if (!transposed) return w.shared ? x.slice() : x;
   const out = new Float64Array(size);
   transposeInto(x, m, n, out);
   return out;
