@@ -21,7 +21,7 @@ export function matmulF64(a: usize, b: usize, c: usize, p: i32, q: i32, k: i32, 
     let i: i32 = lower ? j0 - (j0 & 3) : 0;
     for (; i + 3 < p; i += 4) {
       const jEnd = lower ? min(j1, i + 4) : j1;
-      const a0 = a + (<usize>i) * k8;
+      const a0 = a + <usize>i * k8;
       const a1 = a0 + k8;
       const a2 = a1 + k8;
       const a3 = a2 + k8;
@@ -54,7 +54,7 @@ export function matmulF64(a: usize, b: usize, c: usize, p: i32, q: i32, k: i32, 
           c31 = f64x2.add(c31, f64x2.mul(x, b1));
           bp += q8;
         }
-        const cp = c + (((<usize>i) * (<usize>q) + <usize>j) << 3);
+        const cp = c + ((<usize>i * <usize>q + <usize>j) << 3);
         v128.store(cp, c00);
         v128.store(cp, c01, 16);
         v128.store(cp + q8, c10);
@@ -76,7 +76,7 @@ export function matmulF64(a: usize, b: usize, c: usize, p: i32, q: i32, k: i32, 
 /** C[i, j], one sum. */
 function entry(a: usize, b: usize, c: usize, q: i32, k: i32, i: i32, j: i32): void {
   let s: f64 = 0;
-  let ap = a + (<usize>i) * ((<usize>k) << 3);
+  let ap = a + <usize>i * ((<usize>k) << 3);
   let bp = b + ((<usize>j) << 3);
   const q8 = (<usize>q) << 3;
   for (let t: i32 = 0; t < k; t++) {
@@ -84,5 +84,5 @@ function entry(a: usize, b: usize, c: usize, q: i32, k: i32, i: i32, j: i32): vo
     ap += 8;
     bp += q8;
   }
-  store<f64>(c + (((<usize>i) * (<usize>q) + <usize>j) << 3), s);
+  store<f64>(c + ((<usize>i * <usize>q + <usize>j) << 3), s);
 }
