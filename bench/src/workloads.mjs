@@ -8,9 +8,12 @@ import { OPTIMIZER_CATALOG } from "@descent/optim";
 /**
  * The optimizer rules benchmarked: every element-wise rule of `@descent/optim`'s catalog (a rule
  * added to the package gets its rows with no edit here), each at its catalog defaults with
- * `lr = HYPER.lr`. Rules whose `step()` needs a closure (LBFGS) are not element-wise updates.
+ * `lr = HYPER.lr`. Rules whose `step()` needs a closure (LBFGS) or a parameter's matrix shape
+ * (Muon, Adafactor) are not element-wise updates.
  */
-export const RULES = OPTIMIZER_CATALOG.filter((e) => e.needsClosure !== true).map((e) => e.id);
+export const RULES = OPTIMIZER_CATALOG.filter((e) => e.needsClosure !== true && e.needsShape !== true).map(
+  (e) => e.id,
+);
 
 /**
  * Bytes one fused optimizer pass must move per fp32 parameter with `buffers` state arrays: read

@@ -4,9 +4,11 @@
  * given the same gradients.
  */
 import {
+  Adafactor,
   Adagrad,
   Adam,
   AdamW,
+  Muon,
   type Optimizer,
   type Param,
   type ParamsInput,
@@ -101,4 +103,63 @@ describe("optimizer steps and the stale-value check of backward", () => {
       expect(() => kept.backward()).toThrow(STALE);
     });
   }
+});
+
+// The matrix rules read each parameter's `shape`: a Tensor has it, a plain object adds it. A hidden
+// layer 3→4 (tanh) and an output layer 4→1: Muon takes the two weight matrices and AdamW the
+// biases (the usual pairing); Adafactor takes everything (factored matrices, unfactored biases).
+const H = [
+  [0.5, -0.3, 0.8, 0.1],
+  [-0.6, 0.4, 0.2, -0.9],
+  [0.7, 0.3, -0.5, 0.6],
+];
+const V = [[0.4], [-0.7], [0.2], [0.9]];
+
+function mlpLoss(w1: Tensor, b1: Tensor, w2: Tensor, dtype: DType): Tensor {
+  const x = tensor(X, { dtype });
+  const y = tensor(Y, { dtype });
+  return x.matmul(w1).add(b1).tanh().matmul(w2).sub(y).pow(2).mean();
+}
+
+type MakeMatrix = (matrices: Param[], vectors: Param[]) => Optimizer[];
+const MATRIX_RULES: [string, MakeMatrix][] = [
+  ["Muon + AdamW", (m, v) => [new Muon(m, { lr: 0.05 }), new AdamW(v, { lr: 0.05 })]],
+  ["Adafactor", (m, v) => [new Adafactor([...m, ...v], { lr: 0.1 })]],
+];
+
+describe.each(["float64", "float32"] as const)("matrix rules on @descent/tensor Tensors (%s)", (dtype) => {
+  it.each(MATRIX_RULES)(
+    "%s: tensors' shapes are used, same trajectory as shaped plain objects, loss falls",
+    (_, make) => {
+      const w1 = tensor(H, { dtype, requiresGrad: true });
+      const b1 = tensor([0.1, -0.1, 0.05, 0], { dtype, requiresGrad: true });
+      const w2 = tensor(V, { dtype, requiresGrad: true });
+      const Arr = dtype === "float64" ? Float64Array : Float32Array;
+      const plain = [w1, b1, w2].map(
+        (t): Param => ({ data: Arr.from(t.data), grad: null, shape: [...t.shape] }),
+      );
+      const onTensors = make([w1, w2], [b1]);
+      const onPlain = make([plain[0], plain[2]], [plain[1]]);
+      const initial = mlpLoss(w1, b1, w2, dtype).item();
+      for (let t = 0; t < STEPS; t++) {
+        for (const opt of onTensors) opt.zeroGrad();
+        mlpLoss(w1, b1, w2, dtype).backward();
+        [w1, b1, w2].forEach((tensorParam, k) => {
+          plain[k].grad = { data: Arr.from(tensorParam.grad?.data ?? []) };
+        });
+        for (const opt of [...onTensors, ...onPlain]) opt.step();
+        [w1, b1, w2].forEach((tensorParam, k) => {
+          expect(tensorParam.data).toEqual(plain[k].data);
+        });
+      }
+      expect(mlpLoss(w1, b1, w2, dtype).item()).toBeLessThan(initial / 2);
+    },
+  );
+
+  it("Muon refuses a bias tensor, naming its shape and pointing to another rule", () => {
+    const b = tensor([0.1, -0.1], { dtype, requiresGrad: true });
+    expect(() => new Muon([b])).toThrow(
+      "Muon only supports 2D parameters whereas we found a parameter with size: [2] (parameter 0 of param group 0); optimize vectors, biases, embeddings and other non-matrix parameters with another rule, such as AdamW, in a second optimizer",
+    );
+  });
 });

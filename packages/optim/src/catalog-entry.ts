@@ -106,4 +106,9 @@ export interface OptimizerEntry {
    * and `train()` before training resumes.
    */
   readonly modes?: boolean;
+  /**
+   * True when the rule needs each parameter's `shape` (Muon: 2-D matrices only; Adafactor): build
+   * it with parameters that have one (`@descent/tensor` tensors do).
+   */
+  readonly needsShape?: boolean;
 }

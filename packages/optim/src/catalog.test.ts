@@ -15,9 +15,11 @@ import type { Param } from "./param.js";
 // class's, its valid ranges are what the class accepts, and an optimizer built from the catalog
 // takes a step. A rule added to the catalog is covered here with no edit.
 
-const param = (): Param => ({
+/** A parameter of 3 elements; for entries that need a shape (Muon: a matrix), a 1×3 matrix. */
+const param = (entry?: OptimizerEntry): Param => ({
   data: new Float64Array([1, -2, 3]),
   grad: { data: new Float64Array([0.5, -1, 2]) },
+  ...(entry?.needsShape === true ? { shape: [1, 3] } : {}),
 });
 
 function numbers(entry: OptimizerEntry): NumberHyperparameter[] {
@@ -34,7 +36,7 @@ function buildWith(entry: OptimizerEntry, h: NumberHyperparameter, value: number
   } else {
     options[h.option] = value;
   }
-  entry.create([param()], options);
+  entry.create([param(entry)], options);
 }
 
 /** A value just outside `[min, max]` on the given side, or undefined where the bound is open-ended. */
@@ -65,9 +67,9 @@ describe("the optimizer catalog", () => {
   for (const entry of OPTIMIZER_CATALOG) {
     describe(entry.id, () => {
       it("builds its class from the defaults, and the class's defaults are the catalog's", () => {
-        const opt = entry.create([param()], optionsFromValues(entry));
+        const opt = entry.create([param(entry)], optionsFromValues(entry));
         expect(opt.kind).toBe(entry.className);
-        const bare = entry.create([param()], { ...entry.fixed });
+        const bare = entry.create([param(entry)], { ...entry.fixed });
         for (const h of entry.hyperparameters) {
           const value = (bare.defaults as unknown as Record<string, unknown>)[h.option];
           const expected =
@@ -80,7 +82,7 @@ describe("the optimizer catalog", () => {
       });
 
       it("takes a step from the catalog's defaults", () => {
-        const p = param();
+        const p = param(entry);
         const before = [...p.data];
         const opt = createOptimizer(entry.id, [p]);
         if (entry.needsClosure === true) opt.step(() => 1);
@@ -114,6 +116,14 @@ describe("the optimizer catalog", () => {
       }
     });
   }
+
+  it("entries that need a shape say so, and their classes name the missing shape", () => {
+    const shaped = OPTIMIZER_CATALOG.filter((e) => e.needsShape === true).map((e) => e.id);
+    expect(shaped).toEqual(["muon", "adafactor"]);
+    for (const id of shaped) {
+      expect(() => createOptimizer(id, [param()])).toThrow(/needs the shape of each parameter/);
+    }
+  });
 
   it("maps values by key onto constructor options, pairs included", () => {
     const adam = optimizerEntry("adam");

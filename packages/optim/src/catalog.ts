@@ -3,6 +3,7 @@
 // reads the catalog (the demo's command line and reports, the lab) offers it with no other edit.
 
 import { ADADELTA_ENTRY } from "./adadelta.js";
+import { ADAFACTOR_ENTRY } from "./adafactor.js";
 import { ADAGRAD_ENTRY } from "./adagrad.js";
 import { ADAM_ENTRY } from "./adam.js";
 import { ADAMAX_ENTRY } from "./adamax.js";
@@ -15,6 +16,7 @@ import { LARS_ENTRY } from "./lars.js";
 import { LBFGS_ENTRY } from "./lbfgs.js";
 import { LION_ENTRY } from "./lion.js";
 import { LOOKAHEAD_ADAM_ENTRY } from "./lookahead.js";
+import { MUON_ENTRY } from "./muon.js";
 import { NADAM_ENTRY } from "./nadam.js";
 import { RADAM_ENTRY } from "./radam.js";
 import { RMSPROP_ENTRY } from "./rmsprop.js";
@@ -30,6 +32,15 @@ export {
   type AdadeltaState,
   adadeltaStep,
 } from "./adadelta.js";
+export {
+  ADAFACTOR_ENTRY,
+  Adafactor,
+  type AdafactorBuffers,
+  type AdafactorHyperparameters,
+  type AdafactorOptions,
+  type AdafactorState,
+  adafactorStep,
+} from "./adafactor.js";
 export {
   ADAGRAD_ENTRY,
   Adagrad,
@@ -118,6 +129,16 @@ export {
   lookaheadSync,
 } from "./lookahead.js";
 export {
+  MUON_ENTRY,
+  Muon,
+  type MuonHyperparameters,
+  type MuonLrAdjustment,
+  type MuonOptions,
+  type MuonState,
+  muonAdjustedLr,
+  muonStep,
+} from "./muon.js";
+export {
   NADAM_ENTRY,
   NAdam,
   type NAdamHyperparameters,
@@ -163,7 +184,8 @@ export {
 
 /**
  * Every rule of the package, in the order applications list them: the five rules of the classic
- * path from SGD to Adam first, then the others.
+ * path from SGD to Adam first, then the others. Entries with `needsShape` (Muon, Adafactor) need
+ * parameters with a `shape`; Muon takes matrices only.
  */
 export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   SGD_ENTRY,
@@ -186,4 +208,6 @@ export const OPTIMIZER_CATALOG: readonly OptimizerEntry[] = Object.freeze([
   SCHEDULE_FREE_ADAMW_ENTRY,
   SCHEDULE_FREE_SGD_ENTRY,
   LOOKAHEAD_ADAM_ENTRY,
+  MUON_ENTRY,
+  ADAFACTOR_ENTRY,
 ]);

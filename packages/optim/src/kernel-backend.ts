@@ -4,7 +4,8 @@ import { type OptimKernels, optimKernels, wasmSimdSupported } from "./wasm/modul
  * Where the update kernels of float32 parameters run: `"wasm"` (fused WebAssembly SIMD kernels,
  * the default where WebAssembly SIMD exists) or `"js"` (plain TypeScript loops). Both compute the
  * same float32 operations in the same order, so they give the same bits; float64 parameters
- * always use the TypeScript loops.
+ * always use the TypeScript loops, except Muon's matrix products, which run in the WASM kernel
+ * for both types on `"wasm"` (the same sums in the same order: the same bits).
  */
 export type KernelBackend = "wasm" | "js";
 

@@ -20,6 +20,13 @@ export interface StateLayout {
   nonNegative?: readonly string[];
   /** Per-parameter numbers rather than arrays (NAdam's `muProduct`, ASGD's `eta` and `mu`). */
   scalars?: readonly string[];
+  /**
+   * For rules whose buffers depend on the parameter's shape (Adafactor's row and column factors):
+   * the buffers of this parameter's state and their lengths. When given, it decides for each
+   * parameter which buffers are required (instead of `required` and `optional`) and how long each
+   * is (instead of the parameter's length). It may throw for a parameter the rule cannot hold.
+   */
+  buffersOf?: (param: Param) => Readonly<Record<string, number>>;
 }
 
 /** What {@link readOptimizerState} needs to know of the optimizer it loads into. */
@@ -166,16 +173,19 @@ function readParamState(
     throw new RangeError(`${where}: step is ${show(step)}, expected a non-negative integer`);
   }
   const state: Record<string, unknown> = { step };
+  const lengths = layout.buffersOf?.(param);
+  const required = lengths === undefined ? layout.required : Object.keys(lengths);
+  const allowed = lengths === undefined ? [...layout.required, ...layout.optional] : required;
   for (const [name, saved] of Object.entries(buffers)) {
     if (layout.scalars?.includes(name)) {
       state[name] = decodeScalar(saved, `${where}: ${name}`);
       continue;
     }
-    if (!layout.required.includes(name) && !layout.optional.includes(name)) {
-      const known = [...layout.required, ...layout.optional, ...(layout.scalars ?? [])];
+    if (!allowed.includes(name)) {
+      const known = [...allowed, ...(layout.scalars ?? [])];
       throw new RangeError(`${where} has an unknown buffer ${show(name)}${didYouMean(name, known)}`);
     }
-    const values = decodeArray(saved, param.data, `${where}: ${name}`);
+    const values = decodeArray(saved, param.data, `${where}: ${name}`, lengths?.[name]);
     if (layout.nonNegative?.includes(name)) {
       const bad = values.findIndex((x) => x < 0);
       if (bad >= 0) {
@@ -186,7 +196,7 @@ function readParamState(
     }
     state[name] = values;
   }
-  for (const name of [...layout.required, ...(layout.scalars ?? [])]) {
+  for (const name of [...required, ...(layout.scalars ?? [])]) {
     if (!Object.hasOwn(state, name)) throw new RangeError(`${where} has no ${name}`);
   }
   return state;

@@ -126,11 +126,30 @@ export abstract class Optimizer<
   /** The buffers of the rule's per-parameter state. */
   protected abstract stateLayout(): StateLayout;
 
-  /** Creates the state of a parameter at its first step (before `step` is incremented). */
-  protected abstract initState(param: FloatArray, group: ParamGroup & H): S;
+  /**
+   * Creates the state of a parameter at its first step (before `step` is incremented). `owner` is
+   * the parameter itself, for rules that read more than its data (its `shape`).
+   */
+  protected abstract initState(param: FloatArray, group: ParamGroup & H, owner: Param): S;
 
-  /** Applies one update to `param` in place; `state.step` already counts this step. */
-  protected abstract update(param: FloatArray, grad: FloatArray, state: S, group: ParamGroup & H): void;
+  /**
+   * Applies one update to `param` in place; `state.step` already counts this step. `owner` is the
+   * parameter itself, for rules that read more than its data (its `shape`).
+   */
+  protected abstract update(
+    param: FloatArray,
+    grad: FloatArray,
+    state: S,
+    group: ParamGroup & H,
+    owner: Param,
+  ): void;
+
+  /**
+   * Checks a parameter as it joins a group (construction, `addParamGroup`), before anything
+   * changes; throws, naming it with `where`, if the rule cannot optimize it (Muon: not a matrix).
+   * Every parameter is accepted by default.
+   */
+  protected checkParam(_param: Param, _where: string): void {}
 
   /**
    * Called once per param group at every step that is applied (after the checks, before the
@@ -166,6 +185,9 @@ export abstract class Optimizer<
           `optimizer can only optimize Params ({ data: Float32Array | Float64Array, grad }), but parameter ${i} of ${where} is ${describeParam(p)}`,
         );
       }
+    });
+    params.forEach((p, i) => {
+      this.checkParam(p, `parameter ${i} of ${where}`);
     });
     if (new Set(params).size !== params.length) {
       throw new RangeError(`optimizer contains a parameter group with duplicate parameters (${where})`);
@@ -352,11 +374,11 @@ export abstract class Optimizer<
         if (grad === null || grad === undefined) continue;
         let state = this.state.get(p);
         if (state === undefined) {
-          state = this.initState(p.data, group);
+          state = this.initState(p.data, group, p);
           this.state.set(p, state);
         }
         state.step += 1;
-        this.update(p.data, grad.data, state, group);
+        this.update(p.data, grad.data, state, group, p);
       }
     }
   }

@@ -40,6 +40,8 @@ export interface Case {
   defaults: Record<string, unknown>;
   groups: Group[];
   steps: number;
+  /** Each parameter's shape (values row-major), for rules that need it (Muon, Adafactor). */
+  shapes?: number[][];
   initialParams: number[][];
   grads?: Grad[][];
   quadratic?: { h: number[][]; c: number[][]; noise: number[][][] };
@@ -175,7 +177,11 @@ export function setCaseGrads(c: CaseGradients, t: number, params: Param[]): void
  */
 export function run(c: Case, make: Make, names: TorchNames = {}, checkState = true): Worst {
   const Arr = c.dtype === "float64" ? Float64Array : Float32Array;
-  const params: Param[] = c.initialParams.map((p) => ({ data: new Arr(p), grad: null }));
+  const params: Param[] = c.initialParams.map((p, i) =>
+    c.shapes === undefined
+      ? { data: new Arr(p), grad: null }
+      : { data: new Arr(p), grad: null, shape: c.shapes[i] },
+  );
   const groups = c.groups.map(({ params: indices, ...options }) => ({
     params: indices.map((i) => params[i]),
     ...camel(options, names),

@@ -32,8 +32,16 @@ function expectSameBits(actual: FloatArray, expected: FloatArray, what: string):
   expect(i, `${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`).toBe(-1);
 }
 
-/** Three parameters of 5, 3 and 1 elements. */
-function params(dtype: Dtype): Param[] {
+/** Three parameters of 5, 3 and 1 elements, or with `shapes`, of those shapes (deterministic values). */
+function paramsOf(dtype: Dtype, shapes?: readonly (readonly number[])[]): Param[] {
+  if (shapes !== undefined) {
+    return shapes.map((shape, k) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = new ARRAY[dtype](n);
+      for (let i = 0; i < n; i++) data[i] = Math.sin(1.3 * i + 2.1 * k + 0.4) * 1.5;
+      return { data, grad: null, shape };
+    });
+  }
   return [[0.8, -1.2, 0.5, 2.0, -0.1], [0.3, -0.7, 1.1], [-0.4]].map((values) => ({
     data: ARRAY[dtype].from(values),
     grad: null,
@@ -66,13 +74,17 @@ const OTHER_GROUP_OPTIONS: Record<string, unknown> = { lr: 0.004, betas: [0.5, 0
  * The rule's contract over both dtypes and each option set: state dict round trip through JSON,
  * maximize, null gradients, param groups (the second group with `otherGroup`'s options, for rules
  * whose options differ from `{ lr, betas: [β1, β2], eps }`). `optionSets` should not set `maximize`.
+ * `shapes` gives the three parameters shapes (for rules that need a `shape`); by default they have
+ * 5, 3 and 1 elements and no shape.
  */
 export function describeRuleContract(
   rule: string,
   make: MakeOptimizer,
   optionSets: readonly Record<string, unknown>[],
   otherGroup: Record<string, unknown> = OTHER_GROUP_OPTIONS,
+  shapes?: readonly (readonly number[])[],
 ): void {
+  const params = (dtype: Dtype) => paramsOf(dtype, shapes);
   describe(`${rule}: what every rule guarantees`, () => {
     for (const dtype of ["float64", "float32"] as const) {
       for (const options of optionSets) {
@@ -86,7 +98,7 @@ export function describeRuleContract(
             optA.step();
           }
           const saved = JSON.parse(JSON.stringify(optA.stateDict())) as OptimizerStateDict;
-          const b = a.map((p) => ({ data: p.data.slice(), grad: null }) as Param);
+          const b = a.map((p) => ({ data: p.data.slice(), grad: null, shape: p.shape }) as Param);
           const optB = make([{ params: [b[0], b[2]] }, { params: [b[1]], lr: 0.5 }], options);
           optB.loadStateDict(saved);
           expect(optB.paramGroups[1].lr).toBe(0.002);

@@ -114,9 +114,15 @@ export function encodeArray(a: FloatArray): SavedArray {
 
 /**
  * Decodes a saved array into a new array of the type of `like` (PyTorch casts loaded state to the
- * parameter's dtype), checking its length against `like`'s; `where` names it in errors.
+ * parameter's dtype), checking its length against `length` (default: `like`'s); `where` names it
+ * in errors.
  */
-export function decodeArray(saved: unknown, like: FloatArray, where: string): FloatArray {
+export function decodeArray(
+  saved: unknown,
+  like: FloatArray,
+  where: string,
+  length: number = like.length,
+): FloatArray {
   if (typeof saved !== "object" || saved === null || !Array.isArray((saved as SavedArray).values)) {
     throw new TypeError(`${where} is ${show(saved)}, expected { dtype, values }`);
   }
@@ -124,12 +130,14 @@ export function decodeArray(saved: unknown, like: FloatArray, where: string): Fl
   if (dtype !== "float32" && dtype !== "float64") {
     throw new TypeError(`${where} has dtype ${show(dtype)}, expected "float32" or "float64"`);
   }
-  if (values.length !== like.length) {
+  if (values.length !== length) {
     throw new RangeError(
-      `${where} has ${values.length} values, but the parameter has ${like.length} elements`,
+      length === like.length
+        ? `${where} has ${values.length} values, but the parameter has ${like.length} elements`
+        : `${where} has ${values.length} values, expected ${length} for this parameter's shape`,
     );
   }
-  const out = zerosLike(like);
+  const out = floatDtype(like) === "float32" ? new Float32Array(length) : new Float64Array(length);
   for (let i = 0; i < values.length; i++) {
     const x = decodeNumber(values[i]);
     if (x === undefined) throw new TypeError(`${where}: value ${i} is ${show(values[i])}, not a number`);
