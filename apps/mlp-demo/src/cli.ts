@@ -19,7 +19,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (args.help) {
-      io.out(helpText());
+      io.out(helpText(args, Math.max(80, io.columns)));
       return 0;
     }
     const cfg = resolveConfig(args);
