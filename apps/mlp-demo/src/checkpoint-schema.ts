@@ -174,6 +174,13 @@ export function exactKeys(
   return o;
 }
 
+/** Checks that `o` is an object with at least `keys` (other keys are the caller's to check). */
+function withKeys(o: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
+  if (!isPlainObject(o)) return fail(path, "an object", o);
+  for (const k of keys) if (!Object.hasOwn(o, k)) throw new SchemaProblem(`${path}.${k}`, "missing");
+  return o;
+}
+
 function int(v: unknown, path: string, lo: number, hi: number): number {
   if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi) {
     fail(path, `an integer in [${lo}, ${hi}]`, v);
@@ -466,11 +473,15 @@ export function checkTrainingState(state: CheckpointState, fresh: FreshRun): voi
   const st = sd.state;
   const indices = Object.keys(fresh.paramStates);
   const entries = exactKeys(st, "optimizer.state", indices);
+  // A rule whose state is one set of buffers per parameter has the keys one step gives it; a rule
+  // that keeps one state for all (L-BFGS, on parameter 0) may add keys as it goes, which its own
+  // loadStateDict checks.
+  const perParameter = indices.length === fresh.paramSizes.length;
   for (const key of indices) {
     const path = `optimizer.state.${key}`;
     const probe = fresh.paramStates[key];
     const names = Object.keys(probe);
-    const entry = exactKeys(entries[key], path, names);
+    const entry = perParameter ? exactKeys(entries[key], path, names) : withKeys(entries[key], path, names);
     // A step counter that one step sets to 1 counts the run's steps.
     if (probe.step === 1 && entry.step !== steps) {
       fail(`${path}.step`, `${steps} (the checkpoint's steps)`, entry.step);

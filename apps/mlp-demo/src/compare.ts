@@ -24,7 +24,7 @@ import { writeReport } from "./report/write.js";
 import { checkRunValues, checkSettingsApply, describeValues } from "./rule-values.js";
 import { describeData, describeOptimizer, describeRun } from "./summary.js";
 import { textTable } from "./table.js";
-import { type BatchProgress, Trainer } from "./train.js";
+import { type BatchProgress, fullBatchHint, Trainer } from "./train.js";
 
 /** Cells per side of the decision-boundary grid. */
 export const BOUNDARY_GRID = 80;
@@ -220,7 +220,7 @@ export async function runCompare(cfg: RunConfig, _args: CliArgs, io: Io): Promis
     throw new RunError(
       `${all ? "every optimizer" : failed.map((r) => r.name).join(", ")} diverged${all ? "" : " (the report shows the others)"}:\n` +
         `${failed.map((r) => `${r.name}: ${r.diverged ? describeDivergence(r.diverged) : ""}`).join("\n")}\n` +
-        "hint: lower the learning rate (--lr), or clip gradients (--clip 1)",
+        `hint: lower the learning rate (--lr), or clip gradients (--clip 1)${fullBatchHint(failed.filter((r) => r.trainer.needsClosure).map(label))}`,
     );
   }
   return { runs, rows, files };

@@ -1,4 +1,5 @@
-import { OPTIMIZER_CATALOG, type OptimizerEntry, optimizerEntry } from "@descent/optim";
+import { OPTIMIZER_CATALOG, type OptimizerEntry } from "@descent/optim";
+import { didYouMean } from "./suggest.js";
 
 /*
  * The demo's only view of the optimizer rules: `@descent/optim`'s catalog. Every list of rules,
@@ -17,19 +18,14 @@ export function ruleEntries(): readonly OptimizerEntry[] {
 }
 
 /**
- * Why `id` is not a rule of the catalog (the catalog's own message: the id, the closest known
- * one and the list), or null if it is one.
+ * Why `id` is not a rule of the catalog, in the words of the catalog's own `optimizerEntry` (the
+ * id, the closest known one, the list), or null if it is one. Built from the exported list, so it
+ * names exactly the rules the demo offers.
  */
 export function unknownRule(id: string): string | null {
-  if (OPTIMIZER_CATALOG.some((e) => e.id === id)) return null;
-  try {
-    optimizerEntry(id);
-  } catch (e) {
-    if (e instanceof RangeError) return e.message;
-    throw e;
-  }
-  // The package knows an id that its exported list does not: describe it from the list.
-  return `unknown optimizer ${JSON.stringify(id)} (one of: ${ruleIds().join(", ")})`;
+  const ids = ruleIds();
+  if (ids.includes(id)) return null;
+  return `unknown optimizer ${JSON.stringify(id)}${didYouMean(id, ids)} (one of: ${ids.join(", ")})`;
 }
 
 /**

@@ -16,6 +16,12 @@ import { makeScheduler } from "./schedules.js";
 /** Batch losses averaged for the steps-to-threshold measure (a sliding window). */
 export const THRESHOLD_WINDOW = 20;
 
+/** What to add to the hint of diverged rules that step with a closure: they are made for full batches. */
+export function fullBatchHint(names: readonly string[]): string {
+  if (names.length === 0) return "";
+  return `; ${names.join(", ")} re-evaluate${names.length === 1 ? "s" : ""} the loss within a step and ${names.length === 1 ? "is" : "are"} made for full-batch training: --batch-size at least the training set's size`;
+}
+
 /** Rows per forward pass when evaluating (keeps temporaries small). */
 const EVAL_CHUNK = 1000;
 
@@ -224,7 +230,7 @@ export class Trainer {
     const lr = this.baseLr;
     return new DivergenceError(
       d,
-      `lower the learning rate (--lr, now ${lr}${this.cfg.lr === undefined ? ", the default" : ""}), or clip gradients (--clip 1)`,
+      `lower the learning rate (--lr, now ${lr}${this.cfg.lr === undefined ? ", the default" : ""}), or clip gradients (--clip 1)${fullBatchHint(this.needsClosure ? [this.parts[0].entry.name] : [])}`,
     );
   }
 

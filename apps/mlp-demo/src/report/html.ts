@@ -96,7 +96,7 @@ td:first-child, th:first-child { text-align: left; }
 .grid { display: flex; flex-wrap: wrap; gap: 1rem; } svg text { font-family: system-ui, sans-serif; fill: #222; }
 ul.settings { color: #555; }
 tr.diverged td { color: #b00020; } p.diverged { color: #b00020; }
-table.rules td { text-align: left; vertical-align: top; max-width: 28rem; }
+table.rules td, table.rules th { text-align: left; vertical-align: top; max-width: 28rem; overflow-wrap: anywhere; }
 table.rules pre { margin: 0; font-size: 12px; white-space: pre-wrap; }
 table.rules .id { color: #666; font-size: 12px; } table.rules .note { color: #555; font-size: 12px; }
 </style>
