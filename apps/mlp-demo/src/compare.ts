@@ -311,5 +311,15 @@ function boundary(ds: Dataset, run: CompareRun): BoundarySpec {
   for (let i = 0; i < ds.test.n; i++) points.push([x[2 * i], x[2 * i + 1], ds.test.y[i]]);
   const last = run.trainer.history.at(-1);
   const acc = last?.testAccuracy == null ? "" : ` (${(100 * last.testAccuracy).toFixed(1)}%)`;
-  return { title: `${label(run)}${acc}`, x0, x1, y0, y1, nx: n, ny: n, classes, points };
+  return {
+    title: `${run.trainer.parts.map((p) => p.entry.name).join(" + ")}${acc}`,
+    x0,
+    x1,
+    y0,
+    y1,
+    nx: n,
+    ny: n,
+    classes,
+    points,
+  };
 }

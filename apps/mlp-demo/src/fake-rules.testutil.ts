@@ -36,16 +36,13 @@ export function fakeRules(optim: typeof Optim): OptimizerEntry[] {
     override get kind(): string {
       return "SignSGD";
     }
-    override step(closure?: () => number): number | undefined {
-      for (const g of this.paramGroups) {
-        for (const p of g.params) {
-          const grad = p.grad;
-          if (grad === null) continue;
-          const d = grad.data as Float32Array;
-          p.grad = { data: d.map(Math.sign) };
-        }
-      }
-      return super.step(closure);
+    protected override update(
+      p: Optim.FloatArray,
+      grad: Optim.FloatArray,
+      state: Optim.SGDState,
+      group: Optim.ParamGroup & Optim.SGDHyperparameters,
+    ): void {
+      super.update(p, grad.map(Math.sign), state, group);
     }
   }
 

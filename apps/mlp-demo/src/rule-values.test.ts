@@ -71,7 +71,7 @@ describe("--set", () => {
     expect(ruleValues("rmsprop", s).momentum).toBe(0); // momentum off by default: unchanged
     expect(() => checkSettingsApply(["momentum", "rmsprop"], [], s, "x")).not.toThrow();
     expect(usage(() => checkSettingsApply(["adam", "rmsprop"], [], s, "--optimizers adam,rmsprop"))).toBe(
-      "--momentum sets the momentum of the rules that use momentum by default, and no rule of this run has one (--optimizers adam,rmsprop) (for another rule's momentum use --set momentum=X)",
+      "--momentum sets the momentum of the rules that use momentum by default, and no rule of this run has one (--optimizers adam,rmsprop); where it is off by default (rmsprop), use --set momentum=X",
     );
     expect(ruleValues("rmsprop", { settings: parseSettings(["momentum=0.5"]) }).momentum).toBe(0.5);
   });

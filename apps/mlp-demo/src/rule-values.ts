@@ -238,9 +238,10 @@ export function checkSettingsApply(
   for (const f of HYPERPARAMETER_FLAGS) {
     if (s[f.source] === undefined) continue;
     if (entries.some((e) => flagApplies(f, e))) continue;
-    const takers = f.key === "momentum" ? " (for another rule's momentum use --set momentum=X)" : "";
+    const off = entries.filter((e) => e.hyperparameters.some((h) => h.key === f.key)).map((e) => e.id);
+    const hint = off.length ? `; where it is off by default (${off.join(", ")}), use --set ${f.key}=X` : "";
     throw new UsageError(
-      `${f.flag} sets the ${f.key} of ${f.who}, and no rule of this run has one (${runText})${takers}`,
+      `${f.flag} sets the ${f.key} of ${f.who}, and no rule of this run has one (${runText})${hint}`,
     );
   }
   for (const setting of s.settings ?? []) {
