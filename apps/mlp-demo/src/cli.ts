@@ -23,7 +23,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     const cfg = resolveConfig(args);
-    if (args.command === "compare") await runCompare(cfg, args, io);
+    if (args.command === "compare") await runCompare(cfg, io);
     else await runTrain(cfg, args, io);
     return 0;
   } catch (e) {

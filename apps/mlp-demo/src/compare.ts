@@ -1,4 +1,4 @@
-import type { CliArgs, OptimizerName } from "./args.js";
+import type { OptimizerName } from "./args.js";
 import type { RunConfig } from "./config.js";
 import { type Dataset, isPlanar, loadDataset } from "./datasets/index.js";
 import {
@@ -58,7 +58,7 @@ const label = (run: { readonly trainer: Trainer }) => partsLabel(run.trainer.par
  * stops and is flagged in the table, the chart legends, the report and `results.json`; the
  * others still run, and the command then fails with exit code 1.
  */
-export async function runCompare(cfg: RunConfig, _args: CliArgs, io: Io): Promise<CompareResult> {
+export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult> {
   checkRunValues(cfg.optimizers, cfg);
   checkWritableDir(cfg.out, "write report to", cfg.out);
   const ds = loadDataset(cfg.dataset, cfg.seed, cfg.limit);
