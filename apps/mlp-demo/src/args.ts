@@ -1,4 +1,10 @@
+import { rangeText } from "@descent/optim";
+import { COMPARE_DEFAULT, DATASET_LR, DEFAULT_LR } from "./config.js";
 import { UsageError } from "./errors.js";
+import { lookup } from "./own.js";
+import { parseNumber } from "./parse-number.js";
+import { demoDefaultLr } from "./rule-values.js";
+import { firstSentence, ruleEntries, ruleEntry, ruleIds, unknownRule } from "./rules.js";
 import { didYouMean } from "./suggest.js";
 
 /** The commands the CLI knows; `train` is the default. */
@@ -8,8 +14,13 @@ export type Command = (typeof COMMANDS)[number];
 export const DATASETS = ["mnist", "iris", "spiral", "moons", "circles", "xor", "sine"] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
-export const OPTIMIZERS = ["sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw"] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+/** The optimizer rules: every id of `@descent/optim`'s catalog, in catalog order. */
+export const OPTIMIZERS: readonly string[] = ruleIds();
+/** A rule id of the catalog (checked when parsed: see `unknownRule`). */
+export type OptimizerName = string;
+
+/** The value of `--optimizers` that names every rule of the catalog. */
+export const ALL_OPTIMIZERS = "all";
 
 export const ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "leaky-relu"] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
@@ -44,13 +55,15 @@ export interface CliArgs {
   quiet: boolean;
   save?: string;
   resume?: string;
+  /** `--set` values as given (each a comma-separated list of assignments), in order. */
+  set?: string[];
 }
 
 /** How an option's value is read and checked. */
 export type Kind =
   | { type: "flag" }
-  | { type: "choice"; choices: readonly string[] }
-  | { type: "list"; choices: readonly string[] }
+  | { type: "choice"; choices: readonly string[]; unknown?: (value: string) => string }
+  | { type: "list"; choices: readonly string[]; unknown?: (value: string) => string; all?: string }
   | { type: "number"; min: number; max: number; minOpen?: boolean; maxOpen?: boolean }
   | { type: "int"; min: number; max: number }
   | { type: "sizes" }
@@ -66,6 +79,8 @@ export interface OptionSpec {
   readonly commands?: readonly Command[];
   /** What to use instead, said when the option is given to another command. */
   readonly instead?: string;
+  /** May be given more than once (the values are collected in order). */
+  readonly repeatable?: boolean;
 }
 
 /** Every option, in the order `--help` lists them. */
@@ -80,18 +95,18 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     name: "optimizer",
     key: "optimizer",
-    kind: { type: "choice", choices: OPTIMIZERS },
+    kind: { type: "choice", choices: OPTIMIZERS, unknown: unknownRuleText },
     value: "NAME",
-    help: `optimizer for train: ${OPTIMIZERS.join(", ")} (default adam)`,
+    help: "optimizer for train: any rule listed below (default adam)",
     commands: ["train"],
     instead: "use --optimizers for compare",
   },
   {
     name: "optimizers",
     key: "optimizers",
-    kind: { type: "list", choices: OPTIMIZERS },
+    kind: { type: "list", choices: OPTIMIZERS, unknown: unknownRuleText, all: ALL_OPTIMIZERS },
     value: "A,B,..",
-    help: "optimizers for compare (default sgd,momentum,adagrad,rmsprop,adam)",
+    help: `optimizers for compare, in order, or "all" (every rule listed below); default ${COMPARE_DEFAULT.join(",")}`,
     commands: ["compare"],
     instead: "use --optimizer for train",
   },
@@ -100,21 +115,29 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: "lr",
     kind: { type: "number", min: 0, max: Number.POSITIVE_INFINITY, minOpen: true, maxOpen: true },
     value: "X",
-    help: "learning rate (peak lr with onecycle); default per optimizer: sgd 0.1, momentum 0.03, adagrad 0.05, rmsprop 0.001, adam/adamw 0.001 (0.002 on mnist)",
+    help: `learning rate of every rule of the run (peak lr with onecycle); default per optimizer: ${defaultLrText()}; every other rule its catalog default (shown below)`,
   },
   {
     name: "momentum",
     key: "momentum",
     kind: { type: "number", min: 0, max: 1, maxOpen: true },
     value: "X",
-    help: "momentum of the momentum optimizer, in [0, 1) (default 0.9)",
+    help: "momentum of the rules that use momentum by default (momentum, ...), in [0, 1) (default: the rule's, 0.9 for momentum)",
   },
   {
     name: "weight-decay",
     key: "weightDecay",
     kind: { type: "number", min: 0, max: Number.POSITIVE_INFINITY, maxOpen: true },
     value: "X",
-    help: "weight decay, >= 0 (default 0; adamw 0.01)",
+    help: "weight decay of every rule that has one, >= 0 (default: the rule's; 0, adamw 0.01)",
+  },
+  {
+    name: "set",
+    key: "set",
+    kind: { type: "string" },
+    value: "K=V,..",
+    help: "any hyperparameter of the run's rules: KEY=VALUE (each rule that has KEY) or RULE.KEY=VALUE, comma-separated, repeatable; e.g. --set beta2=0.99,amsgrad=true or --set adam.eps=1e-6 (--help --optimizer NAME lists a rule's keys)",
+    repeatable: true,
   },
   {
     name: "epochs",
@@ -265,7 +288,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       const hint = didYouMean(name, BY_NAME.keys(), (n) => `--${n}`);
       throw new UsageError(`unknown option "--${name}"${hint}; valid options: ${validOptions()}`);
     }
-    if (seen.has(name)) throw new UsageError(`option --${name} given twice`);
+    if (seen.has(name) && !spec.repeatable) throw new UsageError(`option --${name} given twice`);
     seen.add(name);
     if (spec.kind.type === "flag") {
       if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
@@ -278,7 +301,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (i + 1 >= argv.length) throw new UsageError(`option --${name} needs a value (${spec.value})`);
       raw = argv[++i];
     }
-    record[spec.key] = parseValue(spec, raw);
+    const value = parseValue(spec, raw);
+    if (spec.repeatable) record[spec.key] = [...((record[spec.key] as unknown[] | undefined) ?? []), value];
+    else record[spec.key] = value;
   }
   if (!out.help) checkApplicable(out.command, seen);
   return out;
@@ -313,7 +338,10 @@ function parseValue(spec: OptionSpec, raw: string): unknown {
       value = parseNumber(raw);
       break;
     case "list":
-      value = raw.split(",").map((s) => s.trim());
+      value =
+        kind.all !== undefined && raw.trim() === kind.all
+          ? [...kind.choices]
+          : raw.split(",").map((s) => s.trim());
       break;
     case "sizes":
       value = raw.trim() === "" || raw.trim() === "none" ? [] : raw.split(",").map(parseNumber);
@@ -343,11 +371,13 @@ export function checkValue(spec: OptionSpec, value: unknown): string | null {
     case "choice":
       if (typeof value === "string" && kind.choices.includes(value)) return null;
       if (typeof value !== "string") return `expected one of ${kind.choices.join(", ")}`;
+      if (kind.unknown) return kind.unknown(value);
       return `unknown ${spec.name} "${value}"${didYouMean(value, kind.choices)}; valid choices: ${kind.choices.join(", ")}`;
     case "list": {
       if (!Array.isArray(value) || value.length === 0) return `expected a list of ${kind.choices.join(", ")}`;
       for (const item of value) {
         if (typeof item !== "string" || !kind.choices.includes(item)) {
+          if (typeof item === "string" && kind.unknown) return kind.unknown(item);
           const text = typeof item === "string" ? item : JSON.stringify(item);
           return `unknown optimizer "${text}"${typeof item === "string" ? didYouMean(item, kind.choices) : ""}; valid choices: ${kind.choices.join(", ")}`;
         }
@@ -380,19 +410,44 @@ export function checkValue(spec: OptionSpec, value: unknown): string | null {
 const MIN_WIDTH = 1;
 const MAX_WIDTH = 100_000;
 
-/** Strict number parsing: "1e-3" and "0.5" yes; "", "1x", "0x10", " 1" no. */
-function parseNumber(raw: string): number {
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return Number.NaN;
-  return Number(raw);
-}
-
 function range(k: { min: number; max: number; minOpen?: boolean; maxOpen?: boolean }): string {
   const hi = k.max === Number.POSITIVE_INFINITY ? "inf" : String(k.max);
   return `${k.minOpen ? "(" : "["}${k.min}, ${hi}${k.maxOpen ? ")" : "]"}`;
 }
 
-/** The text of `--help`. */
-export function helpText(): string {
+/** The catalog's message for an id that is not one of its rules. */
+function unknownRuleText(id: string): string {
+  return unknownRule(id) ?? `unknown optimizer ${JSON.stringify(id)}`;
+}
+
+/**
+ * The demo's default learning rates in words, rules with the same defaults joined:
+ * `sgd 0.1, momentum 0.03, ..., adam/adamw 0.001 (0.002 on mnist)`.
+ */
+export function defaultLrText(): string {
+  const perDataset = (id: string) =>
+    DATASETS.flatMap((d) => {
+      const table = lookup(DATASET_LR, d);
+      const lr = table === undefined ? undefined : lookup(table, id);
+      return lr === undefined ? [] : [`${lr} on ${d}`];
+    });
+  const groups: { ids: string[]; text: string }[] = [];
+  for (const [id, lr] of Object.entries(DEFAULT_LR)) {
+    const extra = perDataset(id);
+    const text = `${lr}${extra.length ? ` (${extra.join(", ")})` : ""}`;
+    const last = groups.at(-1);
+    if (last && last.text === text) last.ids.push(id);
+    else groups.push({ ids: [id], text });
+  }
+  return groups.map((g) => `${g.ids.join("/")} ${g.text}`).join(", ");
+}
+
+/**
+ * The text of `--help`: commands, options, and the optimizer rules of the catalog (id, name, the
+ * first sentence of its summary). With `--optimizer` or `--optimizers`, also every hyperparameter
+ * of those rules (key, default, valid range, meaning), for `--set`.
+ */
+export function helpText(args?: Pick<CliArgs, "optimizer" | "optimizers">, width = 100): string {
   const lines = [
     "descent-demo: train small networks with Descent on real data and compare the optimizers",
     "",
@@ -409,12 +464,76 @@ export function helpText(): string {
     const left = `  --${o.name}${o.value ? ` ${o.value}` : ""}`;
     lines.push(`${left.padEnd(26)}${o.help}`);
   }
+  const entries = ruleEntries();
+  const idWidth = Math.max(...entries.map((e) => e.id.length)) + 2;
+  lines.push(
+    "",
+    `optimizers (${entries.length}, from @descent/optim's catalog), with the lr they start from: this demo's for the classic rules (see --lr), the catalog's default for the others:`,
+  );
+  for (const e of entries) {
+    const lr = demoDefaultLr(e.id) ?? e.hyperparameters.find((h) => h.key === "lr")?.default;
+    const head = `${e.name}${lr === undefined ? "" : ` (lr ${lr})`}: `;
+    lines.push(...wrap(head + firstSentence(e.summary), `  ${e.id.padEnd(idWidth)}`, width));
+  }
+  const chosen = [...new Set([...(args?.optimizer ? [args.optimizer] : []), ...(args?.optimizers ?? [])])];
+  for (const id of chosen) lines.push("", ...hyperparameterHelp(id, width));
+  if (chosen.length === 0) {
+    lines.push(
+      "",
+      "each rule's hyperparameters: descent-demo --help --optimizer NAME (or compare --help --optimizers A,B)",
+    );
+  }
   lines.push(
     "",
     "examples:",
     "  pnpm demo",
     "  pnpm demo compare --dataset spiral",
+    "  pnpm demo compare --dataset spiral --optimizers all --epochs 20",
     "  pnpm demo --dataset moons --optimizer sgd --lr 0.3 --json",
+    "  pnpm demo --dataset moons --optimizer adam --set beta2=0.99,amsgrad=true",
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** The hyperparameters of rule `id`, one line each, for `--set`. */
+function hyperparameterHelp(id: string, width: number): string[] {
+  const e = ruleEntry(id);
+  const lines = [`hyperparameters of ${e.name} (${id}), for --set KEY=VALUE or --set ${id}.KEY=VALUE:`];
+  const keyWidth = Math.max(...e.hyperparameters.map((h) => h.key.length)) + 2;
+  for (const h of e.hyperparameters) {
+    let valid: string;
+    let def = String(h.default);
+    if (h.kind === "number") valid = `${h.integer ? "integer in " : ""}${rangeText(h)}`;
+    else if (h.kind === "boolean") valid = "true or false";
+    else {
+      valid = h.choices.map((c) => (c === null ? "none" : c)).join(" | ");
+      if (h.default === null) def = "none";
+    }
+    if (h.key === "lr") {
+      const demo = demoDefaultLr(id);
+      if (demo !== undefined && demo !== h.default) def = `${demo} in this demo (catalog ${h.default})`;
+    }
+    lines.push(
+      ...wrap(`${h.label}, default ${def}, ${valid}: ${h.meaning}`, `  ${h.key.padEnd(keyWidth)}`, width),
+    );
+  }
+  return lines;
+}
+
+/**
+ * `text` after `head`, wrapped at word boundaries to `width` columns, continuation lines indented
+ * as far as `head` is long.
+ */
+function wrap(text: string, head: string, width: number): string[] {
+  const room = Math.max(20, width - head.length);
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line !== "" && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l, i) => (i === 0 ? head : " ".repeat(head.length)) + l);
 }

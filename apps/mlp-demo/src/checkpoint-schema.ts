@@ -1,6 +1,13 @@
-import type { OptimizerStateDict, SchedulerState } from "@descent/optim";
+import {
+  checkHyperparameter,
+  type HyperparameterValue,
+  type OptimizerStateDict,
+  type SavedParamState,
+  type SchedulerState,
+} from "@descent/optim";
 import { type CliArgs, checkValue, optionOf } from "./args.js";
 import type { EpochRecord } from "./record.js";
+import { ruleEntry, unknownRule } from "./rules.js";
 import { THRESHOLD_WINDOW } from "./train.js";
 
 /*
@@ -13,8 +20,11 @@ import { THRESHOLD_WINDOW } from "./train.js";
  */
 
 export const CHECKPOINT_FORMAT = "descent-mlp-demo-checkpoint";
-/** Written by this build; version 1 (without `initialLoss`) is still read. */
-export const CHECKPOINT_VERSION = 2;
+/**
+ * Written by this build; versions 1 (without `initialLoss`) and 2 (without
+ * `config.hyperparameters`, from the six rules the demo had then) are still read.
+ */
+export const CHECKPOINT_VERSION = 3;
 
 /** The settings a checkpoint fixes: resuming with a different value would not be the same run. */
 export const FIXED_SETTINGS = [
@@ -35,14 +45,21 @@ export type Fixed = (typeof FIXED_SETTINGS)[number];
 export type ConfigKey = Fixed | "epochs";
 
 /** Settings that may be unset (null in the file). */
-const NULLABLE: ReadonlySet<string> = new Set(["weightDecay", "clip", "limit"]);
+const NULLABLE: ReadonlySet<string> = new Set(["momentum", "weightDecay", "clip", "limit"]);
+
+/** Hyperparameter values by rule id: the rule of the run, and its partner if it has one. */
+export type SavedHyperparameters = Record<string, Record<string, HyperparameterValue>>;
 
 /** `checkpoint.json`: everything but the weights. */
 export interface CheckpointState {
   format: typeof CHECKPOINT_FORMAT;
-  version: 1 | typeof CHECKPOINT_VERSION;
-  /** The run's settings (the fixed ones plus `epochs`); `lr` resolved to the optimizer's default if unset. */
-  config: Record<ConfigKey, unknown>;
+  version: 1 | 2 | typeof CHECKPOINT_VERSION;
+  /**
+   * The run's settings (the fixed ones plus `epochs`) as the command line gave them (`momentum`,
+   * `weightDecay`: null if not given), `lr` resolved to the rule's default if unset; and
+   * `hyperparameters`, every hyperparameter of the run's rules by rule id (from version 3).
+   */
+  config: Record<ConfigKey, unknown> & { hyperparameters?: SavedHyperparameters };
   /** Completed epochs and optimizer steps. */
   epoch: number;
   steps: number;
@@ -157,6 +174,13 @@ export function exactKeys(
   return o;
 }
 
+/** Checks that `o` is an object with at least `keys` (other keys are the caller's to check). */
+function withKeys(o: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
+  if (!isPlainObject(o)) return fail(path, "an object", o);
+  for (const k of keys) if (!Object.hasOwn(o, k)) throw new SchemaProblem(`${path}.${k}`, "missing");
+  return o;
+}
+
 function int(v: unknown, path: string, lo: number, hi: number): number {
   if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi) {
     fail(path, `an integer in [${lo}, ${hi}]`, v);
@@ -215,10 +239,10 @@ export function checkState(raw: unknown): CheckpointState {
   if (own(raw, "format") !== CHECKPOINT_FORMAT)
     fail("format", JSON.stringify(CHECKPOINT_FORMAT), own(raw, "format"));
   const version = own(raw, "version");
-  if (version !== 1 && version !== CHECKPOINT_VERSION) {
+  if (version !== 1 && version !== 2 && version !== CHECKPOINT_VERSION) {
     throw new SchemaProblem(
       "version",
-      `unsupported checkpoint version ${showJson(version)} (this build reads 1 and ${CHECKPOINT_VERSION})`,
+      `unsupported checkpoint version ${showJson(version)} (this build reads 1 to ${CHECKPOINT_VERSION})`,
     );
   }
   const s = exactKeys(raw, "", STATE_KEYS, ["initialLoss"]);
@@ -226,8 +250,14 @@ export function checkState(raw: unknown): CheckpointState {
     throw new SchemaProblem("initialLoss", "unknown field in version 1");
   if (version !== 1 && !Object.hasOwn(s, "initialLoss")) throw new SchemaProblem("initialLoss", "missing");
 
-  const config = exactKeys(s.config, "config", [...FIXED_SETTINGS, "epochs"]);
+  const config = exactKeys(
+    s.config,
+    "config",
+    [...FIXED_SETTINGS, "epochs", "hyperparameters"],
+    version === CHECKPOINT_VERSION ? [] : ["hyperparameters"],
+  );
   for (const key of [...FIXED_SETTINGS, "epochs"] as const) checkSetting(key, config[key]);
+  if (Object.hasOwn(config, "hyperparameters")) checkHyperparameters(config);
   const epochs = config.epochs as number;
   const regression = config.dataset === "sine";
 
@@ -272,6 +302,47 @@ export function checkState(raw: unknown): CheckpointState {
     fail("weightsSha256", "64 hexadecimal digits", s.weightsSha256);
   }
   return s as unknown as CheckpointState;
+}
+
+/**
+ * Checks `config.hyperparameters` with the catalog: rule ids of the catalog (the run's rule among
+ * them), each with exactly its entry's hyperparameters, each valid; and the rule's `lr` equal to
+ * `config.lr`. A second rule (the partner of a rule that refuses some parameters) is checked
+ * against the run when it is rebuilt (`checkTrainingState`'s caller).
+ */
+function checkHyperparameters(config: Record<string, unknown>): void {
+  const path = "config.hyperparameters";
+  const all = config.hyperparameters;
+  if (!isPlainObject(all)) {
+    fail(path, "an object of hyperparameter values by optimizer id", all);
+    return;
+  }
+  const rule = config.optimizer as string;
+  if (!Object.hasOwn(all, rule)) throw new SchemaProblem(`${path}.${rule}`, "missing");
+  const ids = Object.keys(all);
+  if (ids.length > 2) {
+    throw new SchemaProblem(
+      `${path}.${ids.filter((id) => id !== rule)[1]}`,
+      `unknown field (expected the values of ${rule}, and of at most one rule paired with it)`,
+    );
+  }
+  for (const id of ids) {
+    const problem = unknownRule(id);
+    if (problem !== null) throw new SchemaProblem(`${path}.${id}`, problem);
+    const entry = ruleEntry(id);
+    const values = exactKeys(
+      all[id],
+      `${path}.${id}`,
+      entry.hyperparameters.map((h) => h.key),
+    );
+    for (const h of entry.hyperparameters) {
+      const bad = checkHyperparameter(h, values[h.key]);
+      if (bad !== null) throw new SchemaProblem(`${path}.${id}.${h.key}`, `${entry.name}: ${bad}`);
+    }
+  }
+  const lr = (all[rule] as Record<string, unknown>).lr;
+  if (lr !== undefined && lr !== config.lr)
+    fail("config.lr", `${showJson(lr)} (the lr of ${path}.${rule})`, config.lr);
 }
 
 function checkRecord(
@@ -324,21 +395,36 @@ function sameAs(
   }
 }
 
-/** Buffers of the demo's optimizers that are sums of squares: never negative. */
+/** Buffers that are sums or averages of squares: never negative. */
 const NON_NEGATIVE_BUFFERS: ReadonlySet<string> = new Set(["sum", "squareAvg", "expAvgSq", "maxExpAvgSq"]);
 
-/** What a run built from the checkpoint's settings looks like before any step. */
+/** What a run built from the checkpoint's settings looks like. */
 export interface FreshRun {
+  /** Its optimizer's state before any step (with the schedule's keys in the groups). */
   readonly optimizer: OptimizerStateDict;
   readonly scheduler: SchedulerState | null;
   readonly stepsPerEpoch: number;
   /** Group options a schedule moves: `lr`, and with a cycling momentum `momentum` / `betas`[0]. */
   readonly scheduled: ReadonlySet<string>;
-  /** The keys of one parameter's state after a step (`step` and the buffers), and the buffers' dtype. */
-  readonly stateKeys: readonly string[];
-  readonly dtype: string;
+  /**
+   * Group keys a step changes (rule state kept in the group, as Schedule-Free's step count): their
+   * values are the rule's to check (`loadStateDict`); every other key must equal the fresh run's.
+   */
+  readonly groupState: ReadonlySet<string>;
+  /**
+   * The state of each parameter, by index, after one step of the same optimizer on parameters of
+   * the same shapes: which keys there are, which dtype each buffer has, and which buffers have one
+   * value per element of the parameter (those are checked here, element by element; others, such
+   * as L-BFGS's history, are the rule's to check).
+   */
+  readonly paramStates: Readonly<Record<string, SavedParamState>>;
   /** The number of elements of each parameter, by index. */
   readonly paramSizes: readonly number[];
+}
+
+/** A saved buffer (`{ dtype, values }`) as opposed to a saved scalar. */
+function isBuffer(v: unknown): v is { dtype: string; values: unknown[] } {
+  return isPlainObject(v) && typeof v.dtype === "string" && Array.isArray(v.values);
 }
 
 /**
@@ -381,22 +467,34 @@ export function checkTrainingState(state: CheckpointState, fresh: FreshRun): voi
         if (!Array.isArray(v) || v.length !== 2) fail(`${path}.betas`, "two numbers", v);
         finiteIn((v as unknown[])[0], `${path}.betas[0]`, 0, 1);
         sameAs((v as unknown[])[1], (want.betas as unknown[])[1], `${path}.betas[1]`);
-      } else sameAs(v, want[key], `${path}.${key}`);
+      } else if (!fresh.groupState.has(key)) sameAs(v, want[key], `${path}.${key}`);
     }
   });
   const st = sd.state;
-  const indices = fresh.paramSizes.map((_, i) => String(i));
+  const indices = Object.keys(fresh.paramStates);
   const entries = exactKeys(st, "optimizer.state", indices);
+  // A rule whose state is one set of buffers per parameter has the keys one step gives it; a rule
+  // that keeps one state for all (L-BFGS, on parameter 0) may add keys as it goes, which its own
+  // loadStateDict checks.
+  const perParameter = indices.length === fresh.paramSizes.length;
   for (const key of indices) {
     const path = `optimizer.state.${key}`;
-    const entry = exactKeys(entries[key], path, fresh.stateKeys);
-    if (entry.step !== steps) fail(`${path}.step`, `${steps} (the checkpoint's steps)`, entry.step);
-    for (const name of fresh.stateKeys) {
-      if (name === "step") continue;
+    const probe = fresh.paramStates[key];
+    const names = Object.keys(probe);
+    const entry = perParameter ? exactKeys(entries[key], path, names) : withKeys(entries[key], path, names);
+    // A step counter that one step sets to 1 counts the run's steps.
+    if (probe.step === 1 && entry.step !== steps) {
+      fail(`${path}.step`, `${steps} (the checkpoint's steps)`, entry.step);
+    }
+    for (const name of names) {
+      const want = probe[name];
+      if (name === "step" || !isBuffer(want)) continue;
       const b = exactKeys(entry[name], `${path}.${name}`, ["dtype", "values"]);
-      if (b.dtype !== fresh.dtype) fail(`${path}.${name}.dtype`, JSON.stringify(fresh.dtype), b.dtype);
+      if (b.dtype !== want.dtype) fail(`${path}.${name}.dtype`, JSON.stringify(want.dtype), b.dtype);
       const size = fresh.paramSizes[Number(key)];
-      if (!Array.isArray(b.values) || b.values.length !== size) {
+      if (!Array.isArray(b.values)) fail(`${path}.${name}.values`, "an array of numbers", b.values);
+      if (want.values.length !== size) continue;
+      if ((b.values as unknown[]).length !== size) {
         fail(`${path}.${name}.values`, `an array of ${size} numbers (the parameter's size)`, b.values);
       }
       const lo = NON_NEGATIVE_BUFFERS.has(name) ? 0 : -Number.MAX_VALUE;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { decodeSafetensors, saveSafetensors } from "@descent/nn";
+import type { OptimizerStateDict, SavedParamState } from "@descent/optim";
 import type { CliArgs } from "./args.js";
 import { readDirRecovered, writeDirAtomic } from "./atomic.js";
 import {
@@ -12,6 +13,7 @@ import {
   checkState,
   checkTrainingState,
   FIXED_SETTINGS,
+  type SavedHyperparameters,
   SchemaProblem,
 } from "./checkpoint-schema.js";
 import { datasetDefaults, type RunConfig } from "./config.js";
@@ -19,8 +21,10 @@ import { RunError } from "./errors.js";
 import { plural } from "./format.js";
 import { type FsEnv, nodeEnv } from "./fs-env.js";
 import { fsFailure } from "./fs-errors.js";
-import { learningRate, makeOptimizer } from "./optimizers.js";
+import { buildOptimizer, hasModes, learningRate, shapeOf } from "./optimizers.js";
 import { checkWritableDir } from "./preflight.js";
+import { ruleValues } from "./rule-values.js";
+import { cycledMomentum } from "./schedules.js";
 import type { Trainer } from "./train.js";
 
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointState, FIXED_SETTINGS };
@@ -46,13 +50,16 @@ const FLAG: Readonly<Record<ConfigKey, string>> = {
   epochs: "--epochs",
 };
 
-/** The settings of a run as stored in a checkpoint. */
+/**
+ * The settings of a run as stored in a checkpoint (without `hyperparameters`, which
+ * {@link checkpointFiles} adds from the trainer's rules).
+ */
 export function checkpointConfig(cfg: RunConfig): CheckpointState["config"] {
   return {
     dataset: cfg.dataset,
     optimizer: cfg.optimizer,
     lr: learningRate(cfg.optimizer, cfg),
-    momentum: cfg.momentum,
+    momentum: cfg.momentum ?? null,
     weightDecay: cfg.weightDecay ?? null,
     batchSize: cfg.batchSize,
     hidden: [...cfg.hidden],
@@ -73,7 +80,10 @@ export function checkpointFiles(t: Trainer): Record<string, Uint8Array | string>
   const state: CheckpointState = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
-    config: checkpointConfig(t.cfg),
+    config: {
+      ...checkpointConfig(t.cfg),
+      hyperparameters: Object.fromEntries(t.parts.map((p) => [p.id, { ...p.values }])),
+    },
     epoch: t.epoch,
     steps: t.steps,
     stepsToThreshold: t.stepsToThreshold,
@@ -212,9 +222,10 @@ export function readCheckpoint(dir: string, env: FsEnv = nodeEnv): LoadedCheckpo
 }
 
 /**
- * The config of a resumed run: the checkpoint's settings, where the user may repeat a setting
- * (it must then be equal) and may change `--epochs` (only without a schedule, whose shape depends
- * on the run's length), plus the current run's output options.
+ * The config of a resumed run: the checkpoint's settings and hyperparameter values, where the
+ * user may repeat a setting or a `--set` (it must then be equal) and may change `--epochs` (only
+ * without a schedule, whose shape depends on the run's length), plus the current run's output
+ * options.
  *
  * @throws RunError naming each setting that differs from the checkpoint's.
  */
@@ -228,6 +239,22 @@ export function resumeConfig(cfg: RunConfig, args: CliArgs, ck: LoadedCheckpoint
       key === "lr" ? args.lr !== undefined || args.optimizer !== undefined : given[key] !== undefined;
     if (explicit && JSON.stringify(current[key]) !== JSON.stringify(saved[key])) {
       problems.push(`${FLAG[key]} ${fmt(current[key])} but the checkpoint has ${fmt(saved[key])}`);
+    }
+  }
+  const hyperparameters = savedHyperparameters(ck.state);
+  for (const setting of cfg.settings) {
+    for (const [id, values] of Object.entries(hyperparameters)) {
+      const role = id === saved.optimizer ? "rule" : "partner";
+      if (
+        setting.rule !== null ? setting.rule !== id : role !== "rule" || !Object.hasOwn(values, setting.key)
+      )
+        continue;
+      const mine = ruleValues(id, cfg, role)[setting.key];
+      if (Object.hasOwn(values, setting.key) && !Object.is(mine, values[setting.key])) {
+        problems.push(
+          `--set ${setting.text} but the checkpoint has ${id}.${setting.key}=${fmt(values[setting.key])}`,
+        );
+      }
     }
   }
   const epochs = args.epochs ?? (saved.epochs as number);
@@ -248,8 +275,9 @@ export function resumeConfig(cfg: RunConfig, args: CliArgs, ck: LoadedCheckpoint
     ...cfg,
     dataset: saved.dataset as RunConfig["dataset"],
     optimizer: saved.optimizer as RunConfig["optimizer"],
+    hyperparameters,
     lr: saved.lr as number,
-    momentum: saved.momentum as number,
+    momentum: (saved.momentum as number | null) ?? undefined,
     weightDecay: (saved.weightDecay as number | null) ?? undefined,
     batchSize: saved.batchSize as number,
     hidden: saved.hidden as number[],
@@ -260,6 +288,24 @@ export function resumeConfig(cfg: RunConfig, args: CliArgs, ck: LoadedCheckpoint
     limit: (saved.limit as number | null) ?? undefined,
     threshold: args.threshold ?? datasetDefaults(saved.dataset as RunConfig["dataset"]).threshold,
     epochs,
+  };
+}
+
+/**
+ * The hyperparameter values of a checkpoint's rules: recorded from version 3; for versions 1 and
+ * 2, which only knew the six classic rules, what the settings gave then (`--lr`, `--momentum` for
+ * the momentum rule, `--weight-decay`, the rest the defaults).
+ */
+function savedHyperparameters(state: CheckpointState): SavedHyperparameters {
+  const c = state.config;
+  if (c.hyperparameters !== undefined) return c.hyperparameters;
+  const id = c.optimizer as string;
+  return {
+    [id]: ruleValues(id, {
+      lr: c.lr as number,
+      momentum: (c.momentum as number | null) ?? undefined,
+      weightDecay: (c.weightDecay as number | null) ?? undefined,
+    }),
   };
 }
 
@@ -278,26 +324,19 @@ function fmt(v: unknown): string {
 export function restoreTrainer(t: Trainer, ck: LoadedCheckpoint): void {
   const s = ck.state;
   const where = `checkpoint ${ck.dir}`;
-  const cycles =
-    t.cfg.schedule === "onecycle" && (t.optimizerName === "momentum" || t.optimizerName.startsWith("adam"));
-  const scheduled = new Set(t.cfg.schedule === "none" ? [] : cycles ? ["lr", "momentum", "betas"] : ["lr"]);
-  // One step of the same optimizer on a one-element parameter shows the state it keeps.
-  const probe = { data: new Float32Array(1), grad: { data: Float32Array.of(1) } };
-  const probeOpt = makeOptimizer(t.optimizerName, [probe], t.cfg);
-  probeOpt.step();
-  const probeState = Object.values(probeOpt.stateDict().state)[0] ?? { step: 1 };
-  const dtypes = Object.values(probeState).flatMap((v) =>
-    typeof v === "object" && v !== null ? [v.dtype] : [],
-  );
+  const cycled = t.cfg.schedule === "onecycle" ? cycledMomentum(t.optimizer) : null;
+  const scheduled = new Set(t.cfg.schedule === "none" ? [] : ["lr", ...(cycled ? [cycled] : [])]);
+  const probe = probeStep(t);
   try {
+    checkRules(s, t);
     checkTrainingState(s, {
       optimizer: t.optimizer.stateDict(),
       scheduler: t.scheduler ? t.scheduler.stateDict() : null,
       stepsPerEpoch: t.stepsPerEpoch,
       scheduled,
-      stateKeys: Object.keys(probeState),
-      dtype: dtypes[0] ?? "float32",
-      paramSizes: t.model.parameters().map((p) => p.data.length),
+      groupState: probe.groupState,
+      paramStates: probe.state,
+      paramSizes: probe.sizes,
     });
   } catch (e) {
     if (e instanceof SchemaProblem) throw new RunError(`${where}: ${STATE_FILE} ${e.message}`);
@@ -323,6 +362,62 @@ export function restoreTrainer(t: Trainer, ck: LoadedCheckpoint): void {
   t.initialLoss = s.initialLoss ?? null;
   t.history.length = 0;
   t.history.push(...s.history.map((r) => ({ ...r, epochs: t.cfg.epochs })));
+}
+
+/**
+ * Checks that a version-3 checkpoint records the values of exactly the rules the rebuilt run uses
+ * (its rule, and the partner it pairs with, if any).
+ */
+function checkRules(s: CheckpointState, t: Trainer): void {
+  const saved = s.config.hyperparameters;
+  if (saved === undefined) return;
+  const ids = t.parts.map((p) => p.id);
+  for (const id of Object.keys(saved)) {
+    if (!ids.includes(id)) {
+      throw new SchemaProblem(
+        `config.hyperparameters.${id}`,
+        `unknown field (this run's ${ids.length > 1 ? "rules are" : "rule is"} ${ids.join(" and ")})`,
+      );
+    }
+  }
+  for (const id of ids)
+    if (!Object.hasOwn(saved, id)) throw new SchemaProblem(`config.hyperparameters.${id}`, "missing");
+}
+
+/**
+ * One step of the trainer's optimizer, built the same way on parameters of the same shapes (zero
+ * weights, gradients of ones; training mode if it has modes; a closure returning 0 if it needs
+ * one): the state a step creates for each parameter, which group keys a step changes, and each
+ * parameter's size, in the optimizer's order.
+ */
+function probeStep(t: Trainer): {
+  state: Record<string, SavedParamState>;
+  groupState: Set<string>;
+  sizes: number[];
+} {
+  const copies = t.model.parameters().map((p) => ({
+    data: new Float32Array(p.data.length),
+    grad: { data: new Float32Array(p.data.length).fill(1) },
+    shape: [...(shapeOf(p) ?? [p.data.length])],
+  }));
+  const { optimizer } = buildOptimizer(t.optimizerName, copies, t.cfg);
+  const before = optimizer.stateDict();
+  if (hasModes(optimizer)) optimizer.train();
+  if (t.needsClosure) optimizer.step(() => 0);
+  else optimizer.step();
+  if (hasModes(optimizer)) optimizer.eval();
+  const after: OptimizerStateDict = optimizer.stateDict();
+  const groupState = new Set<string>();
+  after.paramGroups.forEach((g, i) => {
+    for (const key of Object.keys(g)) {
+      if (JSON.stringify(g[key]) !== JSON.stringify(before.paramGroups[i]?.[key])) groupState.add(key);
+    }
+  });
+  return {
+    state: after.state,
+    groupState,
+    sizes: optimizer.paramGroups.flatMap((g) => g.params.map((p) => p.data.length)),
+  };
 }
 
 /** An error's message on one line (its lines joined). */

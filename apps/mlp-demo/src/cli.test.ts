@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS, DATASETS, OPTIMIZERS } from "./args.js";
 import { main } from "./cli.js";
+import { COMPARE_DEFAULT } from "./config.js";
 import { fakeIo } from "./fake-io.testutil.js";
 import { parseSeriesPaths } from "./report/svg-parse.testutil.js";
+import { ruleName } from "./rules.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "mlp-demo-cli-"));
 
@@ -41,7 +43,7 @@ describe("mlp-demo CLI", () => {
     const cases: [string[], string[]][] = [
       [["fit"], [...COMMANDS]],
       [["--dataset", "cifar10"], [...DATASETS]],
-      [["--optimizer", "lion"], [...OPTIMIZERS]],
+      [["--optimizer", "gradient-free"], [...OPTIMIZERS]],
       [["--nope"], ["--dataset", "--resume"]],
       [["--lr", "fast"], ['--lr: expected a number in (0, inf), got "fast"']],
       [["compare", "--save", "x"], ["--save applies to train, not compare"]],
@@ -250,7 +252,10 @@ describe("mlp-demo CLI", () => {
     const out = tmp();
     const r = await run(["compare", "--dataset", "moons", "--epochs", "4", "--hidden", "16", "--out", out]);
     expect(r.code).toBe(0);
-    for (const name of ["SGD", "SGD+momentum", "Adagrad", "RMSprop", "Adam"]) expect(r.out).toContain(name);
+    // The table and the legends name each rule as the optimizer catalog does.
+    const names = COMPARE_DEFAULT.map(ruleName);
+    expect(names).toEqual(["SGD", "SGD + momentum", "Adagrad", "RMSprop", "Adam"]);
+    for (const name of names) expect(r.out).toContain(name);
     expect(r.out).toMatch(
       /optimizer\s+lr\s+final train loss\s+test loss\s+test acc\s+seconds\s+steps to loss < 0\.1/,
     );
@@ -267,7 +272,7 @@ describe("mlp-demo CLI", () => {
     expect(charts).toHaveLength(2);
     for (const svg of charts) {
       const paths = parseSeriesPaths(svg);
-      expect([...paths.keys()]).toEqual(["SGD", "SGD+momentum", "Adagrad", "RMSprop", "Adam"]);
+      expect([...paths.keys()]).toEqual(names);
       for (const runs of paths.values()) expect(runs[0]).toHaveLength(4);
     }
     expect(html.match(/class="boundary"/g)).toHaveLength(5);

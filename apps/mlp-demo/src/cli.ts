@@ -19,11 +19,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (args.help) {
-      io.out(helpText());
+      io.out(helpText(args, Math.max(80, io.columns)));
       return 0;
     }
     const cfg = resolveConfig(args);
-    if (args.command === "compare") await runCompare(cfg, args, io);
+    if (args.command === "compare") await runCompare(cfg, io);
     else await runTrain(cfg, args, io);
     return 0;
   } catch (e) {

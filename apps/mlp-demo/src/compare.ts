@@ -1,5 +1,5 @@
-import type { CliArgs, OptimizerName } from "./args.js";
-import { checkOptimizerOptions, type RunConfig } from "./config.js";
+import type { OptimizerName } from "./args.js";
+import type { RunConfig } from "./config.js";
 import { type Dataset, isPlanar, loadDataset } from "./datasets/index.js";
 import {
   type Divergence,
@@ -11,19 +11,20 @@ import {
 import { RunError } from "./errors.js";
 import { formatLoss } from "./format.js";
 import { fsFailure } from "./fs-errors.js";
-import { learningRate, OPTIMIZER_LABEL } from "./optimizers.js";
-import { lookup } from "./own.js";
+import { describeParams, partsLabel } from "./optimizers.js";
 import { checkWritableDir } from "./preflight.js";
 import { type Io, messageChannels, Progress, type ProgressState } from "./progress.js";
 import { divergenceLine, type EpochRecord, jsonLine } from "./record.js";
-import { type ChartSpec, colorOf } from "./report/chart.js";
-import type { ResultRow } from "./report/html.js";
+import type { ChartSpec } from "./report/chart.js";
+import type { ResultRow, RuleInfo } from "./report/html.js";
+import { ruleColor } from "./report/palette.js";
 import type { BoundarySpec } from "./report/svg.js";
 import { terminalChart } from "./report/terminal-chart.js";
 import { writeReport } from "./report/write.js";
-import { describeData, describeRun } from "./summary.js";
+import { checkRunValues, checkSettingsApply, describeValues } from "./rule-values.js";
+import { describeData, describeOptimizer, describeRun } from "./summary.js";
 import { textTable } from "./table.js";
-import { type BatchProgress, Trainer } from "./train.js";
+import { type BatchProgress, fullBatchHint, Trainer } from "./train.js";
 
 /** Cells per side of the decision-boundary grid. */
 export const BOUNDARY_GRID = 80;
@@ -44,7 +45,8 @@ export interface CompareResult {
   readonly files: string[];
 }
 
-const label = (name: OptimizerName) => lookup(OPTIMIZER_LABEL, name) ?? name;
+/** A run's name in tables and legends: the rule's name, or the pair's (`Muon (2-D weights) + AdamW (biases)`). */
+const label = (run: { readonly trainer: Trainer }) => partsLabel(run.trainer.parts);
 
 /**
  * `compare`: trains the same network (same seed ⇒ the same initial weights) with each optimizer,
@@ -56,16 +58,25 @@ const label = (name: OptimizerName) => lookup(OPTIMIZER_LABEL, name) ?? name;
  * stops and is flagged in the table, the chart legends, the report and `results.json`; the
  * others still run, and the command then fails with exit code 1.
  */
-export async function runCompare(cfg: RunConfig, args: CliArgs, io: Io): Promise<CompareResult> {
-  checkOptimizerOptions(args, cfg.optimizers);
+export async function runCompare(cfg: RunConfig, io: Io): Promise<CompareResult> {
+  checkRunValues(cfg.optimizers, cfg);
   checkWritableDir(cfg.out, "write report to", cfg.out);
   const ds = loadDataset(cfg.dataset, cfg.seed, cfg.limit);
   const text = !cfg.json && !cfg.quiet;
   const { info, result } = messageChannels(io, cfg);
-  info(`${describeData(ds)}\n${describeRun(ds, cfg)}\ncomparing ${cfg.optimizers.map(label).join(", ")}\n\n`);
+  // Every run is built before any trains: the same initial weights, and every setting checked.
+  const trainers = cfg.optimizers.map((name) => new Trainer(ds, cfg, name, () => io.now()));
+  const partners = [...new Set(trainers.flatMap((t) => t.parts.slice(1).map((p) => p.id)))];
+  checkSettingsApply(cfg.optimizers, partners, cfg, `--optimizers ${cfg.optimizers.join(",")}`);
+  const pad = Math.max(9, ...cfg.optimizers.map((n) => n.length + 1));
+  info(
+    `${describeData(ds)}\n${describeRun(ds, cfg)}\ncomparing ${trainers.length} optimizers:\n` +
+      trainers.map((t) => `  ${t.optimizerName.padEnd(pad)}${describeOptimizer(t.parts)}\n`).join("") +
+      "\n",
+  );
   const runs: CompareRun[] = [];
-  for (const name of cfg.optimizers) {
-    const t = new Trainer(ds, cfg, name, () => io.now());
+  for (const t of trainers) {
+    const name = t.optimizerName;
     const progress = new Progress(io, { enabled: !cfg.quiet, epochLines: true });
     progress.begin();
     const totalSteps = cfg.epochs * t.stepsPerEpoch;
@@ -106,21 +117,22 @@ export async function runCompare(cfg: RunConfig, args: CliArgs, io: Io): Promise
     const seconds = (io.now() - t0) / 1000;
     runs.push({ name, trainer: t, seconds, diverged });
     const last = t.history.at(-1);
-    if (diverged) info(`${name.padEnd(9)} diverged: ${describeDivergence(diverged)}\n`);
+    if (diverged) info(`${name.padEnd(pad)}diverged: ${describeDivergence(diverged)}\n`);
     else if (last) {
       const acc =
         last.testAccuracy === null ? "" : `, test accuracy ${(100 * last.testAccuracy).toFixed(2)}%`;
       info(
-        `${name.padEnd(9)} done in ${seconds.toFixed(1)}s: test loss ${formatLoss(last.testLoss)}${acc}\n`,
+        `${name.padEnd(pad)}done in ${seconds.toFixed(1)}s: test loss ${formatLoss(last.testLoss)}${acc}\n`,
       );
     }
   }
 
-  const rows: ResultRow[] = runs.map(({ name, trainer, seconds, diverged }) => {
+  const rows: ResultRow[] = runs.map((run) => {
+    const { trainer, seconds, diverged } = run;
     const last = trainer.history.at(-1);
     return {
-      optimizer: label(name),
-      lr: learningRate(name, cfg),
+      optimizer: label(run),
+      lr: trainer.baseLr,
       finalTrainLoss: diverged ? Number.NaN : (last?.trainLoss ?? Number.NaN),
       testLoss: diverged ? Number.NaN : (last?.testLoss ?? Number.NaN),
       testAccuracy: diverged ? null : (last?.testAccuracy ?? null),
@@ -164,6 +176,12 @@ export async function runCompare(cfg: RunConfig, args: CliArgs, io: Io): Promise
       rows,
       runs: runs.map((r) => ({
         optimizer: r.name,
+        rules: r.trainer.parts.map((p) => ({
+          id: p.id,
+          name: p.entry.name,
+          parameters: r.trainer.parts.length > 1 ? describeParams(p.params) : "all",
+          hyperparameters: p.values,
+        })),
         diverged: r.diverged ? divergenceJson(r.diverged) : null,
         history: r.trainer.history,
       })),
@@ -185,6 +203,7 @@ export async function runCompare(cfg: RunConfig, args: CliArgs, io: Io): Promise
         ],
         threshold: cfg.threshold,
         rows,
+        rules: runs.map(ruleInfo),
         charts,
         boundaries,
       },
@@ -201,10 +220,33 @@ export async function runCompare(cfg: RunConfig, args: CliArgs, io: Io): Promise
     throw new RunError(
       `${all ? "every optimizer" : failed.map((r) => r.name).join(", ")} diverged${all ? "" : " (the report shows the others)"}:\n` +
         `${failed.map((r) => `${r.name}: ${r.diverged ? describeDivergence(r.diverged) : ""}`).join("\n")}\n` +
-        "hint: lower the learning rate (--lr), or clip gradients (--clip 1)",
+        `hint: lower the learning rate (--lr), or clip gradients (--clip 1)${fullBatchHint(failed.filter((r) => r.trainer.needsClosure).map(label))}`,
     );
   }
   return { runs, rows, files };
+}
+
+/** What the report says about a run's rules: its colour, settings, summary, update rule and source. */
+function ruleInfo(run: CompareRun): RuleInfo {
+  const [main, ...partners] = run.trainer.parts;
+  const { entry } = main;
+  return {
+    label: label(run),
+    ...ruleColor(run.name),
+    id: run.name,
+    settings: run.trainer.parts
+      .map(
+        (p) =>
+          `${partners.length ? `${p.entry.name} (${describeParams(p.params)}): ` : ""}${describeValues(p.id, p.values)}`,
+      )
+      .join("; "),
+    summary: entry.summary,
+    update: entry.update,
+    reference: `${entry.reference.authors} (${entry.reference.year}), ${entry.reference.title}. ${entry.reference.url}`,
+    notes: partners.map(
+      (p) => `${p.entry.name} optimizes the ${describeParams(p.params)}, which ${entry.name} does not take.`,
+    ),
+  };
 }
 
 /** The divergence criterion in words, for the report and `results.json`. */
@@ -213,9 +255,9 @@ export const DIVERGENCE_RULE = `a run counts as diverged when a batch loss or th
 /** Train loss and test accuracy (or test loss, for regression) per epoch, one series per optimizer. */
 function curves(runs: readonly CompareRun[], classify: boolean): ChartSpec[] {
   const series = (pick: (r: Trainer["history"][number]) => number) =>
-    runs.map((r, i) => ({
-      label: r.diverged ? `${label(r.name)} (diverged)` : label(r.name),
-      color: colorOf(r.name, i),
+    runs.map((r) => ({
+      label: r.diverged ? `${label(r)} (diverged)` : label(r),
+      ...ruleColor(r.name),
       points: r.trainer.history.map((h) => [h.epoch, pick(h)] as [number, number]),
     }));
   const charts: ChartSpec[] = [
@@ -269,5 +311,15 @@ function boundary(ds: Dataset, run: CompareRun): BoundarySpec {
   for (let i = 0; i < ds.test.n; i++) points.push([x[2 * i], x[2 * i + 1], ds.test.y[i]]);
   const last = run.trainer.history.at(-1);
   const acc = last?.testAccuracy == null ? "" : ` (${(100 * last.testAccuracy).toFixed(1)}%)`;
-  return { title: `${label(run.name)}${acc}`, x0, x1, y0, y1, nx: n, ny: n, classes, points };
+  return {
+    title: `${run.trainer.parts.map((p) => p.entry.name).join(" + ")}${acc}`,
+    x0,
+    x1,
+    y0,
+    y1,
+    nx: n,
+    ny: n,
+    classes,
+    points,
+  };
 }

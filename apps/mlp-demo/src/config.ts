@@ -1,8 +1,9 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { HyperparameterValue } from "@descent/optim";
 import type { ActivationName, CliArgs, DatasetName, OptimizerName, ScheduleName } from "./args.js";
-import { UsageError } from "./errors.js";
 import { lookupOrThrow } from "./own.js";
+import { parseSettings, type Setting } from "./rule-values.js";
 
 /** Everything a run needs, with the defaults filled in. */
 export interface RunConfig {
@@ -10,11 +11,19 @@ export interface RunConfig {
   readonly optimizer: OptimizerName;
   /** Optimizers of `compare`, in table order. */
   readonly optimizers: readonly OptimizerName[];
-  /** User-given learning rate; undefined: each optimizer's default (`DEFAULT_LR`). */
+  /** User-given learning rate; undefined: each optimizer's default (`DEFAULT_LR`, else the catalog's). */
   readonly lr: number | undefined;
-  readonly momentum: number;
-  /** User-given weight decay; undefined: 0, or 0.01 for adamw. */
+  /** User-given momentum (of the rules that use momentum by default); undefined: each rule's default. */
+  readonly momentum: number | undefined;
+  /** User-given weight decay; undefined: each rule's default (0; adamw 0.01). */
   readonly weightDecay: number | undefined;
+  /** `--set` assignments, in order (see `rule-values.ts`). */
+  readonly settings: readonly Setting[];
+  /**
+   * Complete hyperparameter values by rule id, from a resumed checkpoint: used as they are (the
+   * flags and settings above then play no part). Undefined for a new run.
+   */
+  readonly hyperparameters?: Readonly<Record<string, Readonly<Record<string, HyperparameterValue>>>>;
   readonly epochs: number;
   readonly batchSize: number;
   readonly hidden: readonly number[];
@@ -31,7 +40,10 @@ export interface RunConfig {
   readonly resume: string | undefined;
 }
 
-/** The learning rate each optimizer gets unless `--lr` says otherwise. */
+/**
+ * The learning rate the classic rules get unless `--lr` says otherwise, tuned for this demo's
+ * networks; every other rule of the catalog starts from the catalog's default.
+ */
 export const DEFAULT_LR: Readonly<Record<OptimizerName, number>> = {
   sgd: 0.1,
   momentum: 0.03,
@@ -46,7 +58,7 @@ export const DEFAULT_LR: Readonly<Record<OptimizerName, number>> = {
  * default run uses a one-cycle schedule, which warms up from lr/25 and anneals to ~0, so Adam's
  * peak can be twice its usual constant rate (measured: 95.9 % vs 95.5 % test accuracy).
  */
-export const DATASET_LR: Readonly<Partial<Record<DatasetName, Partial<Record<OptimizerName, number>>>>> = {
+export const DATASET_LR: Readonly<Partial<Record<DatasetName, Readonly<Record<OptimizerName, number>>>>> = {
   mnist: { adam: 0.002, adamw: 0.002 },
 };
 
@@ -128,8 +140,9 @@ export function resolveConfig(a: CliArgs): RunConfig {
     optimizer: a.optimizer ?? "adam",
     optimizers: a.optimizers ?? COMPARE_DEFAULT,
     lr: a.lr,
-    momentum: a.momentum ?? 0.9,
+    momentum: a.momentum,
     weightDecay: a.weightDecay,
+    settings: parseSettings(a.set ?? []),
     epochs: a.epochs ?? d.epochs,
     batchSize: a.batchSize ?? d.batchSize,
     hidden: a.hidden ?? d.hidden,
@@ -145,20 +158,4 @@ export function resolveConfig(a: CliArgs): RunConfig {
     save: a.save,
     resume: a.resume,
   };
-}
-
-/**
- * Rejects optimizer options that no optimizer of the run reads: `--momentum` applies to the
- * `momentum` optimizer only.
- *
- * @throws UsageError naming the option and the run's optimizers.
- */
-export function checkOptimizerOptions(a: CliArgs, optimizers: readonly OptimizerName[]): void {
-  if (a.momentum !== undefined && !optimizers.includes("momentum")) {
-    const which =
-      optimizers.length === 1 ? `--optimizer ${optimizers[0]}` : `--optimizers ${optimizers.join(",")}`;
-    throw new UsageError(
-      `--momentum applies to the momentum optimizer, which this run does not use (${which})`,
-    );
-  }
 }

@@ -1,9 +1,8 @@
-import type { OptimizerName } from "./args.js";
 import type { RunConfig } from "./config.js";
 import type { Dataset } from "./datasets/index.js";
 import { plural } from "./format.js";
-import { learningRate, OPTIMIZER_LABEL } from "./optimizers.js";
-import { lookup } from "./own.js";
+import { describeParams, type RulePart } from "./optimizers.js";
+import { describeValues } from "./rule-values.js";
 
 /** "784-256-128-10": the layer widths of the network for a data set. */
 export function architecture(ds: Dataset, cfg: RunConfig): string {
@@ -22,9 +21,14 @@ export function describeRun(ds: Dataset, cfg: RunConfig): string {
   return `MLP ${architecture(ds, cfg)} (${cfg.activation}), ${plural(cfg.epochs, "epoch")}, batch ${cfg.batchSize}, schedule ${cfg.schedule}${clip}, seed ${cfg.seed}`;
 }
 
-/** "Adam (lr 0.001)" and the like. */
-export function describeOptimizer(name: OptimizerName, cfg: RunConfig): string {
-  const extra = name === "momentum" ? `, momentum ${cfg.momentum}` : "";
-  const wd = cfg.weightDecay ?? (name === "adamw" ? 0.01 : 0);
-  return `${lookup(OPTIMIZER_LABEL, name) ?? name} (lr ${learningRate(name, cfg)}${extra}${wd ? `, weight decay ${wd}` : ""})`;
+/**
+ * The optimizer of a run in words: the rule's name and its lr and every hyperparameter set away
+ * from the catalog's default, `Adam (lr 0.001, beta2 0.99)`; for a rule paired with a partner,
+ * `Muon (2-D weights: lr 0.001) + AdamW (biases: lr 0.001, weightDecay 0.01)`.
+ */
+export function describeOptimizer(parts: readonly RulePart[]): string {
+  if (parts.length === 1) return `${parts[0].entry.name} (${describeValues(parts[0].id, parts[0].values)})`;
+  return parts
+    .map((p) => `${p.entry.name} (${describeParams(p.params)}: ${describeValues(p.id, p.values)})`)
+    .join(" + ");
 }

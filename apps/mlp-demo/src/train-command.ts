@@ -7,14 +7,14 @@ import {
   saveCheckpoint,
 } from "./checkpoint.js";
 import type { RunConfig } from "./config.js";
-import { checkOptimizerOptions } from "./config.js";
 import { loadDataset } from "./datasets/index.js";
 import { DivergenceError } from "./divergence.js";
 import { formatLoss, plural } from "./format.js";
 import { type Io, messageChannels, Progress, type ProgressState } from "./progress.js";
 import { divergenceLine, jsonLine, textLine } from "./record.js";
-import { colorOf } from "./report/chart.js";
+import { ruleColor } from "./report/palette.js";
 import { terminalChart } from "./report/terminal-chart.js";
+import { checkRunValues, checkSettingsApply } from "./rule-values.js";
 import { describeData, describeOptimizer, describeRun } from "./summary.js";
 import { type BatchProgress, Trainer } from "./train.js";
 
@@ -28,15 +28,17 @@ export async function runTrain(cfg0: RunConfig, args: CliArgs, io: Io): Promise<
   // Read and check everything that can fail before writing anything.
   const ck = cfg0.resume ? readCheckpoint(cfg0.resume) : null;
   const cfg = ck ? resumeConfig(cfg0, args, ck) : cfg0;
-  checkOptimizerOptions(args, [cfg.optimizer]);
+  checkRunValues([cfg.optimizer], cfg);
   if (cfg.save) checkSaveTarget(cfg.save);
   const ds = loadDataset(cfg.dataset, cfg.seed, cfg.limit);
   const t = new Trainer(ds, cfg, cfg.optimizer, () => io.now());
+  const partners = t.parts.slice(1).map((p) => p.id);
+  checkSettingsApply([cfg.optimizer], partners, cfg, `--optimizer ${cfg.optimizer}`);
   if (ck) restoreTrainer(t, ck);
 
   const text = !cfg.json && !cfg.quiet;
   const { info, result } = messageChannels(io, cfg);
-  info(`${describeData(ds)}\n${describeRun(ds, cfg)}\n${describeOptimizer(cfg.optimizer, cfg)}\n`);
+  info(`${describeData(ds)}\n${describeRun(ds, cfg)}\n${describeOptimizer(t.parts)}\n`);
   if (ck?.restoredFrom) info(`restored ${ck.dir} from ${ck.restoredFrom}, left by an interrupted save\n`);
   if (ck) info(`resumed from ${ck.dir} at epoch ${t.epoch} (step ${t.steps})\n`);
 
@@ -99,7 +101,7 @@ export async function runTrain(cfg0: RunConfig, args: CliArgs, io: Io): Promise<
           series: [
             {
               label: cfg.optimizer,
-              color: colorOf(cfg.optimizer, 0),
+              color: ruleColor(cfg.optimizer).color,
               points: t.history.map((r) => [r.epoch, r.trainLoss]),
             },
           ],

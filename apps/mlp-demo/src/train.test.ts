@@ -55,7 +55,7 @@ describe("optimizer and schedule factories", () => {
         momentum: 0.9,
         lr: 0.1,
       });
-      const sch = makeScheduler(schedule, o, "adam", 0.1, total)!;
+      const sch = makeScheduler(schedule, o, total)!;
       const out = [o.paramGroups[0].lr];
       for (let i = 1; i < total; i++) {
         sch.step();
@@ -79,7 +79,7 @@ describe("optimizer and schedule factories", () => {
     expect(Math.abs(oc[29] - 0.1)).toBeLessThan(LR_TOL);
     expect(Math.abs(oc[99] - 0.1 / 25 / 1e4)).toBeLessThan(COS_TOL);
     const o = makeOptimizer("sgd", [{ data: new Float32Array(1), grad: null }], { momentum: 0.9 });
-    expect(makeScheduler("none", o, "sgd", 0.1, 10)).toBeNull();
+    expect(makeScheduler("none", o, 10)).toBeNull();
   });
 });
 

@@ -3,12 +3,12 @@
  * ticks, and the maps from data to pixel coordinates.
  */
 
-import { lookup } from "../own.js";
-
 export interface Series {
   readonly label: string;
   /** `#rrggbb`. */
   readonly color: string;
+  /** Dash pattern (px on, px off, ...); absent or empty: a solid line. */
+  readonly dash?: readonly number[];
   /** (x, y) points in x order; non-finite y values break the line. */
   readonly points: readonly (readonly [number, number])[];
 }
@@ -195,26 +195,17 @@ export function pixelRuns(spec: ChartSpec, s: Series, l: Layout): [number, numbe
   return runs;
 }
 
-/** One colour per optimizer, distinguishable for common colour-vision deficiencies (Okabe–Ito). */
-export const PALETTE: Readonly<Record<string, string>> = {
-  sgd: "#0072b2",
-  momentum: "#e69f00",
-  adagrad: "#009e73",
-  rmsprop: "#cc79a7",
-  adam: "#d55e00",
-  adamw: "#56b4e9",
-};
-
-export function colorOf(name: string, index: number): string {
-  return lookup(PALETTE, name) ?? ["#000000", "#999999", "#f0e442"][index % 3];
-}
-
 /**
- * Where a legend box of `w × h` pixels hides the fewest line pixels: the top-left corner of the
- * box, in one of the plot's four corners (inset 8 px). Lines are sampled every 2 px along each
- * segment; ties keep the first of top-right, bottom-right, top-left, bottom-left.
+ * How many line pixels a legend box of `w × h` pixels would cover in each of the plot's four
+ * corners (inset 8 px): top-right, bottom-right, top-left, bottom-left, with the box's top-left
+ * corner. Lines are sampled every 2 px along each segment.
  */
-export function legendPosition(spec: ChartSpec, l: Layout, w: number, h: number): [number, number] {
+export function legendCorners(
+  spec: ChartSpec,
+  l: Layout,
+  w: number,
+  h: number,
+): { readonly at: [number, number]; readonly hits: number }[] {
   const inset = 8;
   const corners: [number, number][] = [
     [l.right - w - inset, l.top + inset],
@@ -239,7 +230,114 @@ export function legendPosition(spec: ChartSpec, l: Layout, w: number, h: number)
       }
     }
   }
+  return corners.map((at, c) => ({ at, hits: hits[c] }));
+}
+
+/**
+ * Where a legend box of `w × h` pixels hides the fewest line pixels: the top-left corner of the
+ * box, in one of the plot's four corners (see {@link legendCorners}); ties keep the first of
+ * top-right, bottom-right, top-left, bottom-left.
+ */
+export function legendPosition(spec: ChartSpec, l: Layout, w: number, h: number): [number, number] {
+  const corners = legendCorners(spec, l, w, h);
   let best = 0;
-  for (let c = 1; c < corners.length; c++) if (hits[c] < hits[best]) best = c;
-  return corners[best];
+  for (let c = 1; c < corners.length; c++) if (corners[c].hits < corners[best].hits) best = c;
+  return corners[best].at;
+}
+
+/** The most legend entries drawn inside the plot; more always go below it. */
+export const LEGEND_INSIDE_MAX = 6;
+
+/** A legend entry's sample line and the gap after its label, in pixels. */
+export const LEGEND_SAMPLE = 24;
+const LEGEND_GAP = 18;
+
+/** Where a chart's legend goes: inside the plot, or in rows of columns below it. */
+export type LegendPlacement =
+  | { readonly kind: "inside"; readonly x: number; readonly y: number; readonly width: number }
+  | {
+      readonly kind: "below";
+      /** Left edge of each column. */
+      readonly columns: readonly number[];
+      readonly rows: number;
+      /** Height added below the chart for the legend. */
+      readonly height: number;
+    };
+
+/**
+ * Places a legend of `spec`'s series so that it never covers a line: inside the plot, in a corner
+ * its box would hide no line pixel of, when there are at most {@link LEGEND_INSIDE_MAX} entries;
+ * otherwise below the chart, entries in row-major order in as many columns (each as wide as its
+ * longest label) as fit the chart's width. `labelWidth` measures a label in pixels.
+ */
+export function placeLegend(
+  spec: ChartSpec,
+  l: Layout,
+  labelWidth: (label: string) => number,
+  rowHeight: number,
+): LegendPlacement {
+  const widths = spec.series.map((s) => LEGEND_SAMPLE + labelWidth(s.label));
+  const n = widths.length;
+  if (n > 0 && n <= LEGEND_INSIDE_MAX) {
+    const w = Math.max(...widths);
+    const free = legendCorners(spec, l, w, n * rowHeight).find((c) => c.hits === 0);
+    if (free) return { kind: "inside", x: free.at[0], y: free.at[1], width: w };
+  }
+  const available = l.width - l.left - 8;
+  for (let cols = Math.max(1, n); cols >= 1; cols--) {
+    const colWidths = Array.from({ length: cols }, (_, c) =>
+      Math.max(0, ...widths.filter((_, i) => i % cols === c)),
+    );
+    const total = colWidths.reduce((a, b) => a + b, 0) + LEGEND_GAP * (cols - 1);
+    if (total <= available || cols === 1) {
+      const columns: number[] = [];
+      let x = l.left;
+      for (const w of colWidths) {
+        columns.push(x);
+        x += w + LEGEND_GAP;
+      }
+      const rows = Math.ceil(n / cols);
+      return { kind: "below", columns, rows, height: rows === 0 ? 0 : rows * rowHeight + 10 };
+    }
+  }
+  return { kind: "below", columns: [l.left], rows: 0, height: 0 };
+}
+
+/**
+ * The "on" pieces of a dashed polyline: `points` cut by arc length into runs that follow the
+ * `dash` pattern (px on, px off, ...), continuing across vertices. An empty pattern: the polyline
+ * itself.
+ */
+export function dashRuns(
+  points: readonly (readonly [number, number])[],
+  dash: readonly number[],
+): [number, number][][] {
+  if (dash.length === 0 || points.length < 2) return [points.map(([x, y]) => [x, y] as [number, number])];
+  const out: [number, number][][] = [];
+  let k = 0;
+  let left = dash[0];
+  let cur: [number, number][] | null = [[points[0][0], points[0][1]]];
+  for (let i = 1; i < points.length; i++) {
+    let [ax, ay] = points[i - 1];
+    const [bx, by] = points[i];
+    let seg = Math.hypot(bx - ax, by - ay);
+    while (seg > left) {
+      const t = left / seg;
+      const mx = ax + (bx - ax) * t;
+      const my = ay + (by - ay) * t;
+      if (cur) {
+        cur.push([mx, my]);
+        out.push(cur);
+        cur = null;
+      } else cur = [[mx, my]];
+      seg -= left;
+      [ax, ay] = [mx, my];
+      k = (k + 1) % dash.length;
+      left = dash[k];
+    }
+    left -= seg;
+    if (cur) cur.push([bx, by]);
+  }
+  if (cur && cur.length > 1) out.push(cur);
+  return out;
 }

@@ -17,12 +17,33 @@ export interface ResultRow {
   readonly diverged: { readonly step: number; readonly message: string } | null;
 }
 
+/** One run's rule as the report describes it (from the optimizer catalog). */
+export interface RuleInfo {
+  /** The name in the table and the legends. */
+  readonly label: string;
+  readonly id: string;
+  /** Its curves' colour and dash pattern. */
+  readonly color: string;
+  readonly dash: readonly number[];
+  /** The hyperparameters it ran with: `lr 0.001, beta2 0.99`. */
+  readonly settings: string;
+  readonly summary: string;
+  /** The update rule, one statement per line. */
+  readonly update: string;
+  /** Where it comes from, in words and with its address. */
+  readonly reference: string;
+  /** Anything else to know (a partner rule for the parameters it does not take). */
+  readonly notes: readonly string[];
+}
+
 export interface ReportData {
   readonly title: string;
   /** One line per setting: data set, network, epochs, batch size, seed... */
   readonly settings: readonly string[];
   readonly threshold: number;
   readonly rows: readonly ResultRow[];
+  /** The rules of the runs, in the table's order, for the legend table. */
+  readonly rules?: readonly RuleInfo[];
   readonly charts: readonly ChartSpec[];
   readonly boundaries: readonly BoundarySpec[];
   /** File names of the PNG versions of the charts, linked from the page. */
@@ -48,6 +69,16 @@ export function reportHtml(d: ReportData): string {
     ? `<p class="diverged">${diverged.map((r) => `<strong>${esc(r.optimizer)} diverged</strong>: ${esc(r.diverged?.message ?? "")}.`).join("<br>\n")}<br>\n` +
       `Its curves end at its last complete epoch.</p>\n`
     : "";
+  const rules = d.rules?.length
+    ? `<h2>Optimizers</h2>
+<table class="rules">
+<thead><tr><th>optimizer</th><th>settings</th><th>what it does</th><th>update rule</th><th>source</th></tr></thead>
+<tbody>
+${d.rules.map(ruleRow).join("\n")}
+</tbody>
+</table>
+`
+    : "";
   const boundaries = d.boundaries.length
     ? `<h2>Decision boundaries (test points coloured by true class)</h2>\n<div class="grid">${d.boundaries.map((b) => boundarySvg(b)).join("\n")}</div>`
     : "";
@@ -65,6 +96,9 @@ td:first-child, th:first-child { text-align: left; }
 .grid { display: flex; flex-wrap: wrap; gap: 1rem; } svg text { font-family: system-ui, sans-serif; fill: #222; }
 ul.settings { color: #555; }
 tr.diverged td { color: #b00020; } p.diverged { color: #b00020; }
+table.rules td, table.rules th { text-align: left; vertical-align: top; max-width: 28rem; overflow-wrap: anywhere; }
+table.rules pre { margin: 0; font-size: 12px; white-space: pre-wrap; }
+table.rules .id { color: #666; font-size: 12px; } table.rules .note { color: #555; font-size: 12px; }
 </style>
 </head>
 <body>
@@ -82,8 +116,20 @@ ${divergedNote}<h2>Curves</h2>
 ${d.charts.map((c) => lineChartSvg(c)).join("\n")}
 </div>
 <p>PNG versions: ${d.pngs.map((p) => `<a href="${esc(p)}">${esc(p)}</a>`).join(", ")}</p>
-${boundaries}
+${rules}${boundaries}
 </body>
 </html>
 `;
+}
+
+/** A row of the rules table: swatch and name, settings, summary, update rule, source. */
+function ruleRow(r: RuleInfo): string {
+  const dash = r.dash.length ? ` stroke-dasharray="${r.dash.join(" ")}"` : "";
+  const swatch = `<svg width="28" height="10" aria-hidden="true"><line x1="1" x2="27" y1="5" y2="5" stroke="${r.color}" stroke-width="3"${dash}/></svg>`;
+  const notes = r.notes.map((n) => `<br><span class="note">${esc(n)}</span>`).join("");
+  return (
+    `<tr><td>${swatch} ${esc(r.label)}<br><span class="id">${esc(r.id)}</span></td>` +
+    `<td>${esc(r.settings)}</td><td>${esc(r.summary)}${notes}</td>` +
+    `<td><pre>${esc(r.update)}</pre></td><td>${esc(r.reference)}</td></tr>`
+  );
 }

@@ -1,4 +1,4 @@
-import { type ChartSpec, layout, legendPosition, pixelRuns } from "./chart.js";
+import { type ChartSpec, LEGEND_SAMPLE, layout, pixelRuns, placeLegend } from "./chart.js";
 
 /** Escapes text for XML/HTML content and attribute values. */
 export function esc(s: string): string {
@@ -7,18 +7,28 @@ export function esc(s: string): string {
 
 const r2 = (v: number) => Number(v.toFixed(2));
 
+/** Legend rows, in pixels. */
+const LEGEND_ROW = 15;
+
+/** A label's width at font-size 11, generously (about 6.6 px per character). */
+const labelWidth = (label: string) => Math.ceil(label.length * 6.6);
+
 /**
  * A line chart as an inline SVG element. Each series is one `<path class="series"
  * data-series="label" d="M x y L x y ...">` (one `M` per unbroken run), so tests and scripts can
- * read the curves back out.
+ * read the curves back out. The plot fills `width × height`; the legend (see `placeLegend`) sits
+ * in a corner of the plot that no line crosses, or below the chart, which then grows by the
+ * legend's height.
  */
 export function lineChartSvg(spec: ChartSpec, width = 640, height = 380): string {
   const l = layout(spec, width, height);
+  const legend = placeLegend(spec, l, labelWidth, LEGEND_ROW);
+  const total = height + (legend.kind === "below" ? legend.height : 0);
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(spec.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" role="img" aria-label="${esc(spec.title)}">`,
     `<title>${esc(spec.title)}</title>`,
-    `<rect width="${width}" height="${height}" fill="#fff"/>`,
+    `<rect width="${width}" height="${total}" fill="#fff"/>`,
   );
   for (const t of l.yTicks) {
     const y = r2(l.y(t.value));
@@ -45,28 +55,34 @@ export function lineChartSvg(spec: ChartSpec, width = 640, height = 380): string
       .map((run) => run.map(([x, y], i) => `${i === 0 ? "M" : "L"}${r2(x)} ${r2(y)}`).join(""))
       .join("");
     parts.push(
-      `<path class="series" data-series="${esc(s.label)}" d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"/>`,
+      `<path class="series" data-series="${esc(s.label)}" d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"${dashAttr(s.dash)}/>`,
     );
   }
-  if (spec.series.length) {
-    // About 7 px per character at font-size 11 (generous), plus the line sample.
-    const lw = Math.max(...spec.series.map((s) => s.label.length)) * 7 + 30;
-    const lh = spec.series.length * 15;
-    const [lx, ly0] = legendPosition(spec, l, lw, lh);
+  const entry = (s: ChartSpec["series"][number], x: number, y: number) =>
+    `<line x1="${r2(x)}" x2="${r2(x + 18)}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="2"${dashAttr(s.dash)}/>` +
+    `<text x="${r2(x + LEGEND_SAMPLE)}" y="${y + 4}" font-size="11">${esc(s.label)}</text>`;
+  parts.push('<g class="legend">');
+  if (legend.kind === "inside") {
+    const h = spec.series.length * LEGEND_ROW;
     parts.push(
-      `<rect x="${r2(lx - 4)}" y="${r2(ly0 - 4)}" width="${r2(lw + 8)}" height="${lh + 4}" fill="#fff" fill-opacity="0.85"/>`,
+      `<rect x="${r2(legend.x - 4)}" y="${r2(legend.y - 4)}" width="${r2(legend.width + 8)}" height="${h + 4}" fill="#fff"/>`,
     );
-    let ly = ly0 + 6;
-    for (const s of spec.series) {
-      parts.push(
-        `<line x1="${r2(lx)}" x2="${r2(lx + 18)}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
-        `<text x="${r2(lx + 24)}" y="${ly + 4}" font-size="11">${esc(s.label)}</text>`,
-      );
-      ly += 15;
-    }
+    spec.series.forEach((s, i) => {
+      parts.push(entry(s, legend.x, legend.y + 6 + i * LEGEND_ROW));
+    });
+  } else {
+    const cols = legend.columns.length;
+    spec.series.forEach((s, i) => {
+      parts.push(entry(s, legend.columns[i % cols], height + 8 + Math.floor(i / cols) * LEGEND_ROW));
+    });
   }
-  parts.push("</svg>");
+  parts.push("</g>", "</svg>");
   return parts.join("\n");
+}
+
+/** The `stroke-dasharray` attribute of a dash pattern (none for a solid line). */
+function dashAttr(dash: readonly number[] | undefined): string {
+  return dash && dash.length > 0 ? ` stroke-dasharray="${dash.join(" ")}"` : "";
 }
 
 /** A model's predicted class over a regular grid of the plane, plus the points to show on it. */

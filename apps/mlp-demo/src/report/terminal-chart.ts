@@ -13,8 +13,32 @@ const DOT = [
   [0x40, 0x80],
 ] as const;
 
-/** 256-colour-free ANSI colours for the series (the terminal's own palette). */
+/** ANSI colours for up to six series (the terminal's own palette, which follows its theme). */
 const ANSI = [34, 33, 32, 35, 31, 36];
+
+/**
+ * The SGR parameters of series `i`'s colour: the terminal's own six colours for a chart of up to
+ * six series; beyond that, the xterm-256 colour nearest to each series' own `#rrggbb` (the 6×6×6
+ * cube or the grey ramp), so a dozen curves stay apart and match the report's colours.
+ */
+function sgr(spec: ChartSpec, i: number): string {
+  if (spec.series.length <= ANSI.length) return String(ANSI[i % ANSI.length]);
+  return `38;5;${xterm256(spec.series[i].color)}`;
+}
+
+/** The xterm-256 colour index nearest to `#rrggbb`. */
+export function xterm256(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((k) => Number.parseInt(hex.slice(k, k + 2), 16));
+  const level = (v: number) => (v < 48 ? 0 : v < 115 ? 1 : Math.floor((v - 35) / 40));
+  const value = (k: number) => (k === 0 ? 0 : 55 + 40 * k);
+  const [cr, cg, cb] = [level(r), level(g), level(b)];
+  const cube = 16 + 36 * cr + 6 * cg + cb;
+  const dCube = (value(cr) - r) ** 2 + (value(cg) - g) ** 2 + (value(cb) - b) ** 2;
+  const k = Math.max(0, Math.min(23, Math.round(((r + g + b) / 3 - 8) / 10)));
+  const gv = 8 + 10 * k;
+  const dGrey = (gv - r) ** 2 + (gv - g) ** 2 + (gv - b) ** 2;
+  return dGrey < dCube ? 232 + k : cube;
+}
 
 /**
  * A small line chart drawn with unicode braille (2 × 4 dots per character), one line per series,
@@ -75,7 +99,7 @@ export function terminalChart(spec: ChartSpec, cols = 56, rows = 10, color = fal
         }
       }
       const ch = String.fromCharCode(0x2800 + bits);
-      line += color && owner >= 0 ? `\x1b[${ANSI[owner % ANSI.length]}m${ch}\x1b[0m` : ch;
+      line += color && owner >= 0 ? `\x1b[${sgr(spec, owner)}m${ch}\x1b[0m` : ch;
     }
     lines.push(line);
   }
@@ -86,10 +110,22 @@ export function terminalChart(spec: ChartSpec, cols = 56, rows = 10, color = fal
     `${" ".repeat(lw + 2)}${xl}${spec.xLabel.padStart(Math.floor(cols / 2)).padEnd(cols - xl.length - xr.length)}${xr}`,
   );
   if (spec.series.length > 1) {
-    const legend = spec.series
-      .map((s, i) => (color ? `\x1b[${ANSI[i % ANSI.length]}m━━\x1b[0m ${s.label}` : `[${i + 1}] ${s.label}`))
-      .join("  ");
-    lines.push(`${" ".repeat(lw + 2)}${legend}`);
+    // Entries wrapped to the chart's width, never split.
+    const indent = " ".repeat(lw + 2);
+    let row = "";
+    let rowWidth = 0;
+    spec.series.forEach((s, i) => {
+      const text = color ? `\x1b[${sgr(spec, i)}m━━\x1b[0m ${s.label}` : `[${i + 1}] ${s.label}`;
+      const width = color ? 3 + s.label.length : text.length;
+      if (rowWidth > 0 && rowWidth + 2 + width > cols) {
+        lines.push(indent + row);
+        row = "";
+        rowWidth = 0;
+      }
+      row += rowWidth > 0 ? `  ${text}` : text;
+      rowWidth += (rowWidth > 0 ? 2 : 0) + width;
+    });
+    if (row) lines.push(indent + row);
   }
   return `${lines.join("\n")}\n`;
 }
