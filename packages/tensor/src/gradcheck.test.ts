@@ -110,6 +110,8 @@ const CASES: { [K in OpName]: Case[] } = {
     (s) => U(s, 0.2, 3),
   ),
   abs: unary("abs", (x) => x.abs(), NZ),
+  sin: unary("sin", (x) => x.sin()),
+  cos: unary("cos", (x) => x.cos()),
   tanh: unary("tanh", (x) => x.tanh()),
   sigmoid: unary("sigmoid", (x) => x.sigmoid()),
   relu: unary("relu", (x) => x.relu(), NZ),
@@ -280,6 +282,28 @@ const CASES: { [K in OpName]: Case[] } = {
       name: "bce sum",
       fn: (x, y) => binaryCrossEntropyWithLogits(x, y, { reduction: "sum" }),
       inputs: () => [R([4]), U([4], 0, 1)],
+    },
+  ],
+  slice: [
+    { name: "slice dim 1 [1:4:2]", fn: (x) => x.slice(1, 1, 4, 2), inputs: () => [R([3, 5, 2])] },
+    { name: "slice dim -1 [-3:]", fn: (x) => x.slice(-1, -3), inputs: () => [R([2, 4])] },
+    { name: "narrow dim 0", fn: (x) => x.narrow(0, 1, 2), inputs: () => [R([4, 3])] },
+  ],
+  var: [
+    ...reduceCases("var", (x, dim, keepdim) => x.var({ dim, keepdim })),
+    {
+      name: "var correction 0 dims [0,2]",
+      fn: (x) => x.var({ dim: [0, 2], correction: 0 }),
+      inputs: () => [R([2, 3, 4])],
+    },
+    { name: "var correction 2.5", fn: (x) => x.var({ correction: 2.5 }), inputs: () => [R([3, 4])] },
+  ],
+  std: [
+    ...reduceCases("std", (x, dim, keepdim) => x.std({ dim, keepdim })),
+    {
+      name: "std correction 0 dims [0,1]",
+      fn: (x) => x.std({ dim: [0, 1], correction: 0 }),
+      inputs: () => [R([2, 3, 4])],
     },
   ],
 };

@@ -59,9 +59,26 @@ export { concat, gather, type Indices, indexSelect, rows, stack } from "./ops/in
 export { linear, matmul } from "./ops/matmul.js";
 export type { Ctx, Forward, Grads, OpName, Reduction } from "./ops/op.js";
 export { argmax, argmin, type Dims, logsumexp, max, mean, min, sum } from "./ops/reduce.js";
+export { narrow, slice } from "./ops/slice.js";
 export { logSoftmax, softmax } from "./ops/softmax.js";
 export { OPS } from "./ops/table.js";
-export { abs, clamp, exp, gelu, leakyRelu, log, neg, pow, relu, sigmoid, sqrt, tanh } from "./ops/unary.js";
+export {
+  abs,
+  clamp,
+  cos,
+  exp,
+  gelu,
+  leakyRelu,
+  log,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sin,
+  sqrt,
+  tanh,
+} from "./ops/unary.js";
+export { std, type VarOptions, variance, variance as var } from "./ops/variance.js";
 export { cast, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
 export { defaultGenerator, Generator, type GeneratorState, manualSeed } from "./random.js";
 export { MAX_DIMS, MAX_ELEMENTS, type Shape } from "./shape.js";

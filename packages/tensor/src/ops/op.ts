@@ -53,6 +53,21 @@ export interface ReduceAttrs {
   keepdim: boolean;
 }
 
+/** A strided range along one dim: entries `start, start + step, …` (`length` of them). */
+export interface SliceAttrs {
+  dim: number;
+  start: number;
+  step: number;
+  length: number;
+}
+
+/** Variance/standard-deviation attributes: reduction dims plus the degrees-of-freedom correction. */
+export interface VarAttrs extends ReduceAttrs {
+  correction: number;
+  /** No dim was given (PyTorch's backward special-cases n ≤ correction then). */
+  allDims: boolean;
+}
+
 /** The elementwise unary primitives; each carries its kernels in `unary.ts`. */
 export interface UnaryOpAttrs {
   neg: UnaryAttrs;
@@ -60,6 +75,8 @@ export interface UnaryOpAttrs {
   log: UnaryAttrs;
   sqrt: UnaryAttrs;
   abs: UnaryAttrs;
+  sin: UnaryAttrs;
+  cos: UnaryAttrs;
   tanh: UnaryAttrs;
   sigmoid: UnaryAttrs;
   relu: UnaryAttrs;
@@ -107,6 +124,9 @@ export interface OpAttrs extends UnaryOpAttrs, BinaryOpAttrs {
   crossEntropy: { targets: Int32Array; reduction: Reduction };
   bceWithLogits: { reduction: Reduction };
   mseLoss: { reduction: Reduction };
+  slice: SliceAttrs;
+  var: VarAttrs;
+  std: VarAttrs;
 }
 
 /** How a loss reduces over elements, as in PyTorch. */

@@ -4,8 +4,10 @@ import { indexOps } from "./indexing.js";
 import { matmulOps } from "./matmul.js";
 import type { OpTable } from "./op.js";
 import { reduceOps } from "./reduce.js";
+import { sliceOps } from "./slice.js";
 import { softmaxOps } from "./softmax.js";
 import { unaryOps } from "./unary.js";
+import { varianceOps } from "./variance.js";
 import { viewOps } from "./view.js";
 
 /**
@@ -22,4 +24,6 @@ export const OPS: OpTable = {
   ...viewOps,
   ...indexOps,
   ...lossOps,
+  ...sliceOps,
+  ...varianceOps,
 };
