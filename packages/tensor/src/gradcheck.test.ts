@@ -3,6 +3,7 @@ import { rand, randn, tensor } from "./creation.js";
 import { gradcheck } from "./gradcheck.js";
 import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from "./losses.js";
 import { add, div, maximum, minimum, mul, sub, where } from "./ops/binary.js";
+import { embedding } from "./ops/embedding.js";
 import { concat, gather, indexSelect, stack } from "./ops/indexing.js";
 import { linear, matmul } from "./ops/matmul.js";
 import type { OpName } from "./ops/op.js";
@@ -297,6 +298,21 @@ const CASES: { [K in OpName]: Case[] } = {
       inputs: () => [R([2, 3, 4])],
     },
     { name: "var correction 2.5", fn: (x) => x.var({ correction: 2.5 }), inputs: () => [R([3, 4])] },
+  ],
+  embedding: [
+    { name: "embedding [5]", fn: (w) => embedding([4, 0, 2, 4, 1], w), inputs: () => [R([6, 3])] },
+    {
+      name: "embedding [2,3] (tensor indices)",
+      fn: (w) =>
+        embedding(
+          tensor([
+            [1, 1, 0],
+            [3, 2, 1],
+          ]),
+          w,
+        ),
+      inputs: () => [R([4, 2])],
+    },
   ],
   std: [
     ...reduceCases("std", (x, dim, keepdim) => x.std({ dim, keepdim })),

@@ -68,6 +68,12 @@ export interface VarAttrs extends ReduceAttrs {
   allDims: boolean;
 }
 
+/** Embedding lookup: flat row indices and the indices' shape. */
+export interface EmbeddingAttrs {
+  index: Int32Array;
+  indexShape: number[];
+}
+
 /** The elementwise unary primitives; each carries its kernels in `unary.ts`. */
 export interface UnaryOpAttrs {
   neg: UnaryAttrs;
@@ -127,6 +133,7 @@ export interface OpAttrs extends UnaryOpAttrs, BinaryOpAttrs {
   slice: SliceAttrs;
   var: VarAttrs;
   std: VarAttrs;
+  embedding: EmbeddingAttrs;
 }
 
 /** How a loss reduces over elements, as in PyTorch. */

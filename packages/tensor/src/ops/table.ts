@@ -1,5 +1,6 @@
 import { lossOps } from "../losses.js";
 import { binaryOps, whereOp } from "./binary.js";
+import { embeddingOps } from "./embedding.js";
 import { indexOps } from "./indexing.js";
 import { matmulOps } from "./matmul.js";
 import type { OpTable } from "./op.js";
@@ -26,4 +27,5 @@ export const OPS: OpTable = {
   ...lossOps,
   ...sliceOps,
   ...varianceOps,
+  ...embeddingOps,
 };
