@@ -6,6 +6,7 @@ import { add, div, maximum, minimum, mul, sub, where } from "./ops/binary.js";
 import { embedding } from "./ops/embedding.js";
 import { concat, gather, indexSelect, stack } from "./ops/indexing.js";
 import { linear, matmul } from "./ops/matmul.js";
+import { batchNorm, layerNorm } from "./ops/norm.js";
 import type { OpName } from "./ops/op.js";
 import { OPS } from "./ops/table.js";
 import { Generator } from "./random.js";
@@ -312,6 +313,43 @@ const CASES: { [K in OpName]: Case[] } = {
           w,
         ),
       inputs: () => [R([4, 2])],
+    },
+  ],
+  layerNorm: [
+    {
+      name: "layerNorm [3,4] weight bias",
+      fn: (x, w, b) => layerNorm(x, [4], w, b),
+      inputs: () => [R([3, 4]), R([4]), R([4])],
+    },
+    {
+      name: "layerNorm [2,2,3] over [2,3], bias only, eps 0.1",
+      fn: (x, b) => layerNorm(x, [2, 3], null, b, 0.1),
+      inputs: () => [R([2, 2, 3]), R([2, 3])],
+    },
+    { name: "layerNorm no affine", fn: (x) => layerNorm(x, 5), inputs: () => [R([2, 5])] },
+  ],
+  batchNorm: [
+    {
+      name: "batchNorm training [4,3] affine",
+      fn: (x, w, b) => batchNorm(x, null, null, w, b, { training: true }),
+      inputs: () => [R([4, 3]), R([3]), R([3])],
+    },
+    {
+      name: "batchNorm training [2,3,2,2] no affine",
+      fn: (x) => batchNorm(x, null, null, null, null, { training: true, eps: 0.01 }),
+      inputs: () => [R([2, 3, 2, 2])],
+    },
+    {
+      name: "batchNorm eval [2,2,3] affine",
+      fn: (x, w, b) =>
+        batchNorm(
+          x,
+          tensor([0.1, -0.2], { dtype: "float64" }),
+          tensor([0.8, 1.3], { dtype: "float64" }),
+          w,
+          b,
+        ),
+      inputs: () => [R([2, 2, 3]), R([2]), R([2])],
     },
   ],
   std: [

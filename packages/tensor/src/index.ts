@@ -58,6 +58,7 @@ export {
 export { embedding } from "./ops/embedding.js";
 export { concat, gather, type Indices, indexSelect, rows, stack } from "./ops/indexing.js";
 export { linear, matmul } from "./ops/matmul.js";
+export { type BatchNormOptions, batchNorm, layerNorm } from "./ops/norm.js";
 export type { Ctx, Forward, Grads, OpName, Reduction } from "./ops/op.js";
 export { argmax, argmin, type Dims, logsumexp, max, mean, min, sum } from "./ops/reduce.js";
 export { narrow, slice } from "./ops/slice.js";

@@ -74,6 +74,24 @@ export interface EmbeddingAttrs {
   indexShape: number[];
 }
 
+/** layerNorm: elements per normalised slice, eps, and which affine parameters follow the input. */
+export interface LayerNormAttrs {
+  m: number;
+  eps: number;
+  hasWeight: boolean;
+  hasBias: boolean;
+}
+
+/** batchNorm: the per-channel mean and variance to normalise with (batch or running ones). */
+export interface BatchNormAttrs {
+  training: boolean;
+  eps: number;
+  hasWeight: boolean;
+  hasBias: boolean;
+  mean: Float64Array;
+  var: Float64Array;
+}
+
 /** The elementwise unary primitives; each carries its kernels in `unary.ts`. */
 export interface UnaryOpAttrs {
   neg: UnaryAttrs;
@@ -134,6 +152,8 @@ export interface OpAttrs extends UnaryOpAttrs, BinaryOpAttrs {
   var: VarAttrs;
   std: VarAttrs;
   embedding: EmbeddingAttrs;
+  layerNorm: LayerNormAttrs;
+  batchNorm: BatchNormAttrs;
 }
 
 /** How a loss reduces over elements, as in PyTorch. */

@@ -3,6 +3,7 @@ import { binaryOps, whereOp } from "./binary.js";
 import { embeddingOps } from "./embedding.js";
 import { indexOps } from "./indexing.js";
 import { matmulOps } from "./matmul.js";
+import { normOps } from "./norm.js";
 import type { OpTable } from "./op.js";
 import { reduceOps } from "./reduce.js";
 import { sliceOps } from "./slice.js";
@@ -28,4 +29,5 @@ export const OPS: OpTable = {
   ...sliceOps,
   ...varianceOps,
   ...embeddingOps,
+  ...normOps,
 };
