@@ -3,6 +3,7 @@ import { rand, randn, tensor } from "./creation.js";
 import { gradcheck } from "./gradcheck.js";
 import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from "./losses.js";
 import { add, div, maximum, minimum, mul, sub, where } from "./ops/binary.js";
+import { conv2d } from "./ops/conv.js";
 import { embedding } from "./ops/embedding.js";
 import { concat, gather, indexSelect, stack } from "./ops/indexing.js";
 import { linear, matmul } from "./ops/matmul.js";
@@ -350,6 +351,28 @@ const CASES: { [K in OpName]: Case[] } = {
           b,
         ),
       inputs: () => [R([2, 2, 3]), R([2]), R([2])],
+    },
+  ],
+  conv2d: [
+    {
+      name: "conv2d [2,2,5,4] * [3,2,3,2] + bias",
+      fn: (x, w, b) => conv2d(x, w, b),
+      inputs: () => [R([2, 2, 5, 4]), R([3, 2, 3, 2]), R([3])],
+    },
+    {
+      name: "conv2d stride 2, padding 1, no bias",
+      fn: (x, w) => conv2d(x, w, null, { stride: 2, padding: 1 }),
+      inputs: () => [R([1, 2, 5, 5]), R([2, 2, 3, 3])],
+    },
+    {
+      name: "conv2d stride [1,2], padding [2,0], dilation [2,1]",
+      fn: (x, w, b) => conv2d(x, w, b, { stride: [1, 2], padding: [2, 0], dilation: [2, 1] }),
+      inputs: () => [R([1, 1, 4, 5]), R([2, 1, 2, 2]), R([2])],
+    },
+    {
+      name: "conv2d groups 2, dilation 2, padding 1",
+      fn: (x, w, b) => conv2d(x, w, b, { groups: 2, dilation: 2, padding: 1 }),
+      inputs: () => [R([1, 4, 4, 4]), R([4, 2, 2, 2]), R([4])],
     },
   ],
   std: [

@@ -55,6 +55,7 @@ export {
   type TensorOrNumber,
   where,
 } from "./ops/binary.js";
+export { type Conv2dOptions, conv2d } from "./ops/conv.js";
 export { embedding } from "./ops/embedding.js";
 export { concat, gather, type Indices, indexSelect, rows, stack } from "./ops/indexing.js";
 export { linear, matmul } from "./ops/matmul.js";

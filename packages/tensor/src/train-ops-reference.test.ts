@@ -54,6 +54,13 @@ const RUN: Record<string, (xs: Tensor[], a: Record<string, unknown>, c: Case) =>
   where: ([c, a, b]) => T.where(c, a, b),
   embedding: ([w], a) => T.embedding(a.indices as number[], w),
   layerNorm: ([x, w, b], a) => T.layerNorm(x, a.normalizedShape as number[], w, b, a.eps as number),
+  conv2d: ([x, w, b], a) =>
+    T.conv2d(x, w, b, {
+      stride: a.stride as number,
+      padding: a.padding as number,
+      dilation: a.dilation as number,
+      groups: a.groups as number,
+    }),
   batchNorm: ([x, w, b], a, c) => {
     const rm = T.tensor(nums(a.runningMean as Num[]), { dtype: "float64" });
     const rv = T.tensor(nums(a.runningVar as Num[]), { dtype: "float64" });
@@ -69,7 +76,7 @@ const RUN: Record<string, (xs: Tensor[], a: Record<string, unknown>, c: Case) =>
 };
 
 /** Ops of the fixtures not yet exposed (their cases are listed as skipped). */
-const PENDING = new Set(["conv2d", "maxPool2d", "avgPool2d"]);
+const PENDING = new Set(["maxPool2d", "avgPool2d"]);
 
 describe(`training ops vs PyTorch ${fixtures.torch} (float64)`, () => {
   it("the fixtures hold a case for every op", () => {

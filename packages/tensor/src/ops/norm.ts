@@ -112,7 +112,6 @@ const batchNormOp: Op<BatchNormAttrs> = {
     const { w, b } = params(inputs, a);
     const [nb, c] = x.shape;
     const sp = nb * c === 0 ? 0 : x.size / (nb * c);
-    const n = nb * sp;
     let dtype = x.dtype;
     for (let i = 1; i < inputs.length; i++) dtype = promote(dtype, inputs[i].dtype);
     const out = allocate(dtype, x.size);

@@ -1,5 +1,6 @@
 import type { DType, FloatArray } from "../dtype.js";
 import type { Tensor } from "../tensor.js";
+import type { Geometry2d } from "./conv.js";
 
 /** What a forward pass produces: the output storage and shape, plus anything backward needs. */
 export interface Forward {
@@ -92,6 +93,12 @@ export interface BatchNormAttrs {
   var: Float64Array;
 }
 
+/** conv2d: the 2-D geometry (see `conv.ts`) and the number of groups. */
+export interface Conv2dAttrs {
+  geom: Geometry2d;
+  groups: number;
+}
+
 /** The elementwise unary primitives; each carries its kernels in `unary.ts`. */
 export interface UnaryOpAttrs {
   neg: UnaryAttrs;
@@ -154,6 +161,7 @@ export interface OpAttrs extends UnaryOpAttrs, BinaryOpAttrs {
   embedding: EmbeddingAttrs;
   layerNorm: LayerNormAttrs;
   batchNorm: BatchNormAttrs;
+  conv2d: Conv2dAttrs;
 }
 
 /** How a loss reduces over elements, as in PyTorch. */

@@ -1,5 +1,6 @@
 import { lossOps } from "../losses.js";
 import { binaryOps, whereOp } from "./binary.js";
+import { convOps } from "./conv.js";
 import { embeddingOps } from "./embedding.js";
 import { indexOps } from "./indexing.js";
 import { matmulOps } from "./matmul.js";
@@ -30,4 +31,5 @@ export const OPS: OpTable = {
   ...varianceOps,
   ...embeddingOps,
   ...normOps,
+  ...convOps,
 };
