@@ -9,6 +9,7 @@ import { concat, gather, indexSelect, stack } from "./ops/indexing.js";
 import { linear, matmul } from "./ops/matmul.js";
 import { batchNorm, layerNorm } from "./ops/norm.js";
 import type { OpName } from "./ops/op.js";
+import { avgPool2d, maxPool2d } from "./ops/pool.js";
 import { OPS } from "./ops/table.js";
 import { Generator } from "./random.js";
 import type { Tensor } from "./tensor.js";
@@ -373,6 +374,27 @@ const CASES: { [K in OpName]: Case[] } = {
       name: "conv2d groups 2, dilation 2, padding 1",
       fn: (x, w, b) => conv2d(x, w, b, { groups: 2, dilation: 2, padding: 1 }),
       inputs: () => [R([1, 4, 4, 4]), R([4, 2, 2, 2]), R([4])],
+    },
+  ],
+  maxPool2d: [
+    { name: "maxPool2d k 2", fn: (x) => maxPool2d(x, 2), inputs: () => [D([2, 2, 4, 4])] },
+    {
+      name: "maxPool2d k [3,2] stride [1,2] padding [1,1] (overlapping)",
+      fn: (x) => maxPool2d(x, [3, 2], { stride: [1, 2], padding: [1, 1] }),
+      inputs: () => [D([1, 2, 4, 5])],
+    },
+  ],
+  avgPool2d: [
+    { name: "avgPool2d k 2", fn: (x) => avgPool2d(x, 2), inputs: () => [R([2, 2, 4, 4])] },
+    {
+      name: "avgPool2d k 3 stride 2 padding 1",
+      fn: (x) => avgPool2d(x, 3, { stride: 2, padding: 1 }),
+      inputs: () => [R([1, 2, 5, 4])],
+    },
+    {
+      name: "avgPool2d k [2,3] padding [1,1] countIncludePad false",
+      fn: (x) => avgPool2d(x, [2, 3], { stride: 1, padding: [1, 1], countIncludePad: false }),
+      inputs: () => [R([1, 1, 3, 4])],
     },
   ],
   std: [

@@ -61,6 +61,12 @@ export { concat, gather, type Indices, indexSelect, rows, stack } from "./ops/in
 export { linear, matmul } from "./ops/matmul.js";
 export { type BatchNormOptions, batchNorm, layerNorm } from "./ops/norm.js";
 export type { Ctx, Forward, Grads, OpName, Reduction } from "./ops/op.js";
+export {
+  type AvgPool2dOptions,
+  avgPool2d,
+  type MaxPool2dOptions,
+  maxPool2d,
+} from "./ops/pool.js";
 export { argmax, argmin, type Dims, logsumexp, max, mean, min, sum } from "./ops/reduce.js";
 export { narrow, slice } from "./ops/slice.js";
 export { logSoftmax, softmax } from "./ops/softmax.js";

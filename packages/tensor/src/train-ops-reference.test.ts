@@ -61,6 +61,14 @@ const RUN: Record<string, (xs: Tensor[], a: Record<string, unknown>, c: Case) =>
       dilation: a.dilation as number,
       groups: a.groups as number,
     }),
+  maxPool2d: ([x], a) =>
+    T.maxPool2d(x, a.kernelSize as number, { stride: a.stride as number, padding: a.padding as number }),
+  avgPool2d: ([x], a) =>
+    T.avgPool2d(x, a.kernelSize as number, {
+      stride: a.stride as number,
+      padding: a.padding as number,
+      countIncludePad: a.countIncludePad as boolean,
+    }),
   batchNorm: ([x, w, b], a, c) => {
     const rm = T.tensor(nums(a.runningMean as Num[]), { dtype: "float64" });
     const rv = T.tensor(nums(a.runningVar as Num[]), { dtype: "float64" });
@@ -76,7 +84,7 @@ const RUN: Record<string, (xs: Tensor[], a: Record<string, unknown>, c: Case) =>
 };
 
 /** Ops of the fixtures not yet exposed (their cases are listed as skipped). */
-const PENDING = new Set(["maxPool2d", "avgPool2d"]);
+const PENDING = new Set<string>([]);
 
 describe(`training ops vs PyTorch ${fixtures.torch} (float64)`, () => {
   it("the fixtures hold a case for every op", () => {

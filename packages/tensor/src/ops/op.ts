@@ -99,6 +99,17 @@ export interface Conv2dAttrs {
   groups: number;
 }
 
+/** maxPool2d: the window geometry (dilation 1). */
+export interface MaxPool2dAttrs {
+  geom: Geometry2d;
+}
+
+/** avgPool2d: the window geometry and whether padding counts in the divisor. */
+export interface AvgPool2dAttrs {
+  geom: Geometry2d;
+  countIncludePad: boolean;
+}
+
 /** The elementwise unary primitives; each carries its kernels in `unary.ts`. */
 export interface UnaryOpAttrs {
   neg: UnaryAttrs;
@@ -162,6 +173,8 @@ export interface OpAttrs extends UnaryOpAttrs, BinaryOpAttrs {
   layerNorm: LayerNormAttrs;
   batchNorm: BatchNormAttrs;
   conv2d: Conv2dAttrs;
+  maxPool2d: MaxPool2dAttrs;
+  avgPool2d: AvgPool2dAttrs;
 }
 
 /** How a loss reduces over elements, as in PyTorch. */

@@ -6,6 +6,7 @@ import { indexOps } from "./indexing.js";
 import { matmulOps } from "./matmul.js";
 import { normOps } from "./norm.js";
 import type { OpTable } from "./op.js";
+import { poolOps } from "./pool.js";
 import { reduceOps } from "./reduce.js";
 import { sliceOps } from "./slice.js";
 import { softmaxOps } from "./softmax.js";
@@ -32,4 +33,5 @@ export const OPS: OpTable = {
   ...embeddingOps,
   ...normOps,
   ...convOps,
+  ...poolOps,
 };
