@@ -7,7 +7,7 @@
  * upstream gradient `w = 1 + ((i·7) mod 5)/5`, and compares the output and each input's `.grad`.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectClose } from "./close.testutil.js";
 import * as T from "./index.js";
 import type { Tensor } from "./tensor.js";
@@ -86,34 +86,49 @@ const RUN: Record<string, (xs: Tensor[], a: Record<string, unknown>, c: Case) =>
 /** Ops of the fixtures not yet exposed (their cases are listed as skipped). */
 const PENDING = new Set<string>([]);
 
-describe(`training ops vs PyTorch ${fixtures.torch} (float64)`, () => {
-  it("the fixtures hold a case for every op", () => {
-    const ops = new Set(fixtures.cases.map((c) => c.op));
-    expect([...ops].sort()).toEqual([...new Set([...Object.keys(RUN), ...PENDING])].sort());
-  });
-  for (const c of fixtures.cases) {
-    const run = RUN[c.op];
-    (run === undefined ? it.skip : it)(c.name, () => {
-      const xs = c.inputs.map((inp) =>
-        T.tensor(nums(inp.data), { dtype: "float64", shape: inp.shape, requiresGrad: inp.grad }),
-      );
-      const y = run(xs, c.args, c);
-      expect(y.shape).toEqual(c.out.shape);
-      expect(y.dtype).toBe("float64");
-      expectClose(y, nums(c.out.data), { rtol: REL, atol: ABS, nanEqual: true });
-      if (y.requiresGrad && y.size > 0) {
-        const w = T.tensor(
-          Array.from({ length: y.size }, (_, i) => 1 + ((i * 7) % 5) / 5),
-          { dtype: "float64", shape: y.shape },
-        );
-        y.backward(w);
-      }
-      c.grads.forEach((g, k) => {
-        if (g === null) return;
-        const got = xs[k].grad;
-        if (got === null) expect.fail(`input ${k} has no gradient`);
-        expectClose(got, nums(g), { rtol: REL, atol: ABS, nanEqual: true });
-      });
-    });
-  }
+it("the fixtures hold a case for every op", () => {
+  const ops = new Set(fixtures.cases.map((c) => c.op));
+  expect([...ops].sort()).toEqual([...new Set([...Object.keys(RUN), ...PENDING])].sort());
 });
+
+/** The default backend (WASM where available: conv2d's matmuls run there) and the reference one. */
+const BACKENDS: T.Backend[] =
+  T.getBackend() === T.referenceBackend ? [T.referenceBackend] : [T.getBackend(), T.referenceBackend];
+
+describe.each(BACKENDS.map((b) => [b.name, b] as const))(
+  `training ops vs PyTorch ${fixtures.torch} (float64), %s backend`,
+  (_name, backend) => {
+    let prev: T.Backend;
+    beforeAll(() => {
+      prev = T.setBackend(backend);
+    });
+    afterAll(() => {
+      T.setBackend(prev);
+    });
+    for (const c of fixtures.cases) {
+      const run = RUN[c.op];
+      (run === undefined ? it.skip : it)(c.name, () => {
+        const xs = c.inputs.map((inp) =>
+          T.tensor(nums(inp.data), { dtype: "float64", shape: inp.shape, requiresGrad: inp.grad }),
+        );
+        const y = run(xs, c.args, c);
+        expect(y.shape).toEqual(c.out.shape);
+        expect(y.dtype).toBe("float64");
+        expectClose(y, nums(c.out.data), { rtol: REL, atol: ABS, nanEqual: true });
+        if (y.requiresGrad && y.size > 0) {
+          const w = T.tensor(
+            Array.from({ length: y.size }, (_, i) => 1 + ((i * 7) % 5) / 5),
+            { dtype: "float64", shape: y.shape },
+          );
+          y.backward(w);
+        }
+        c.grads.forEach((g, k) => {
+          if (g === null) return;
+          const got = xs[k].grad;
+          if (got === null) expect.fail(`input ${k} has no gradient`);
+          expectClose(got, nums(g), { rtol: REL, atol: ABS, nanEqual: true });
+        });
+      });
+    }
+  },
+);
