@@ -41,6 +41,7 @@ export { binaryCrossEntropyWithLogits, crossEntropy, type LossOptions, mseLoss }
 export type { NestedArray, TensorData } from "./nested.js";
 export {
   add,
+  type Condition,
   div,
   eq,
   ge,
