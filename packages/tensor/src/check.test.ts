@@ -528,6 +528,8 @@ describe("sweep: every argument of every public function replaced by a bad value
       .split(" ")
       .flatMap((f) => [`${f} 0 2`, `${f} 0 NaN`, `${f} 1 2`, `${f} 1 NaN`]),
     ...["where 0 2", "where 0 NaN", "where 1 2", "where 1 NaN", "where 2 2", "where 2 NaN"],
+    // where's condition may be a boolean or nested arrays of booleans/numbers ([[1]] broadcasts).
+    ...["where 0 true", "where 0 [[1]]"],
     // Omitted (undefined) optional arguments take their defaults; options may be {} or omitted.
     ..."argmax argmin max min sum mean logsumexp"
       .split(" ")

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectClose, TOL } from "../close.testutil.js";
 import { tensor } from "../creation.js";
+import { var as var_ } from "../index.js";
 import { std, variance } from "./variance.js";
 
 describe("var / std", () => {
@@ -10,6 +11,7 @@ describe("var / std", () => {
     expect(variance(x()).item()).toBe(7); // 21/3
     expect(x().var({ correction: 0 }).item()).toBe(5.25); // 21/4
     expect(x().var({ correction: 2 }).item()).toBe(10.5);
+    expect(var_(x(), { correction: 2 }).item()).toBe(10.5); // the package also exports `var`
     expectClose(std(x()), [Math.sqrt(7)], { rtol: TOL.f64 });
     const m = tensor(
       [
