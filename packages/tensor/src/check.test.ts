@@ -486,6 +486,42 @@ describe("sweep: every argument of every public function replaced by a bad value
     ["rows", T.rows, () => [m(), [0]]],
     ["gather", T.gather, () => [m(), 1, [[0, 2]]]],
     ["concat", T.concat, () => [[m(), m()], 0]],
+    ["slice", T.slice, () => [m(), 1, 0, 2, 1]],
+    ["narrow", T.narrow, () => [m(), 1, 0, 2]],
+    ["var", T.variance, () => [m(), { dim: 1 }]],
+    ["std", T.std, () => [m(), { dim: 1 }]],
+    ["sin", T.sin, () => [v()]],
+    ["cos", T.cos, () => [v()]],
+    ["embedding", T.embedding, () => [[0, 1], T.ones([2, 3], { dtype: "float64" })]],
+    [
+      "layerNorm",
+      T.layerNorm,
+      () => [m(), [3], T.ones([3], { dtype: "float64" }), T.zeros([3], { dtype: "float64" }), 1e-5],
+    ],
+    [
+      "batchNorm",
+      T.batchNorm,
+      () => [
+        T.ones([2, 1, 2], { dtype: "float64" }),
+        T.zeros([1], { dtype: "float64" }),
+        T.ones([1], { dtype: "float64" }),
+        T.ones([1], { dtype: "float64" }),
+        T.zeros([1], { dtype: "float64" }),
+        { training: true },
+      ],
+    ],
+    [
+      "conv2d",
+      T.conv2d,
+      () => [
+        T.ones([1, 1, 3, 3], { dtype: "float64" }),
+        T.ones([1, 1, 2, 2], { dtype: "float64" }),
+        T.zeros([1], { dtype: "float64" }),
+        { stride: 1 },
+      ],
+    ],
+    ["maxPool2d", T.maxPool2d, () => [T.ones([1, 1, 4, 4], { dtype: "float64" }), 2, { stride: 2 }]],
+    ["avgPool2d", T.avgPool2d, () => [T.ones([1, 1, 4, 4], { dtype: "float64" }), 2, { stride: 2 }]],
     ["stack", T.stack, () => [[m(), m()], 0]],
     ["crossEntropy", T.crossEntropy, () => [m(), [1], { reduction: "sum" }]],
     ["binaryCrossEntropyWithLogits", T.binaryCrossEntropyWithLogits, () => [m(), m(), { reduction: "sum" }]],
@@ -528,6 +564,28 @@ describe("sweep: every argument of every public function replaced by a bad value
       .split(" ")
       .flatMap((f) => [`${f} 0 2`, `${f} 0 NaN`, `${f} 1 2`, `${f} 1 NaN`]),
     ...["where 0 2", "where 0 NaN", "where 1 2", "where 1 NaN", "where 2 2", "where 2 NaN"],
+    // where's condition may be a boolean or nested arrays of booleans/numbers ([[1]] broadcasts).
+    ...["where 0 true", "where 0 [[1]]"],
+    // Training ops: omitted optional arguments and options; other valid numbers (start, end, step,
+    // length, eps, kernel size); empty or nested index arrays for embedding.
+    ..."slice 2 undefined,slice 3 undefined,slice 3 null,slice 4 undefined,slice 2 2,slice 3 2,slice 4 2,narrow 3 2".split(
+      ",",
+    ),
+    ..."var std".split(" ").flatMap((f) => [`${f} 1 undefined`, `${f} 1 {}`]),
+    ...["embedding 0 []", "embedding 0 [[1]]"],
+    ..."layerNorm 2 undefined,layerNorm 2 null,layerNorm 3 undefined,layerNorm 3 null,layerNorm 4 undefined,layerNorm 4 2".split(
+      ",",
+    ),
+    ...[1, 2, 3, 4].flatMap((i) => [`batchNorm ${i} undefined`, `batchNorm ${i} null`]),
+    ...[
+      "batchNorm 5 undefined",
+      "batchNorm 5 {}",
+      "conv2d 2 undefined",
+      "conv2d 2 null",
+      "conv2d 3 undefined",
+      "conv2d 3 {}",
+    ],
+    ..."maxPool2d avgPool2d".split(" ").flatMap((f) => [`${f} 1 2`, `${f} 2 undefined`, `${f} 2 {}`]),
     // Omitted (undefined) optional arguments take their defaults; options may be {} or omitted.
     ..."argmax argmin max min sum mean logsumexp"
       .split(" ")

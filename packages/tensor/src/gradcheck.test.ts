@@ -3,9 +3,13 @@ import { rand, randn, tensor } from "./creation.js";
 import { gradcheck } from "./gradcheck.js";
 import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from "./losses.js";
 import { add, div, maximum, minimum, mul, sub, where } from "./ops/binary.js";
+import { conv2d } from "./ops/conv.js";
+import { embedding } from "./ops/embedding.js";
 import { concat, gather, indexSelect, stack } from "./ops/indexing.js";
 import { linear, matmul } from "./ops/matmul.js";
+import { batchNorm, layerNorm } from "./ops/norm.js";
 import type { OpName } from "./ops/op.js";
+import { avgPool2d, maxPool2d } from "./ops/pool.js";
 import { OPS } from "./ops/table.js";
 import { Generator } from "./random.js";
 import type { Tensor } from "./tensor.js";
@@ -110,6 +114,8 @@ const CASES: { [K in OpName]: Case[] } = {
     (s) => U(s, 0.2, 3),
   ),
   abs: unary("abs", (x) => x.abs(), NZ),
+  sin: unary("sin", (x) => x.sin()),
+  cos: unary("cos", (x) => x.cos()),
   tanh: unary("tanh", (x) => x.tanh()),
   sigmoid: unary("sigmoid", (x) => x.sigmoid()),
   relu: unary("relu", (x) => x.relu(), NZ),
@@ -280,6 +286,123 @@ const CASES: { [K in OpName]: Case[] } = {
       name: "bce sum",
       fn: (x, y) => binaryCrossEntropyWithLogits(x, y, { reduction: "sum" }),
       inputs: () => [R([4]), U([4], 0, 1)],
+    },
+  ],
+  slice: [
+    { name: "slice dim 1 [1:4:2]", fn: (x) => x.slice(1, 1, 4, 2), inputs: () => [R([3, 5, 2])] },
+    { name: "slice dim -1 [-3:]", fn: (x) => x.slice(-1, -3), inputs: () => [R([2, 4])] },
+    { name: "narrow dim 0", fn: (x) => x.narrow(0, 1, 2), inputs: () => [R([4, 3])] },
+  ],
+  var: [
+    ...reduceCases("var", (x, dim, keepdim) => x.var({ dim, keepdim })),
+    {
+      name: "var correction 0 dims [0,2]",
+      fn: (x) => x.var({ dim: [0, 2], correction: 0 }),
+      inputs: () => [R([2, 3, 4])],
+    },
+    { name: "var correction 2.5", fn: (x) => x.var({ correction: 2.5 }), inputs: () => [R([3, 4])] },
+  ],
+  embedding: [
+    { name: "embedding [5]", fn: (w) => embedding([4, 0, 2, 4, 1], w), inputs: () => [R([6, 3])] },
+    {
+      name: "embedding [2,3] (tensor indices)",
+      fn: (w) =>
+        embedding(
+          tensor([
+            [1, 1, 0],
+            [3, 2, 1],
+          ]),
+          w,
+        ),
+      inputs: () => [R([4, 2])],
+    },
+  ],
+  layerNorm: [
+    {
+      name: "layerNorm [3,4] weight bias",
+      fn: (x, w, b) => layerNorm(x, [4], w, b),
+      inputs: () => [R([3, 4]), R([4]), R([4])],
+    },
+    {
+      name: "layerNorm [2,2,3] over [2,3], bias only, eps 0.1",
+      fn: (x, b) => layerNorm(x, [2, 3], null, b, 0.1),
+      inputs: () => [R([2, 2, 3]), R([2, 3])],
+    },
+    { name: "layerNorm no affine", fn: (x) => layerNorm(x, 5), inputs: () => [R([2, 5])] },
+  ],
+  batchNorm: [
+    {
+      name: "batchNorm training [4,3] affine",
+      fn: (x, w, b) => batchNorm(x, null, null, w, b, { training: true }),
+      inputs: () => [R([4, 3]), R([3]), R([3])],
+    },
+    {
+      name: "batchNorm training [2,3,2,2] no affine",
+      fn: (x) => batchNorm(x, null, null, null, null, { training: true, eps: 0.01 }),
+      inputs: () => [R([2, 3, 2, 2])],
+    },
+    {
+      name: "batchNorm eval [2,2,3] affine",
+      fn: (x, w, b) =>
+        batchNorm(
+          x,
+          tensor([0.1, -0.2], { dtype: "float64" }),
+          tensor([0.8, 1.3], { dtype: "float64" }),
+          w,
+          b,
+        ),
+      inputs: () => [R([2, 2, 3]), R([2]), R([2])],
+    },
+  ],
+  conv2d: [
+    {
+      name: "conv2d [2,2,5,4] * [3,2,3,2] + bias",
+      fn: (x, w, b) => conv2d(x, w, b),
+      inputs: () => [R([2, 2, 5, 4]), R([3, 2, 3, 2]), R([3])],
+    },
+    {
+      name: "conv2d stride 2, padding 1, no bias",
+      fn: (x, w) => conv2d(x, w, null, { stride: 2, padding: 1 }),
+      inputs: () => [R([1, 2, 5, 5]), R([2, 2, 3, 3])],
+    },
+    {
+      name: "conv2d stride [1,2], padding [2,0], dilation [2,1]",
+      fn: (x, w, b) => conv2d(x, w, b, { stride: [1, 2], padding: [2, 0], dilation: [2, 1] }),
+      inputs: () => [R([1, 1, 4, 5]), R([2, 1, 2, 2]), R([2])],
+    },
+    {
+      name: "conv2d groups 2, dilation 2, padding 1",
+      fn: (x, w, b) => conv2d(x, w, b, { groups: 2, dilation: 2, padding: 1 }),
+      inputs: () => [R([1, 4, 4, 4]), R([4, 2, 2, 2]), R([4])],
+    },
+  ],
+  maxPool2d: [
+    { name: "maxPool2d k 2", fn: (x) => maxPool2d(x, 2), inputs: () => [D([2, 2, 4, 4])] },
+    {
+      name: "maxPool2d k [3,2] stride [1,2] padding [1,1] (overlapping)",
+      fn: (x) => maxPool2d(x, [3, 2], { stride: [1, 2], padding: [1, 1] }),
+      inputs: () => [D([1, 2, 4, 5])],
+    },
+  ],
+  avgPool2d: [
+    { name: "avgPool2d k 2", fn: (x) => avgPool2d(x, 2), inputs: () => [R([2, 2, 4, 4])] },
+    {
+      name: "avgPool2d k 3 stride 2 padding 1",
+      fn: (x) => avgPool2d(x, 3, { stride: 2, padding: 1 }),
+      inputs: () => [R([1, 2, 5, 4])],
+    },
+    {
+      name: "avgPool2d k [2,3] padding [1,1] countIncludePad false",
+      fn: (x) => avgPool2d(x, [2, 3], { stride: 1, padding: [1, 1], countIncludePad: false }),
+      inputs: () => [R([1, 1, 3, 4])],
+    },
+  ],
+  std: [
+    ...reduceCases("std", (x, dim, keepdim) => x.std({ dim, keepdim })),
+    {
+      name: "std correction 0 dims [0,1]",
+      fn: (x) => x.std({ dim: [0, 1], correction: 0 }),
+      inputs: () => [R([2, 3, 4])],
     },
   ],
 };

@@ -41,6 +41,7 @@ export { binaryCrossEntropyWithLogits, crossEntropy, type LossOptions, mseLoss }
 export type { NestedArray, TensorData } from "./nested.js";
 export {
   add,
+  type Condition,
   div,
   eq,
   ge,
@@ -55,13 +56,39 @@ export {
   type TensorOrNumber,
   where,
 } from "./ops/binary.js";
+export { type Conv2dOptions, conv2d } from "./ops/conv.js";
+export { embedding } from "./ops/embedding.js";
 export { concat, gather, type Indices, indexSelect, rows, stack } from "./ops/indexing.js";
 export { linear, matmul } from "./ops/matmul.js";
+export { type BatchNormOptions, batchNorm, layerNorm } from "./ops/norm.js";
 export type { Ctx, Forward, Grads, OpName, Reduction } from "./ops/op.js";
+export {
+  type AvgPool2dOptions,
+  avgPool2d,
+  type MaxPool2dOptions,
+  maxPool2d,
+} from "./ops/pool.js";
 export { argmax, argmin, type Dims, logsumexp, max, mean, min, sum } from "./ops/reduce.js";
+export { narrow, slice } from "./ops/slice.js";
 export { logSoftmax, softmax } from "./ops/softmax.js";
 export { OPS } from "./ops/table.js";
-export { abs, clamp, exp, gelu, leakyRelu, log, neg, pow, relu, sigmoid, sqrt, tanh } from "./ops/unary.js";
+export {
+  abs,
+  clamp,
+  cos,
+  exp,
+  gelu,
+  leakyRelu,
+  log,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sin,
+  sqrt,
+  tanh,
+} from "./ops/unary.js";
+export { std, type VarOptions, variance, variance as var } from "./ops/variance.js";
 export { cast, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
 export { defaultGenerator, Generator, type GeneratorState, manualSeed } from "./random.js";
 export { MAX_DIMS, MAX_ELEMENTS, type Shape } from "./shape.js";

@@ -22,8 +22,25 @@ import {
 import { gather, type Indices, indexSelect, rows } from "./ops/indexing.js";
 import { linear, matmul } from "./ops/matmul.js";
 import { argmax, argmin, type Dims, logsumexp, max, mean, min, sum } from "./ops/reduce.js";
+import { narrow, slice } from "./ops/slice.js";
 import { logSoftmax, softmax } from "./ops/softmax.js";
-import { abs, clamp, exp, gelu, leakyRelu, log, neg, pow, relu, sigmoid, sqrt, tanh } from "./ops/unary.js";
+import {
+  abs,
+  clamp,
+  cos,
+  exp,
+  gelu,
+  leakyRelu,
+  log,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sin,
+  sqrt,
+  tanh,
+} from "./ops/unary.js";
+import { std, type VarOptions, variance } from "./ops/variance.js";
 import { cast, flatten, permute, reshape, squeeze, transpose, unsqueeze } from "./ops/view.js";
 import { fmtShape, MAX_DIMS, sameShape, sizeOf } from "./shape.js";
 import { inLibrary, touch, Version } from "./version.js";
@@ -364,6 +381,12 @@ export class Tensor {
   abs(): Tensor {
     return abs(this);
   }
+  sin(): Tensor {
+    return sin(this);
+  }
+  cos(): Tensor {
+    return cos(this);
+  }
   tanh(): Tensor {
     return tanh(this);
   }
@@ -487,6 +510,24 @@ export class Tensor {
   }
   gather(dim: number, indices: Indices): Tensor {
     return gather(this, dim, indices);
+  }
+  /** `x[…, start:end:step, …]` along `dim` (PyTorch slicing; a copy). */
+  slice(dim: number, start = 0, end?: number | null, step = 1): Tensor {
+    return slice(this, dim, start, end, step);
+  }
+  /** `length` entries of `dim` from `start`, as `torch.narrow`. */
+  narrow(dim: number, start: number, length: number): Tensor {
+    return narrow(this, dim, start, length);
+  }
+
+  // ---- statistics ----
+  /** Variance, as `torch.var` (`{ dim, correction = 1, keepdim = false }`). */
+  var(opts?: VarOptions): Tensor {
+    return variance(this, opts);
+  }
+  /** Standard deviation, as `torch.std` (`{ dim, correction = 1, keepdim = false }`). */
+  std(opts?: VarOptions): Tensor {
+    return std(this, opts);
   }
 }
 

@@ -58,4 +58,20 @@ describe("binary ops", () => {
       [7, 8],
     ]);
   });
+  it("where accepts boolean-like conditions: booleans and nested arrays of them", () => {
+    const a = tensor([1, 2, 3], { requiresGrad: true });
+    const y = where([true, false, true], a, tensor([10, 20, 30]));
+    expect(y.toArray()).toEqual([1, 20, 3]);
+    y.sum().backward();
+    expect(a.grad?.toArray()).toEqual([1, 0, 1]);
+    expect(where(false, a, 0).toArray()).toEqual([0, 0, 0]);
+    expect(where([[true], [0]], 5, tensor([7, 8])).toArray()).toEqual([
+      [5, 5],
+      [7, 8],
+    ]);
+    expect(where(tensor([Number.NaN, 0]), 1, 2).toArray()).toEqual([1, 2]); // NaN is true, as bool(NaN)
+    expect(() => where("yes" as never, 1, 2)).toThrow(
+      /where: argument 'condition' must be a Tensor or a number/,
+    );
+  });
 });

@@ -342,9 +342,25 @@ export function expandTo(x: Tensor, shape: readonly number[]): FloatArray {
   return out;
 }
 
-/** Elementwise select: `cond ≠ 0 ? a : b`, broadcasting all three. */
-export function where(cond: TensorOrNumber, a: TensorOrNumber, b: TensorOrNumber): Tensor {
+/** A condition: a tensor or number (nonzero, including NaN, is true), a boolean, or nested arrays of them. */
+export type Condition = TensorOrNumber | boolean | readonly Condition[];
+
+/** Booleans → 1/0 in a (nested) condition array; other values are left for `Tensor.from` to check. */
+function condValues(v: readonly Condition[]): unknown[] {
+  return v.map((e) => (typeof e === "boolean" ? (e ? 1 : 0) : Array.isArray(e) ? condValues(e) : e));
+}
+
+/**
+ * Elementwise select: `cond ≠ 0 ? a : b`, broadcasting all three (`torch.where`). `cond` may be a
+ * tensor of 0/1 (a comparison's result), a boolean, or nested arrays of booleans/numbers.
+ */
+export function where(cond: Condition, a: TensorOrNumber, b: TensorOrNumber): Tensor {
   const dt = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : "float32";
-  const c = toTensor("where", cond, dt, "condition");
+  const c =
+    typeof cond === "boolean"
+      ? toTensor("where", cond ? 1 : 0, dt, "condition")
+      : Array.isArray(cond)
+        ? Tensor.from(condValues(cond) as never, { dtype: dt })
+        : toTensor("where", cond as TensorOrNumber, dt, "condition");
   return apply(whereOp, [c, toTensor("where", a, dt, "input"), toTensor("where", b, dt, "other")], null);
 }

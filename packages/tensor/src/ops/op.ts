@@ -1,5 +1,6 @@
 import type { DType, FloatArray } from "../dtype.js";
 import type { Tensor } from "../tensor.js";
+import type { Geometry2d } from "./conv.js";
 
 /** What a forward pass produces: the output storage and shape, plus anything backward needs. */
 export interface Forward {
@@ -53,6 +54,62 @@ export interface ReduceAttrs {
   keepdim: boolean;
 }
 
+/** A strided range along one dim: entries `start, start + step, …` (`length` of them). */
+export interface SliceAttrs {
+  dim: number;
+  start: number;
+  step: number;
+  length: number;
+}
+
+/** Variance/standard-deviation attributes: reduction dims plus the degrees-of-freedom correction. */
+export interface VarAttrs extends ReduceAttrs {
+  correction: number;
+  /** No dim was given (PyTorch's backward special-cases n ≤ correction then). */
+  allDims: boolean;
+}
+
+/** Embedding lookup: flat row indices and the indices' shape. */
+export interface EmbeddingAttrs {
+  index: Int32Array;
+  indexShape: number[];
+}
+
+/** layerNorm: elements per normalised slice, eps, and which affine parameters follow the input. */
+export interface LayerNormAttrs {
+  m: number;
+  eps: number;
+  hasWeight: boolean;
+  hasBias: boolean;
+}
+
+/** batchNorm: the per-channel mean and variance to normalise with (batch or running ones). */
+export interface BatchNormAttrs {
+  training: boolean;
+  eps: number;
+  hasWeight: boolean;
+  hasBias: boolean;
+  mean: Float64Array;
+  var: Float64Array;
+}
+
+/** conv2d: the 2-D geometry (see `conv.ts`) and the number of groups. */
+export interface Conv2dAttrs {
+  geom: Geometry2d;
+  groups: number;
+}
+
+/** maxPool2d: the window geometry (dilation 1). */
+export interface MaxPool2dAttrs {
+  geom: Geometry2d;
+}
+
+/** avgPool2d: the window geometry and whether padding counts in the divisor. */
+export interface AvgPool2dAttrs {
+  geom: Geometry2d;
+  countIncludePad: boolean;
+}
+
 /** The elementwise unary primitives; each carries its kernels in `unary.ts`. */
 export interface UnaryOpAttrs {
   neg: UnaryAttrs;
@@ -60,6 +117,8 @@ export interface UnaryOpAttrs {
   log: UnaryAttrs;
   sqrt: UnaryAttrs;
   abs: UnaryAttrs;
+  sin: UnaryAttrs;
+  cos: UnaryAttrs;
   tanh: UnaryAttrs;
   sigmoid: UnaryAttrs;
   relu: UnaryAttrs;
@@ -107,6 +166,15 @@ export interface OpAttrs extends UnaryOpAttrs, BinaryOpAttrs {
   crossEntropy: { targets: Int32Array; reduction: Reduction };
   bceWithLogits: { reduction: Reduction };
   mseLoss: { reduction: Reduction };
+  slice: SliceAttrs;
+  var: VarAttrs;
+  std: VarAttrs;
+  embedding: EmbeddingAttrs;
+  layerNorm: LayerNormAttrs;
+  batchNorm: BatchNormAttrs;
+  conv2d: Conv2dAttrs;
+  maxPool2d: MaxPool2dAttrs;
+  avgPool2d: AvgPool2dAttrs;
 }
 
 /** How a loss reduces over elements, as in PyTorch. */

@@ -1,11 +1,17 @@
 import { lossOps } from "../losses.js";
 import { binaryOps, whereOp } from "./binary.js";
+import { convOps } from "./conv.js";
+import { embeddingOps } from "./embedding.js";
 import { indexOps } from "./indexing.js";
 import { matmulOps } from "./matmul.js";
+import { normOps } from "./norm.js";
 import type { OpTable } from "./op.js";
+import { poolOps } from "./pool.js";
 import { reduceOps } from "./reduce.js";
+import { sliceOps } from "./slice.js";
 import { softmaxOps } from "./softmax.js";
 import { unaryOps } from "./unary.js";
+import { varianceOps } from "./variance.js";
 import { viewOps } from "./view.js";
 
 /**
@@ -22,4 +28,10 @@ export const OPS: OpTable = {
   ...viewOps,
   ...indexOps,
   ...lossOps,
+  ...sliceOps,
+  ...varianceOps,
+  ...embeddingOps,
+  ...normOps,
+  ...convOps,
+  ...poolOps,
 };

@@ -103,6 +103,32 @@ export const unaryOps = {
       }
     },
   }),
+  /** sin x → cos x */
+  sin: unaryOp(
+    {
+      name: "sin",
+      forward(x, out, n) {
+        for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]);
+      },
+      backward(x, _y, g, out, n) {
+        for (let i = 0; i < n; i++) out[i] = g[i] * Math.cos(x[i]);
+      },
+    },
+    [0],
+  ),
+  /** cos x → −sin x */
+  cos: unaryOp(
+    {
+      name: "cos",
+      forward(x, out, n) {
+        for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]);
+      },
+      backward(x, _y, g, out, n) {
+        for (let i = 0; i < n; i++) out[i] = -g[i] * Math.sin(x[i]);
+      },
+    },
+    [0],
+  ),
   /** tanh x → 1 − y² */
   tanh: unaryOp({
     name: "tanh",
@@ -264,6 +290,8 @@ export const exp = (x: Tensor): Tensor => apply(unaryOps.exp, [checkTensor("exp"
 export const log = (x: Tensor): Tensor => apply(unaryOps.log, [checkTensor("log", "input", x)], NONE);
 export const sqrt = (x: Tensor): Tensor => apply(unaryOps.sqrt, [checkTensor("sqrt", "input", x)], NONE);
 export const abs = (x: Tensor): Tensor => apply(unaryOps.abs, [checkTensor("abs", "input", x)], NONE);
+export const sin = (x: Tensor): Tensor => apply(unaryOps.sin, [checkTensor("sin", "input", x)], NONE);
+export const cos = (x: Tensor): Tensor => apply(unaryOps.cos, [checkTensor("cos", "input", x)], NONE);
 export const tanh = (x: Tensor): Tensor => apply(unaryOps.tanh, [checkTensor("tanh", "input", x)], NONE);
 export const sigmoid = (x: Tensor): Tensor =>
   apply(unaryOps.sigmoid, [checkTensor("sigmoid", "input", x)], NONE);
