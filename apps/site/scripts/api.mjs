@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * Generates the API reference into `api/` as Markdown pages (typedoc-plugin-markdown, with
+ * typedoc-vitepress-theme writing the sidebar to `api/typedoc-sidebar.json`), from the repository's
+ * TypeDoc configuration (`typedoc.json`: the TSDoc of tensor, optim and nn). The pages are built
+ * output, not sources: they are not committed. Exits non-zero when TypeDoc fails.
+ */
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const site = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(site, "..", "..");
+const out = join(site, "api");
+const require = createRequire(import.meta.url);
+const typedoc = join(dirname(require.resolve("typedoc/package.json")), "bin", "typedoc");
+
+rmSync(out, { recursive: true, force: true });
+const start = Date.now();
+const run = spawnSync(
+  process.execPath,
+  [
+    typedoc,
+    "--options",
+    join(root, "typedoc.json"),
+    "--plugin",
+    "typedoc-plugin-markdown",
+    "--plugin",
+    "typedoc-vitepress-theme",
+    "--out",
+    out,
+    "--docsRoot",
+    site,
+    "--readme",
+    "none",
+    "--entryFileName",
+    "index",
+    "--hidePageHeader",
+    "--outputFileStrategy",
+    "modules",
+    "--skipErrorChecking",
+    "--logLevel",
+    "Warn",
+  ],
+  { cwd: root, stdio: "inherit" },
+);
+if (run.status !== 0) {
+  console.error(`API reference: TypeDoc exited with ${run.status ?? run.signal}`);
+  process.exit(1);
+}
+console.log(`API reference generated in ${((Date.now() - start) / 1000).toFixed(1)} s`);
