@@ -11,6 +11,20 @@ import { type DefaultTheme, defineConfig } from "vitepress";
  * the same `@descent/optim` code as the tests, with no package build first.
  */
 
+/**
+ * Heading anchors as GitHub writes them (lower case, punctuation dropped, spaces to hyphens), so
+ * that the links between sections of the packages' READMEs, which the API reference includes, work
+ * here as they do on GitHub.
+ */
+function githubSlug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/<[^>]*>/g, "")
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+
 const apiSidebarFile = fileURLToPath(new URL("../api/typedoc-sidebar.json", import.meta.url));
 const apiSidebar: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile)
   ? JSON.parse(readFileSync(apiSidebarFile, "utf8"))
@@ -31,6 +45,7 @@ export default defineConfig({
   ignoreDeadLinks: false,
   srcExclude: ["README.md", "test/**", "scripts/**"],
   markdown: {
+    anchor: { slugify: githubSlug },
     config(md) {
       md.use(katexPlugin, { throwOnError: true });
     },

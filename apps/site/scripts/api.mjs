@@ -6,7 +6,7 @@
  * output, not sources: they are not committed. Exits non-zero when TypeDoc fails.
  */
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +38,7 @@ const run = spawnSync(
     "--entryFileName",
     "index",
     "--hidePageHeader",
+    "--useHTMLAnchors",
     "--outputFileStrategy",
     "modules",
     "--skipErrorChecking",
@@ -49,5 +50,23 @@ const run = spawnSync(
 if (run.status !== 0) {
   console.error(`API reference: TypeDoc exited with ${run.status ?? run.signal}`);
   process.exit(1);
+}
+
+// typedoc-plugin-markdown 4.14 links a constant such as LARS_CATALOG_LR to `#lars-catalog-lr` but
+// names its HTML anchor `lars_catalog_lr`: point such same-page links at the anchor that exists.
+function markdownFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? markdownFiles(path) : path.endsWith(".md") ? [path] : [];
+  });
+}
+for (const file of markdownFiles(out)) {
+  const text = readFileSync(file, "utf8");
+  const ids = new Set([...text.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]));
+  const fixed = text.replace(/\]\(#([a-z0-9-]+)\)/g, (link, slug) => {
+    const underscored = slug.replace(/-/g, "_");
+    return ids.has(slug) || !ids.has(underscored) ? link : `](#${underscored})`;
+  });
+  if (fixed !== text) writeFileSync(file, fixed);
 }
 console.log(`API reference generated in ${((Date.now() - start) / 1000).toFixed(1)} s`);
