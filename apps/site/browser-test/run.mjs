@@ -134,7 +134,8 @@ await check("local search finds an API symbol", async () => {
   const { page } = await open("/");
   await page.locator(".VPNavBarSearch button").first().click();
   await page.locator("#localsearch-input").fill("rmspropStep");
-  await page.waitForTimeout(500);
+  // The index is loaded on first use: wait for the first result.
+  await page.waitForSelector(".VPLocalSearchBox .result", { timeout: 20_000 });
   const results = await page.locator(".VPLocalSearchBox .result").allTextContents();
   assert(
     results.some((r) => /rmspropStep/i.test(r)),
