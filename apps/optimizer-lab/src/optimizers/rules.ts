@@ -16,8 +16,17 @@ import { didYouMean } from "./did-you-mean.js";
  */
 export type Catalog = readonly OptimizerEntry[];
 
-/** The package's catalog: every rule `@descent/optim` ships, in its display order. */
-export const CATALOG: Catalog = SOURCE_CATALOG;
+/**
+ * The rules of `catalog` the lab can run: all but those that need each parameter's matrix shape
+ * (`needsShape`: Muon, Adafactor). The race moves two scalar coordinates, which have no matrix
+ * shape; such rules are in the demo, which pairs them with AdamW for non-matrix parameters.
+ */
+export function labRules(catalog: Catalog): Catalog {
+  return Object.freeze(catalog.filter((e) => e.needsShape !== true));
+}
+
+/** The package's catalog as the lab runs it (see {@link labRules}), in its display order. */
+export const CATALOG: Catalog = labRules(SOURCE_CATALOG);
 
 /** A rule's hyperparameter values by key (`{ lr: 0.01, beta1: 0.9, amsgrad: false }`). */
 export type HyperValues = Record<string, HyperparameterValue>;

@@ -14,7 +14,7 @@ import {
   type ParamsInput,
   type StateLayout,
 } from "@descent/optim";
-import type { Catalog } from "./rules.js";
+import { type Catalog, labRules } from "./rules.js";
 
 interface SignumHyper {
   lr: number;
@@ -256,16 +256,22 @@ export const BACKTRACK_ENTRY: OptimizerEntry = {
 };
 
 /** The package's catalog and the two made-up rules, last. */
-export const TEST_CATALOG: Catalog = Object.freeze([...OPTIMIZER_CATALOG, SIGNUM_ENTRY, BACKTRACK_ENTRY]);
+export const TEST_CATALOG: Catalog = Object.freeze([
+  ...labRules(OPTIMIZER_CATALOG),
+  SIGNUM_ENTRY,
+  BACKTRACK_ENTRY,
+]);
 
 /**
- * A catalog of `n` rules (the package's and the made-up ones, copied under new ids `<id>-2`, `<id>-3`,
- * … as needed), for tests of what the lab does with many rules.
+ * A catalog of `n` rules (the two made-up ones, then the package's, copied under new ids `<id>-2`,
+ * `<id>-3`, … as needed), for tests of what the lab does with many rules.
  */
 export function wideCatalog(n: number): Catalog {
+  // The made-up rules first, so that any n ≥ 2 includes them whatever the package's catalog holds.
+  const base = [SIGNUM_ENTRY, BACKTRACK_ENTRY, ...labRules(OPTIMIZER_CATALOG)];
   const out: OptimizerEntry[] = [];
   for (let copy = 1; out.length < n; copy++) {
-    for (const e of TEST_CATALOG) {
+    for (const e of base) {
       if (out.length === n) break;
       out.push(copy === 1 ? e : { ...e, id: `${e.id}-${copy}`, name: `${e.name} ${copy}` });
     }
