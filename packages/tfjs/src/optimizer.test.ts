@@ -1,4 +1,13 @@
-import { Adam, AdamW, clipGradNorm, clipGradValue, type Param, SGD } from "@descent/optim";
+import {
+  Adam,
+  AdamW,
+  clipGradNorm,
+  clipGradValue,
+  loadPyTorchState,
+  type Param,
+  SGD,
+  toPyTorchState,
+} from "@descent/optim";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { tf, useBackend } from "./backends.testutil.js";
 import { DescentOptimizer } from "./index.js";
@@ -252,6 +261,20 @@ describe("DescentOptimizer", () => {
     }
     expect(v.w1.dataSync()).toEqual(plain[0].data);
     expect(optimizer.stateDict()).toEqual(reference.stateDict());
+  });
+
+  it("hands its state to PyTorch's layout with the variables' shapes, and takes one back", () => {
+    const v = track(makeVariables());
+    const list = [v.w1, v.b1];
+    const optimizer = new DescentOptimizer("adam", { lr: 0.1 }, { variables: list });
+    optimizer.minimize(() => loss(v), false, list);
+    const files = toPyTorchState(optimizer.descent);
+    const header = new TextDecoder().decode(files.safetensors.subarray(8, 400));
+    expect(header).toContain('"state.0.exp_avg":{"dtype":"F32","shape":[3,4]');
+    expect(header).toContain('"state.1.exp_avg":{"dtype":"F32","shape":[4]');
+    const other = new DescentOptimizer("adam", { lr: 0.1 }, { variables: list });
+    loadPyTorchState(other.descent, files);
+    expect(other.stateDict()).toEqual(optimizer.stateDict());
   });
 
   describe("errors name the variable", () => {
