@@ -98,6 +98,42 @@ for (const backend of ["cpu", "wasm"] as const) {
       },
     );
 
+    it("the kernel reads the gradient where TF.js keeps it, and updates a buffer TF.js then adopts", () => {
+      const v = track(makeVariables());
+      const seen: { grad: Float32Array; data: Float32Array }[] = [];
+      const optimizer = new DescentOptimizer(
+        (groups) => {
+          const sgd = new SGD(groups, { lr: 0.5 });
+          const step = sgd.step.bind(sgd);
+          sgd.step = () => {
+            const p = sgd.paramGroups[0].params[0];
+            seen.push({ grad: p.grad?.data as Float32Array, data: p.data as Float32Array });
+            return step();
+          };
+          return sgd;
+        },
+        { variables: [v.w1] },
+      );
+      const grad = tf.onesLike(v.w1);
+      optimizer.applyGradients({ [v.w1.name]: grad });
+      const b = tf.backend() as unknown as {
+        data?: { get(id: object): { values: Float32Array } };
+        wasm?: { HEAPU8: Uint8Array };
+      };
+      const id = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
+      if (backend === "cpu") {
+        // The very arrays of TF.js's cpu backend: the gradient's, and the variable's new value.
+        expect(seen[0].grad).toBe(b.data?.get(id(grad)).values);
+        expect(seen[0].data).toBe(b.data?.get(id(v.w1)).values);
+      } else {
+        // Views of TF.js's WebAssembly heap.
+        expect(seen[0].grad.buffer).toBe(b.wasm?.HEAPU8.buffer);
+        expect(seen[0].data.buffer).toBe(b.wasm?.HEAPU8.buffer);
+      }
+      expect(v.w1.dataSync()[0]).toBe(Math.fround(0.2 - 0.5));
+      grad.dispose();
+    });
+
     it("no tensor leaks: tf.memory().numTensors is flat over 1000 minimize steps (with clipping)", () => {
       const v = track(makeVariables());
       const list = [v.w1, v.b1, v.w2, v.b2];

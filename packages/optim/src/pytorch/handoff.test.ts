@@ -136,7 +136,6 @@ it("the fixtures cover SGD (momentum, Nesterov), Adam, AdamW, RMSprop, Adagrad, 
 
 describe.each(cases)("$name ($optimizer, $dtype)", (c) => {
   const r = results[c.name];
-  const tol = TOL[c.dtype];
 
   it("Descent's state after N steps exports to the files PyTorch loaded, byte for byte", () => {
     const { opt, params } = build(c, c.initialParams);
@@ -146,49 +145,46 @@ describe.each(cases)("$name ($optimizer, $dtype)", (c) => {
     expect(Buffer.from(files.safetensors).equals(read(`descent/${c.name}.safetensors`))).toBe(true);
     expect(r.check.stateKeysMatch).toBe(true); // PyTorch found its own state keys in what it loaded
   });
+});
 
-  it.skipIf(c.layoutOnly)(
-    "Descent → PyTorch: PyTorch continuing Descent's state lands where N+M steps land",
-    () => {
-      const { opt, params } = build(c, c.initialParams);
-      const descentFull = run(c, opt, params, 0, c.n + c.m);
-      const torchFull = r.torchFull as number[][];
-      const torchFromDescent = r.torchFromDescent as number[][];
-      // Measured by make_fixtures.py: at most 4e-16 (float64), 0 (float32 Adam).
-      expect(r.check.torchFromDescentVsTorchFull).toBeLessThanOrEqual(tol);
-      expect(r.check.stateFromDescentVsTorchFull).toBeLessThanOrEqual(c.dtype === "float64" ? tol : 1e-6);
-      expect(relDev(flat(torchFromDescent), flat(descentFull))).toBeLessThanOrEqual(tol);
-      expect(relDev(flat(torchFull), flat(descentFull))).toBeLessThanOrEqual(tol);
-      // Without the state, PyTorch lands far away: the tolerance can tell a lost state.
-      expect(r.check.withoutStateVsTorchFull).toBeGreaterThan(1e4 * tol);
-    },
-  );
+describe.each(cases.filter((c) => !c.layoutOnly))("$name ($optimizer, $dtype), continued", (c) => {
+  const r = results[c.name];
+  const tol = TOL[c.dtype];
 
-  it.skipIf(c.layoutOnly)(
-    "PyTorch → Descent: Descent continuing PyTorch's state lands where N+M steps land, with the same state",
-    () => {
-      const { opt, params } = build(c, r.torchAfterN);
-      optim.loadPyTorchState(opt, {
-        json: read(`torch/${c.name}.json`).toString("utf8"),
-        safetensors: new Uint8Array(read(`torch/${c.name}.safetensors`)),
-      });
-      const continued = run(c, opt, params, c.n, c.n + c.m);
-      const torchFull = r.torchFull as number[][];
-      expect(relDev(flat(continued), flat(torchFull))).toBeLessThanOrEqual(tol);
-      const own = build(c, c.initialParams);
-      expect(relDev(flat(continued), flat(run(c, own.opt, own.params, 0, c.n + c.m)))).toBeLessThanOrEqual(
-        tol,
-      );
-      expect(stateDev(stateInTorchNames(opt), r.torchFullState ?? {})).toBeLessThanOrEqual(
-        c.dtype === "float64" ? tol : 1e-6,
-      );
-      // The same continuation from a fresh optimizer misses by far more than the tolerance.
-      const fresh = build(c, r.torchAfterN);
-      expect(relDev(flat(run(c, fresh.opt, fresh.params, c.n, c.n + c.m)), flat(torchFull))).toBeGreaterThan(
-        1e4 * tol,
-      );
-    },
-  );
+  it("Descent → PyTorch: PyTorch continuing Descent's state lands where N+M steps land", () => {
+    const { opt, params } = build(c, c.initialParams);
+    const descentFull = run(c, opt, params, 0, c.n + c.m);
+    const torchFull = r.torchFull as number[][];
+    const torchFromDescent = r.torchFromDescent as number[][];
+    // Measured by make_fixtures.py: at most 4e-16 (float64), 0 (float32 Adam).
+    expect(r.check.torchFromDescentVsTorchFull).toBeLessThanOrEqual(tol);
+    expect(r.check.stateFromDescentVsTorchFull).toBeLessThanOrEqual(c.dtype === "float64" ? tol : 1e-6);
+    expect(relDev(flat(torchFromDescent), flat(descentFull))).toBeLessThanOrEqual(tol);
+    expect(relDev(flat(torchFull), flat(descentFull))).toBeLessThanOrEqual(tol);
+    // Without the state, PyTorch lands far away: the tolerance can tell a lost state.
+    expect(r.check.withoutStateVsTorchFull).toBeGreaterThan(1e4 * tol);
+  });
+
+  it("PyTorch → Descent: Descent continuing PyTorch's state lands where N+M steps land, with the same state", () => {
+    const { opt, params } = build(c, r.torchAfterN);
+    optim.loadPyTorchState(opt, {
+      json: read(`torch/${c.name}.json`).toString("utf8"),
+      safetensors: new Uint8Array(read(`torch/${c.name}.safetensors`)),
+    });
+    const continued = run(c, opt, params, c.n, c.n + c.m);
+    const torchFull = r.torchFull as number[][];
+    expect(relDev(flat(continued), flat(torchFull))).toBeLessThanOrEqual(tol);
+    const own = build(c, c.initialParams);
+    expect(relDev(flat(continued), flat(run(c, own.opt, own.params, 0, c.n + c.m)))).toBeLessThanOrEqual(tol);
+    expect(stateDev(stateInTorchNames(opt), r.torchFullState ?? {})).toBeLessThanOrEqual(
+      c.dtype === "float64" ? tol : 1e-6,
+    );
+    // The same continuation from a fresh optimizer misses by far more than the tolerance.
+    const fresh = build(c, r.torchAfterN);
+    expect(relDev(flat(run(c, fresh.opt, fresh.params, c.n, c.n + c.m)), flat(torchFull))).toBeGreaterThan(
+      1e4 * tol,
+    );
+  });
 });
 
 it("NAdam's state from PyTorch loads (mu_product, exp_avg, exp_avg_sq) and exports back to the same tensors", () => {
