@@ -3,7 +3,8 @@
  * `pnpm bench`: the benchmark suite. Runs every workload on TF.js (cpu, wasm 1 thread) and
  * on Descent (plain-JS backend and WASM SIMD backend) in this one process, with warm-up and
  * repetitions (workload by workload, each engine in turn), prints the tables with ratios, and rewrites the generated block of
- * docs/performance.md. Flags: --quick (fewer sizes), --no-write, --only=<substring of workload id>.
+ * docs/performance.md. Flags: --quick (fewer sizes), --no-write, --only=<substring of workload id>
+ * (`--only=tfjs-wrapper` runs only the `@descent/tfjs` overhead table).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,7 @@ import { memoryGrowth } from "./src/memory.mjs";
 import { tables } from "./src/report.mjs";
 import { startupAll } from "./src/startup.mjs";
 import { tfjsEngine } from "./src/tfjs.mjs";
+import { wrapperOverhead } from "./src/tfjs-wrapper.mjs";
 import { time, timeInterleaved } from "./src/timing.mjs";
 import { workloads } from "./src/workloads.mjs";
 
@@ -70,6 +72,15 @@ for (const w of list) {
   globalThis.gc?.();
 }
 
+// @descent/tfjs: the same TF.js models trained by TF.js's Adam and by Descent's Adam inside TF.js.
+const wrapper =
+  only && !"tfjs-wrapper".includes(only)
+    ? []
+    : await wrapperOverhead(
+        engines.filter((e) => e.name.startsWith("tfjs-")),
+        { log: (line) => console.error(line) },
+      );
+
 // Memory: long runs of the two MLPs on the default (WASM) backend, each in a fresh process.
 const memory = only
   ? []
@@ -85,7 +96,7 @@ const start = only
 const bandwidth = list.some((w) => w.group === "optim") ? copyBandwidth() : undefined;
 
 // The raw medians, so a failure while formatting never loses a run that took minutes.
-console.error(`bench: raw results ${JSON.stringify({ res, start, memory, bandwidth })}`);
+console.error(`bench: raw results ${JSON.stringify({ res, start, memory, bandwidth, wrapper })}`);
 const machine = describeMachine();
 const body = [
   `Measured ${machine.date} by \`pnpm bench\`${quick ? " --quick" : ""} on: ${machine.cpu} (${machine.simd}), ` +
@@ -94,7 +105,7 @@ const body = [
   "",
   ...notes.map((n) => `- ${n}`),
   "",
-  tables(list, res, start, memory, bandwidth),
+  tables(list, res, start, memory, bandwidth, wrapper),
 ].join("\n");
 console.log(body);
 

@@ -8,7 +8,10 @@
  *  4. in fresh folders outside any workspace, as a user would:
  *     - installs `@descent/optim` alone and checks that `@descent/tensor` was not pulled in;
  *     - installs `@descent/tensor @descent/nn @descent/optim` and runs a short training script with
- *       ESM `import` and with CommonJS `require`;
+ *       ESM `import` and with CommonJS `require`, and the conformance kit from `@descent/optim/testing`;
+ *     - publishes `@tensorflow/tfjs` and its dependencies from this machine's pnpm store (the registry
+ *       has no uplinks), installs `@descent/tfjs` next to `@tensorflow/tfjs`, and trains a
+ *       `tf.LayersModel` with `model.fit` through `DescentOptimizer`;
  *     - checks that `workspace:` ranges were rewritten to real versions;
  *     - runs `publint` and `attw --profile esm-only` on each published tarball;
  *  5. stops Verdaccio by PID and removes the throwaway folders.
@@ -16,8 +19,17 @@
  * The work tree is left as it was: the script checks `git status` before and after.
  * Exit code 0 on success; it prints `N passed, N failed` as its last line.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -25,7 +37,7 @@ import { fileURLToPath } from "node:url";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(repo, "node_modules", ".bin", name);
-const publicPackages = ["tensor", "optim", "nn"];
+const publicPackages = ["tensor", "optim", "nn", "tfjs"];
 const keep = process.argv.includes("--keep");
 
 let passed = 0;
@@ -143,6 +155,7 @@ async function main() {
         `    file: ${join(root, "htpasswd")}`,
         "    max_users: 10",
         "uplinks: {}",
+        "max_body_size: 1000mb", // @tensorflow/tfjs's tarball is tens of megabytes
         "packages:",
         "  '@descent/*':",
         "    access: $all",
@@ -290,7 +303,44 @@ async function main() {
       );
     }
 
-    // 4c. publint and attw on the published tarballs.
+    // 4c. The conformance kit, from the installed @descent/optim's "./testing" entry.
+    writeFileSync(join(user, "conformance.mjs"), conformanceScript());
+    const kit = tryRun("node", ["conformance.mjs"], { cwd: user });
+    check(
+      "@descent/optim/testing runs its conformance cases from an installed package",
+      kit.ok && /conformance: \d+ cases passed/.test(kit.out),
+      kit.out,
+    );
+
+    // 4d. @descent/tfjs next to @tensorflow/tfjs, which comes from this machine's pnpm store.
+    const closure = tfjsClosure(join(repo, "packages", "tfjs", "node_modules", "@tensorflow", "tfjs"));
+    const failures = await publishDirectories(closure, env);
+    check(
+      `@tensorflow/tfjs and its dependencies (${closure.length} packages) published from the pnpm store`,
+      failures.length === 0,
+      failures.join("\n").slice(-3000),
+    );
+    const tfUser = join(root, "tfjs-user");
+    mkdirSync(tfUser);
+    writeFileSync(join(tfUser, "package.json"), JSON.stringify({ name: "tfjs-user", private: true }));
+    const installTf = tryRun("npm", ["install", "@descent/tfjs", "@tensorflow/tfjs"], { cwd: tfUser, env });
+    check("npm install @descent/tfjs @tensorflow/tfjs", installTf.ok, installTf.out.slice(-3000));
+    const lsTf = tryRun("npm", ["ls", "--all", "--parseable"], { cwd: tfUser, env });
+    const cores = lsTf.out.split("\n").filter((l) => /node_modules[\\/]@tensorflow[\\/]tfjs-core$/.test(l));
+    check(
+      "one @tensorflow/tfjs-core (the peer of @descent/tfjs is TF.js's own), no @descent/tensor",
+      lsTf.ok && cores.length === 1 && !lsTf.out.includes("@descent/tensor"),
+      lsTf.out.slice(-3000),
+    );
+    writeFileSync(join(tfUser, "train.mjs"), tfjsScript());
+    const fit = tryRun("node", ["train.mjs"], { cwd: tfUser });
+    check(
+      "a LayersModel trains with model.fit through DescentOptimizer",
+      fit.ok && fit.out.includes("accuracy rose"),
+      fit.out,
+    );
+
+    // 4e. publint and attw on the published tarballs.
     const tarballs = join(root, "tarballs");
     mkdirSync(tarballs);
     for (const p of publicPackages) {
@@ -352,6 +402,131 @@ console.log("loss fell from " + first.toFixed(4) + " to " + last.toExponential(2
       'const { tensor, manualSeed, mseLoss } = require("@descent/tensor");\nconst { Linear } = require("@descent/nn");\nconst { Adam } = require("@descent/optim");',
     ),
   };
+}
+
+/** Runs the conformance kit of the installed `@descent/optim/testing` on plain objects. */
+function conformanceScript() {
+  return `import { conformanceCases, paramEngine } from "@descent/optim/testing";
+const engine = paramEngine({
+  name: "plain objects",
+  dtypes: ["float32", "float64"],
+  createParam: (values) => ({ data: values.slice(), grad: null }),
+  setGrad: (p, grad) => { p.grad = grad === null ? null : { data: grad.slice() }; },
+});
+const cases = conformanceCases(engine, { rules: ["adam", "sgd"] });
+for (const c of cases) c.run();
+console.log("conformance: " + cases.length + " cases passed");
+`;
+}
+
+/** A user's TF.js training script: a small LayersModel, AdamW + OneCycleLR through model.fit. */
+function tfjsScript() {
+  return `import * as tf from "@tensorflow/tfjs";
+import { OneCycleLR } from "@descent/optim";
+import { DescentOptimizer, schedulerCallback } from "@descent/tfjs";
+
+await tf.setBackend("cpu");
+const xs = tf.randomUniform([256, 2], -1, 1, "float32", 1);
+const ys = tf.oneHot(tf.cast(tf.greater(tf.prod(xs, 1), 0), "int32"), 2);
+const init = (seed) => tf.initializers.glorotUniform({ seed });
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({ units: 16, inputShape: [2], activation: "tanh", kernelInitializer: init(1) }),
+    tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: init(2) }),
+  ],
+});
+const optimizer = new DescentOptimizer("adamw", { lr: 0.01 }, { variables: model, groups: [{ match: /\\/bias/, weightDecay: 0 }] });
+const schedule = new OneCycleLR(optimizer, { maxLr: 0.05, totalSteps: 20 * 8 });
+model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+const before = tf.memory().numTensors;
+const h = await model.fit(xs, ys, { epochs: 20, batchSize: 32, verbose: 0, callbacks: [schedulerCallback(schedule, "batch")] });
+const acc = h.history.acc;
+if (!(acc.at(-1) > 0.9)) throw new Error("accuracy " + acc.at(-1));
+if (tf.memory().numTensors !== before) throw new Error("fit left " + (tf.memory().numTensors - before) + " tensors");
+console.log("accuracy rose from " + acc[0].toFixed(3) + " to " + acc.at(-1).toFixed(3));
+`;
+}
+
+/**
+ * The package directories of `dir`'s package and of everything it depends on (dependencies and
+ * non-optional peer dependencies), found as Node finds them from each package's real directory.
+ */
+function tfjsClosure(dir) {
+  const found = new Map();
+  const locate = (from, name) => {
+    for (let at = from; ; at = dirname(at)) {
+      const candidate = join(at, "node_modules", name);
+      if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
+      if (dirname(at) === at) throw new Error(`release test: cannot find ${name} from ${from}`);
+    }
+  };
+  const visit = (path) => {
+    const manifest = JSON.parse(readFileSync(join(path, "package.json"), "utf8"));
+    const id = `${manifest.name}@${manifest.version}`;
+    if (found.has(id)) return;
+    found.set(id, { name: manifest.name, version: manifest.version, path });
+    const optional = Object.entries(manifest.peerDependenciesMeta ?? {})
+      .filter(([, meta]) => meta.optional)
+      .map(([name]) => name);
+    const peers = Object.keys(manifest.peerDependencies ?? {}).filter((n) => !optional.includes(n));
+    for (const name of [...Object.keys(manifest.dependencies ?? {}), ...peers]) visit(locate(path, name));
+  };
+  visit(realpathSync(dir));
+  return [...found.values()];
+}
+
+/**
+ * Publishes each package directory as a tarball (`package/` + its files, made with `tar`: `npm pack`
+ * of a 100 MB folder such as @tensorflow/tfjs's fails), four at a time, the versions of one package
+ * in ascending order (the last is `latest`). Returns the failures.
+ */
+async function publishDirectories(packages, env) {
+  const byName = new Map();
+  for (const p of packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  const numeric = (v) => v.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const older = (a, b) => {
+    const [x, y] = [numeric(a.version), numeric(b.version)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+      if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    }
+    return 0;
+  };
+  const queue = [...byName.values()].map((versions) => versions.sort(older));
+  const staging = mkdtempSync(join(tmpdir(), "descent-release-tarballs-"));
+  const failures = [];
+  let serial = 0;
+  const publish = (p) =>
+    new Promise((resolvePublish) => {
+      const stage = join(staging, String(++serial));
+      const tarball = join(staging, `${serial}.tgz`);
+      try {
+        cpSync(p.path, join(stage, "package"), { recursive: true, dereference: true });
+        run("tar", ["-czf", tarball, "-C", stage, "package"]);
+      } catch (error) {
+        failures.push(`${p.name}@${p.version}: ${error.message}`);
+        resolvePublish();
+        return;
+      }
+      execFile(
+        "npm",
+        ["publish", tarball, "--ignore-scripts", "--access", "public", "--registry", env.npm_config_registry],
+        { env, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          if (error) failures.push(`${p.name}@${p.version}: ${`${stdout}${stderr}`.trim().slice(-500)}`);
+          rmSync(stage, { recursive: true, force: true });
+          rmSync(tarball, { force: true });
+          resolvePublish();
+        },
+      );
+    });
+  const worker = async () => {
+    for (let versions = queue.shift(); versions; versions = queue.shift()) {
+      for (const p of versions) await publish(p);
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  rmSync(staging, { recursive: true, force: true });
+  return failures;
 }
 
 const started = Date.now();

@@ -17,7 +17,7 @@ const verdict = (ok) => (ok === undefined ? "n/a" : ok ? "met" : "**missed**");
  * @param {import("./workloads.mjs").Workload[]} list
  * @param {Record<string, Record<string, {median: number}>>} res  res[workload][engine]
  */
-export function tables(list, res, startup, memory = [], bandwidth = undefined) {
+export function tables(list, res, startup, memory = [], bandwidth = undefined, wrapper = []) {
   const out = [];
   const engines = ["tfjs-cpu", "tfjs-wasm", "descent-js", "descent-wasm"];
   const head = "| tfjs-cpu | tfjs-wasm | Descent (JS) | Descent (WASM) |";
@@ -76,6 +76,27 @@ export function tables(list, res, startup, memory = [], bandwidth = undefined) {
     out.push(
       `| ${w.label} | ${engines.map((e) => fmt(r[e]?.median)).join(" | ")} | ${ratio(wasm, b)} | ${gbs} | ${fmt(boundMs)} | ${vsBound} | ${verdict(ok)} |`,
     );
+  }
+
+  if (wrapper.length) {
+    out.push(
+      "\n### @descent/tfjs: Descent's Adam inside TF.js against TF.js's own Adam (median ms; same model, same backend, timed in alternation)\n",
+    );
+    out.push(
+      "A whole step is `optimizer.minimize(loss)` (forward, backward, update); the update alone is `applyGradients` with fixed gradients. The wrapper's overhead is its update against the same Descent Adam step on plain `Float32Array`s of the same sizes: what it adds by copying each variable once, making the new tensors and assigning them (it reads the gradients in place: `transfers`).\n",
+    );
+    out.push(
+      "| model | backend | params | step: tf.train.adam | step: DescentOptimizer | difference per step | update: tf.train.adam | update: DescentOptimizer | update: Descent Adam on Float32Arrays | wrapper overhead per update | copies per step |",
+    );
+    out.push("|---|---|---|---|---|---|---|---|---|---|---|");
+    const diff = (a, b) =>
+      `${b - a >= 0 ? "+" : "−"}${fmt(Math.abs(b - a), 3)} ms (${((b / a) * 100 - 100).toFixed(0)} %)`;
+    for (const r of wrapper) {
+      const copies = `${r.transfers.paramCopies} variables, ${r.transfers.gradCopies} gradients`;
+      out.push(
+        `| ${r.label.replace(/, Adam: one step$/, "")} | ${r.backend} | ${r.params} | ${fmt(r.step.tf.median, 3)} | ${fmt(r.step.descent.median, 3)} | ${diff(r.step.tf.median, r.step.descent.median)} | ${fmt(r.update.tf.median, 3)} | ${fmt(r.update.descent.median, 3)} | ${fmt(r.update.plain.median, 3)} | ${diff(r.update.plain.median, r.update.descent.median)} | ${copies} |`,
+      );
+    }
   }
 
   if (startup) {

@@ -29,6 +29,8 @@ export async function tfjsEngine(name) {
     /** Makes this backend the active one (TF.js keeps one global backend). */
     activate: () => tf.setBackend(name),
     setup: (w) => setup(tf, w, name),
+    /** The TF.js module, for the wrapper-overhead measurements (src/tfjs-wrapper.mjs). */
+    tf,
   };
 }
 

@@ -38,6 +38,7 @@ export {
   type ParamsInput,
 } from "./optimizer.js";
 export type { FloatArray, Param } from "./param.js";
+export * from "./pytorch/index.js";
 export * from "./schedulers/index.js";
 export {
   type JsonValue,
