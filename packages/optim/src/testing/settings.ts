@@ -33,7 +33,10 @@ function valid(entry: OptimizerEntry, options: Record<string, unknown>): boolean
 }
 
 /**
- * The settings of every catalog rule whose `step()` needs no closure: its defaults; every number
+ * The settings of every catalog rule whose `step()` needs no closure and that needs no parameter
+ * shapes (the kit's engines build flat parameters; Muon and Adafactor are checked on shaped
+ * parameters in their own tests) and keeps no state beside its parameter groups' (Lookahead's
+ * per-group counters and slow weights are checked in its own tests): its defaults; every number
  * hyperparameter at 30 % of its typical range ("varied"); varied with each on/off option that is
  * off by default turned on (or the defaults with it, where varied values exclude it, as Nesterov
  * excludes dampening); and varied with `maximize`.
@@ -41,7 +44,8 @@ function valid(entry: OptimizerEntry, options: Record<string, unknown>): boolean
 export function ruleSettings(): RuleSetting[] {
   const out: RuleSetting[] = [];
   for (const entry of OPTIMIZER_CATALOG) {
-    if (entry.needsClosure === true) continue;
+    if (entry.needsClosure === true || entry.needsShape === true || entry.id.startsWith("lookahead"))
+      continue;
     const varied: Record<string, HyperparameterValue> = {};
     for (const h of entry.hyperparameters) if (h.kind === "number") varied[h.key] = pointIn(h, 0.3);
     const variedOptions = optionsFromValues(entry, varied);
